@@ -1,0 +1,294 @@
+"""One small command per thing a user can ask for; names are the scenario actions of SCENARIOS.md.
+
+Fields are loosely typed on purpose: the domain, not the parser, decides which value is wrong
+and answers with the error code SCENARIOS.md names (``invalid_amount``, ``invalid_date`` …).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .errors import Refusal
+
+Value = Any  # str, number or date, checked by the domain
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    action: ClassVar[str]
+    needs_session: ClassVar[bool] = True
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _codes_as_text(cls, value):
+        # YAML reads 6611200 as a number; codes and numbers are text to the rules.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+
+# ------------------------------------------------------------------ users and login
+class Login(Command):
+    action = "auth.login"
+    needs_session = False
+    method: str = "soft_token"
+    password: str | None = None
+    otp: str | None = None
+
+
+class Logout(Command):
+    action = "auth.logout"
+
+
+class RequestCredentials(Command):
+    action = "user.request_credentials"
+
+
+class IssueCredentials(Command):
+    action = "user.issue_credentials"
+    user: str
+
+
+class ChangePassword(Command):
+    action = "user.change_password"
+    needs_session = False
+    old: str | None = None
+    new: str | None = None
+
+
+class ChangeRights(Command):
+    action = "user.change_rights"
+    user: str
+    roles: list[str]
+    order_file: str | None = None
+
+
+class ApproveRightsChange(Command):
+    action = "user.approve_rights_change"
+    user: str
+
+
+class InstallApps(Command):
+    action = "phone.install"
+    needs_session = False
+    apps: list[str]
+
+
+class VerifyPaotang(Command):
+    action = "paotang.verify"
+    needs_session = False
+
+
+class RegisterSoftToken(Command):
+    action = "softtoken.register"
+    needs_session = False
+    password: str | None = None
+
+
+class ReportLost(Command):
+    action = "softtoken.report_lost"
+    needs_session = False
+    user: str | None = None
+
+
+class LossLetter(Command):
+    action = "softtoken.loss_letter"
+    user: str
+    letter_no: str | None = None
+
+
+class ReturnTokenKey(Command):
+    action = "tokenkey.return"
+
+
+# ------------------------------------------------------------------ reserve documents
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    line: int | None = None
+    contract_no: Value = None
+    lc_no: Value = None
+    lao_name: Value = None
+    item: Value = None
+    creditor: Value = None
+    signed: Value = None
+    due: Value = None
+
+    @field_validator("contract_no", "lc_no", "lao_name", "item", "creditor", mode="before")
+    @classmethod
+    def _text(cls, value):
+        return None if value is None else str(value)
+
+
+class CreateReserve(Command):
+    action = "reserve.create"
+    doc_type: Value = None
+    budget_code: Value = None
+    fund_source: Value = None
+    commitment_item: Value = None
+    amount: Value = None
+    text: Value = ""
+    reason: Value = None
+    reason_detail: Value = ""
+    doc_date: Value = None
+    posting_date: Value = None
+    contracts: list[Contract] = []
+
+
+class SimulateReserve(CreateReserve):
+    action = "reserve.simulate"
+
+
+class EditReserve(Command):
+    action = "reserve.edit"
+    doc: str
+    contracts: list[Contract] = []
+    # General fields are accepted here only to be refused with field_not_editable.
+    doc_type: Value = None
+    budget_code: Value = None
+    fund_source: Value = None
+    commitment_item: Value = None
+    amount: Value = None
+    text: Value = None
+    reason: Value = None
+    reason_detail: Value = None
+    doc_date: Value = None
+    posting_date: Value = None
+
+
+class CancelReserve(Command):
+    action = "reserve.cancel"
+    doc: str
+    reason: Value = None
+
+
+class SearchReserve(Command):
+    action = "reserve.search"
+    doc: str | None = None
+    fiscal_year: Value = None
+    round: str | None = None
+    status: str | None = None
+    doc_type: str | None = None
+    fund_source: Value = None
+    budget_code: Value = None
+    area: Value = None
+    budget_unit: Value = None
+    reason: str | None = None
+    unit: Value = None
+
+
+class ConvertToPO(Command):
+    action = "reserve.convert_to_po"
+    doc: str
+    contract_no: Value = None
+    signed: Value = None
+
+
+# ------------------------------------------------------------------ rounds
+class _Docs(Command):
+    docs: list[str]
+
+    @field_validator("docs", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
+
+
+class ListDocs(_Docs):
+    action = "round.list"
+
+
+class ListCancel(_Docs):
+    action = "round.list_cancel"
+
+
+class Confirm(_Docs):
+    action = "round.confirm"
+
+
+class CancelConfirm(_Docs):
+    action = "round.cancel_confirm"
+    letter_no: Value = None
+    letter_date: Value = None
+
+
+class Approve(_Docs):
+    action = "round.approve"
+
+
+class Reject(_Docs):
+    action = "round.reject"
+    reason: Value = None
+
+
+# ------------------------------------------------------------------ spending
+class RequestWithdrawal(Command):
+    action = "withdrawal.request"
+    doc: str
+    amount: Value = None
+
+
+class ApproveWithdrawal(Command):
+    action = "withdrawal.approve"
+    request: str
+
+
+class ApprovePayment(Command):
+    action = "payment.approve"
+    request: str
+
+
+# ------------------------------------------------------------------ reports and clock
+class Report(Command):
+    action = "report.nfma60"
+    fiscal_year: Value = None
+    round: str = "september"
+    status: str | None = None
+    doc_type: str | None = None
+    doc: str | None = None
+    fund_source: Value = None
+    budget_code: Value = None
+    area: Value = None
+    budget_unit: Value = None
+    reason: str | None = None
+    remaining: Value = None
+
+
+class ReportCX(Report):
+    action = "report.nfma60cx"
+
+
+class AdvanceClock(Command):
+    action = "clock.advance"
+    to: Value
+
+
+COMMANDS: dict[str, type[Command]] = {
+    cls.action: cls
+    for cls in (
+        Login, Logout, RequestCredentials, IssueCredentials, ChangePassword, ChangeRights,
+        ApproveRightsChange, InstallApps, VerifyPaotang, RegisterSoftToken, ReportLost,
+        LossLetter, ReturnTokenKey, CreateReserve, SimulateReserve, EditReserve, CancelReserve,
+        SearchReserve, ConvertToPO, ListDocs, ListCancel, Confirm, CancelConfirm, Approve,
+        Reject, RequestWithdrawal, ApproveWithdrawal, ApprovePayment, Report, ReportCX,
+        AdvanceClock,
+    )
+}
+
+
+def parse_command(action: str, data: dict | None) -> Command:
+    """Build the command for a scenario action; a malformed input is an ``invalid_input`` refusal."""
+    cls = COMMANDS.get(action)
+    if cls is None:
+        raise KeyError(action)
+    try:
+        return cls.model_validate(data or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "input"
+        top = str(err["loc"][0]) if err["loc"] else "input"
+        raise Refusal(
+            "invalid_input", top, field_th=where, field_en=where,
+            detail=err["msg"], detail_en=err["msg"],
+        ) from None

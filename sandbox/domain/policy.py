@@ -1,0 +1,127 @@
+"""Policy data: the Soft Token cut-over timeline (SPEC §3.5) and each fiscal year's round
+windows, deadlines and usable periods (SPEC §5), derived with the business-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ..calendar import BANGKOK, BusinessCalendar, ce_year, parse_datetime
+
+DEADLINE_TIME = dt.time(16, 30)
+
+
+@dataclass(frozen=True)
+class Cutover:
+    key: str
+    name_th: str
+    name_en: str
+    refuse_from: dt.datetime
+    register_from: dt.datetime | None = None
+    token_return_by: dt.date | None = None
+    source: str = ""
+    clause: str = ""
+    events: tuple = ()
+
+
+@lru_cache(maxsize=1)
+def bundled_cutovers() -> dict[str, Cutover]:
+    raw = yaml.safe_load(
+        resources.files("sandbox").joinpath("data/cutover.yaml").read_text("utf-8")
+    )
+    result = {}
+    for key, row in raw.items():
+        result[key] = Cutover(
+            key=key,
+            name_th=row["name"]["th"],
+            name_en=row["name"]["en"],
+            refuse_from=parse_datetime(row["refuse_from"]),
+            register_from=parse_datetime(row["register_from"]) if row.get("register_from") else None,
+            token_return_by=row.get("token_return_by"),
+            source=str(row.get("source", "")),
+            clause=row.get("clause", ""),
+            events=tuple(row.get("events", ())),
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class RoundPolicy:
+    """Windows, deadlines and usable periods for the reserve documents of fiscal year N."""
+
+    fiscal_year: int
+    calendar: BusinessCalendar
+    september_override: dt.datetime | None = None
+    march_override: dt.datetime | None = None
+
+    @property
+    def _end_ce(self) -> int:
+        return ce_year(self.fiscal_year)
+
+    def _at(self, day: dt.date, time: dt.time = dt.time(0)) -> dt.datetime:
+        return dt.datetime.combine(day, time, tzinfo=BANGKOK)
+
+    # September round, in the last months of FY N
+    @property
+    def september_opens(self) -> dt.datetime:
+        return self._at(dt.date(self._end_ce, 8, 1))
+
+    @property
+    def september_deadline(self) -> dt.datetime:
+        if self.september_override:
+            return self.september_override
+        return self._at(self.calendar.last_business_day(self._end_ce, 9), DEADLINE_TIME)
+
+    @property
+    def fiscal_year_end(self) -> dt.datetime:
+        """Blank and 21 documents lapse at this instant (1 October, 00:00)."""
+        return self._at(dt.date(self._end_ce, 10, 1))
+
+    # March round, in FY N+1
+    @property
+    def march_opens(self) -> dt.datetime:
+        return self._at(dt.date(self._end_ce + 1, 2, 1))
+
+    @property
+    def march_deadline(self) -> dt.datetime:
+        if self.march_override:
+            return self.march_override
+        return self._at(self.calendar.last_business_day(self._end_ce + 1, 3), DEADLINE_TIME)
+
+    @property
+    def carry_over_usable_until(self) -> dt.datetime:
+        """50 money is usable to the end of the last business day of March of FY N+1."""
+        return self.calendar.end_of_day(self.calendar.last_business_day(self._end_ce + 1, 3))
+
+    @property
+    def extension_usable_until(self) -> dt.datetime:
+        """40 money is usable to the end of the last business day of September of FY N+1."""
+        return self.calendar.end_of_day(self.calendar.last_business_day(self._end_ce + 1, 9))
+
+    def window(self, round_: str) -> tuple[dt.datetime, dt.datetime]:
+        if round_ == "september":
+            return self.september_opens, self.september_deadline
+        return self.march_opens, self.march_deadline
+
+    def deadline(self, round_: str) -> dt.datetime:
+        return self.window(round_)[1]
+
+    def open_round(self, now: dt.datetime, current_fy: int) -> str | None:
+        """The round in which this year's documents may be listed and confirmed right now."""
+        if self.fiscal_year == current_fy and self.september_opens <= now <= self.september_deadline:
+            return "september"
+        if self.fiscal_year == current_fy - 1 and self.march_opens <= now <= self.march_deadline:
+            return "march"
+        return None
+
+    def usable_until(self, status: str, sept_approved: bool) -> dt.datetime:
+        """The instant a document of this year at ``status`` stops being spendable."""
+        if status == "40":
+            return self.extension_usable_until
+        if sept_approved:
+            return self.carry_over_usable_until
+        return self.fiscal_year_end

@@ -1,0 +1,73 @@
+"""Lapse «ถูกพับไปโดยผลของกฎหมาย» (SPEC §5): set-based, one statement per rule and fiscal year.
+
+A document that must have lapsed by ``now`` is closed with the instant of the rule that closed
+it, so one jump of the clock across several deadlines gives the same result as many small ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import and_, func, insert, literal, not_, select, update
+from sqlalchemy.engine import Connection
+
+from ..adapters import orm
+from ..domain.policy import RoundPolicy
+
+docs = orm.reserve_docs
+lines = orm.budget_lines
+
+
+def lapse_rules(policy: RoundPolicy):
+    """(instant, which documents of the year lapse then, the rule's name)."""
+    return [
+        (policy.fiscal_year_end,
+         and_(not_(docs.c.sept_approved), docs.c.status.in_(("", "21"))),
+         "fiscal_year_end"),
+        (policy.carry_over_usable_until,
+         and_(docs.c.sept_approved, docs.c.status.in_(("", "50", "22"))),
+         "carry_over_end"),
+        (policy.extension_usable_until, docs.c.status == "40", "extension_end"),
+    ]
+
+
+def sweep(conn: Connection, policy_of: Callable[[int], RoundPolicy], now: dt.datetime) -> int:
+    """Close every open document whose money has lapsed by ``now``; returns how many."""
+    years = conn.execute(select(docs.c.fiscal_year).where(docs.c.closed == "").distinct()).scalars().all()
+    total = 0
+    for fy in years:
+        for instant, condition, rule in lapse_rules(policy_of(fy)):
+            if now < instant:
+                continue
+            where = and_(docs.c.fiscal_year == fy, docs.c.closed == "", condition)
+            amount = (
+                select(func.coalesce(func.sum(docs.c.remaining), 0))
+                .where(where, docs.c.budget_line_id == lines.c.id)
+                .scalar_subquery()
+            )
+            conn.execute(
+                update(lines)
+                .where(lines.c.id.in_(select(docs.c.budget_line_id).where(where)))
+                .values(reserved=lines.c.reserved - amount, lapsed=lines.c.lapsed + amount)
+            )
+            conn.execute(
+                insert(orm.doc_history).from_select(
+                    ["doc_no", "at", "actor", "action", "from_status", "to_status", "note"],
+                    select(
+                        docs.c.doc_no, literal(instant, orm.Moment()), literal("system"),
+                        literal("lapse"), docs.c.status, docs.c.status, literal(rule),
+                    ).where(where),
+                )
+            )
+            wd = orm.withdrawals
+            conn.execute(
+                update(wd)
+                .where(wd.c.status.in_(("requested", "approved")),
+                       wd.c.doc_no.in_(select(docs.c.doc_no).where(where)))
+                .values(status="void")
+            )
+            total += conn.execute(
+                update(docs).where(where).values(remaining=0, closed="lapsed", closed_at=instant, close_note=rule)
+            ).rowcount
+    return total

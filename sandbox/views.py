@@ -1,0 +1,211 @@
+"""The read side: plain queries over the tables (documents, users, budget lines, reports).
+
+NFMA60 and NFMA60CX are one query each, whatever the number of documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
+
+from .adapters import orm
+from .domain.model import BLOCKED, baht
+
+if TYPE_CHECKING:
+    from .domain.model import User
+    from .engine import Sandbox
+
+docs = orm.reserve_docs
+cl = orm.contract_lines
+
+
+def _money(row: dict, *names: str) -> dict:
+    for name in names:
+        if name in row and row[name] is not None:
+            row[name] = baht(row[name])
+    return row
+
+
+def document(conn: Connection, doc_no: str) -> dict | None:
+    row = conn.execute(select(docs).where(docs.c.doc_no == str(doc_no))).first()
+    if row is None:
+        return None
+    out = _money(dict(row._mapping), "value", "remaining", "approved")
+    out["blocked"] = out["status"] in BLOCKED
+    out["cancelled"] = out["closed"] == "cancelled"
+    out["lapsed"] = out["closed"] == "lapsed"
+    out["contracts"] = [dict(r._mapping) for r in conn.execute(select(cl).where(cl.c.doc_no == str(doc_no)).order_by(cl.c.line))]
+    h = orm.doc_history
+    out["history"] = [dict(r._mapping) for r in conn.execute(select(h).where(h.c.doc_no == str(doc_no)).order_by(h.c.id))]
+    return out
+
+
+def user_state(conn: Connection, sandbox: Sandbox, user_id: str) -> dict | None:
+    from .adapters.repository import Repository
+    from .service.handlers import Context, login_methods
+
+    repo = Repository(conn)
+    user = repo.user(user_id)
+    if user is None:
+        return None
+    ctx = Context(sandbox, repo, sandbox._now(conn), user_id)
+    return {
+        "id": user.id,
+        "name": user.name,
+        "unit": user.unit,
+        "roles": sorted(user.roles),
+        "credential": user.credential,
+        "soft_token": user.soft_token,
+        "identity": "verified" if user.identity_verified else "unverified",
+        "apps": sorted(user.apps),
+        "login_methods": sorted(login_methods(ctx, user)),
+        "password_change_required": bool(user.must_change),
+        "token_key_held": user.token_key_held,
+        "locked_until": user.locked_until,
+        "failed_otps": user.failed_otps,
+        "totp_secret": user.totp_secret,
+    }
+
+
+def budget_line(conn: Connection, budget_code: str, fund_source: str, commitment_item: str, unit: str | None = None) -> dict | None:
+    t = orm.budget_lines
+    cond = [t.c.budget_code == str(budget_code), t.c.fund_source == str(fund_source), t.c.commitment_item == str(commitment_item)]
+    if unit:
+        cond.append(t.c.unit == str(unit))
+    row = conn.execute(
+        select(
+            func.sum(t.c.allocation).label("allocation"),
+            func.sum(t.c.reserved).label("reserved"),
+            func.sum(t.c.disbursed).label("disbursed"),
+            func.sum(t.c.lapsed).label("lapsed"),
+            func.count().label("n"),
+        ).where(*cond)
+    ).first()
+    if not row or not row.n:
+        return None
+    out = {k: int(getattr(row, k)) for k in ("allocation", "reserved", "disbursed", "lapsed")}
+    out["available"] = out["allocation"] - out["reserved"] - out["disbursed"] - out["lapsed"]
+    return _money(out, *out.keys())
+
+
+def budget_lines(conn: Connection, unit: str | None = None) -> list[dict]:
+    t = orm.budget_lines
+    q = select(t).order_by(t.c.unit, t.c.budget_code, t.c.fund_source, t.c.commitment_item)
+    if unit:
+        q = q.where(t.c.unit == unit)
+    out = []
+    for r in conn.execute(q):
+        row = dict(r._mapping)
+        row["available"] = row["allocation"] - row["reserved"] - row["disbursed"] - row["lapsed"]
+        out.append(_money(row, "allocation", "reserved", "disbursed", "lapsed", "available"))
+    return out
+
+
+def unit_state(conn: Connection, unit: str, now: dt.datetime) -> dict:
+    lr = orm.loss_reports
+    overdue = conn.execute(
+        select(func.count()).where(lr.c.unit == str(unit), lr.c.letter_no.is_(None), lr.c.letter_due <= now)
+    ).scalar_one()
+    u = orm.users
+    holders = conn.execute(
+        select(u.c.id).where(u.c.unit == str(unit), u.c.credential == "token_key", u.c.token_key_held.is_(True))
+    ).scalars().all()
+    return {"unit": unit, "loss_letter_overdue": overdue > 0, "token_key_holders": list(holders)}
+
+
+def audit(conn: Connection, limit: int | None = None) -> list[dict]:
+    a = orm.audit
+    q = select(a).order_by(a.c.id.desc())
+    if limit:
+        q = q.limit(limit)
+    out = []
+    for r in conn.execute(q):
+        row = dict(r._mapping)
+        row["input"] = json.loads(row["input"])
+        row["result"] = json.loads(row["result"])
+        out.append(row)
+    return out
+
+
+# ------------------------------------------------------------------ search and reports
+
+STATUS_GROUPS = {
+    # (round, group) → condition on the document; closed documents are outside every group.
+    ("september", "not_listed"): lambda: and_(docs.c.status == "", ~docs.c.sept_approved),
+    ("september", "listed"): lambda: docs.c.status == "21",
+    ("september", "confirmed"): lambda: docs.c.status == "31",
+    ("september", "approved"): lambda: docs.c.status == "50",
+    ("march", "not_listed"): lambda: and_(docs.c.sept_approved, docs.c.status.in_(("", "50"))),
+    ("march", "listed"): lambda: docs.c.status == "22",
+    ("march", "confirmed"): lambda: docs.c.status == "32",
+    ("march", "approved"): lambda: docs.c.status == "40",
+}
+
+
+def visible_units(conn: Connection, user: User):
+    """Which units' documents a user sees: CGD and trainers all; a budget-owning (central) unit
+    its agency's units; any other unit itself."""
+    if user.has_role("cgd_officer", "trainer"):
+        return None
+    u = orm.units
+    me = conn.execute(select(u).where(u.c.code == user.unit)).first()
+    if me is not None and not me.regional:
+        return select(u.c.code).where(u.c.agency == me.agency).scalar_subquery()
+    return [user.unit]
+
+
+def _conditions(conn: Connection, user: User, cond: dict[str, Any]) -> list:
+    where = []
+    units = visible_units(conn, user)
+    if units is not None:
+        where.append(docs.c.unit.in_(units))
+    if cond.get("unit"):
+        where.append(docs.c.unit == str(cond["unit"]))
+    if cond.get("fiscal_year"):
+        where.append(docs.c.fiscal_year == int(cond["fiscal_year"]))
+    round_ = cond.get("round")
+    if round_ == "march":
+        where.append(or_(docs.c.sept_approved, docs.c.status.in_(("22", "32", "40"))))
+    if cond.get("status"):
+        group = STATUS_GROUPS.get((round_ or "september", cond["status"]))
+        if group is None:
+            raise ValueError(f"unknown status {cond['status']!r}")
+        where += [group(), docs.c.closed == ""]
+    for key in ("doc_type", "fund_source", "budget_code", "area", "reason"):
+        if cond.get(key):
+            where.append(docs.c[key] == str(cond[key]))
+    if cond.get("doc"):
+        where.append(docs.c.doc_no == str(cond["doc"]))
+    if cond.get("budget_unit"):
+        where.append(func.substr(docs.c.budget_code, 1, 5) == str(cond["budget_unit"]))
+    if cond.get("remaining"):
+        where.append(docs.c.remaining > 0)
+    return where
+
+
+REPORT_COLUMNS = [
+    docs.c.doc_type, docs.c.doc_no, docs.c.text, docs.c.fund_source, docs.c.budget_code, docs.c.area,
+    func.substr(docs.c.budget_code, 1, 5).label("budget_unit"), docs.c.commitment_item, docs.c.value,
+    docs.c.approved, docs.c.remaining, docs.c.status, docs.c.reason, docs.c.closed, docs.c.unit,
+    docs.c.fiscal_year, docs.c.doc_date,
+]
+CONTRACT_COLUMNS = [cl.c.line, cl.c.lao_name, cl.c.contract_no, cl.c.lc_no, cl.c.item, cl.c.creditor, cl.c.signed, cl.c.due]
+
+
+def nfma60(conn: Connection, sandbox: Sandbox, user: User, cond: dict[str, Any], *, contracts: bool = False) -> list[dict]:
+    """NFMA60 (one row per document) or NFMA60CX (one row per contract line), in one query."""
+    where = _conditions(conn, user, cond)
+    if contracts:
+        q = select(*REPORT_COLUMNS, *CONTRACT_COLUMNS).select_from(docs.join(cl, cl.c.doc_no == docs.c.doc_no))
+        q = q.where(*where).order_by(docs.c.doc_no, cl.c.line)
+    else:
+        q = select(*REPORT_COLUMNS).where(*where).order_by(docs.c.doc_no)
+    return [_money(dict(r._mapping), "value", "approved", "remaining") for r in conn.execute(q)]
+
+
+def search(conn: Connection, sandbox: Sandbox, user: User, cond: dict[str, Any]) -> list[dict]:
+    return nfma60(conn, sandbox, user, cond)

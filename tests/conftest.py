@@ -1,0 +1,59 @@
+"""Engine tests run on both stores: a SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sandbox.engine import Sandbox
+
+from .pgserver import PostgresServer
+
+PASSWORD = "Sandbox#2566"
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    if os.environ.get("SANDBOX_TEST_PG_URL"):
+        yield os.environ["SANDBOX_TEST_PG_URL"]
+        return
+    try:
+        server = PostgresServer()
+    except FileNotFoundError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"{exc}: CI must install the postgresql package")
+        pytest.skip(f"{exc}: install Debian's postgresql to run the PostgreSQL half")
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "sandbox.sqlite")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def sandbox(db_url):
+    sb = Sandbox(db_url)
+    yield sb
+    sb.close()
+
+
+@pytest.fixture
+def sqlite_sandbox(tmp_path):
+    sb = Sandbox(str(tmp_path / "sandbox.sqlite"))
+    yield sb
+    sb.close()
+
+
+def login(sb: Sandbox, user: str, method: str = "soft_token", **extra):
+    data = {"method": method, "password": PASSWORD, **extra}
+    if method == "soft_token":
+        data.setdefault("otp", "auto")
+    result = sb.execute(user, "auth.login", data)
+    assert result.ok, (result.error, result.message_en)
+    return result
