@@ -110,6 +110,10 @@ class Sandbox:
                          .values(refuse_from=parse_datetime(refuse_from)))
         self._policy_cache.clear()
 
+    def has_world(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(orm.state.c.value).where(orm.state.c.key == "now")).first() is not None
+
     @property
     def now(self) -> dt.datetime:
         with self.engine.connect() as conn:

@@ -13,7 +13,14 @@ from sqlalchemy import insert, select, update
 from .. import commands as c
 from ..adapters import orm
 from ..adapters.repository import Repository
-from ..calendar import add_months, fiscal_year, format_date, format_datetime, parse_date, parse_datetime
+from ..calendar import (
+    add_months,
+    fiscal_year,
+    format_date,
+    format_datetime,
+    parse_date,
+    parse_datetime,
+)
 from ..domain import auth
 from ..domain.model import (
     APPS,

@@ -12,8 +12,6 @@ DEMO_START = "2025-09-01T09:00:00+07:00"
 def app_sandbox(db: str | None = None, *, world: str = "demo", start: str = DEMO_START) -> Sandbox:
     """Open the app's sandbox; load the demo world the first time (state survives restarts)."""
     sb = Sandbox(db or os.environ.get("SANDBOX_DB"))
-    try:
-        sb.now
-    except RuntimeError:
+    if not sb.has_world():
         sb.load_world(world, start)
     return sb

@@ -7,10 +7,10 @@ import html
 import ipywidgets as w
 from sqlalchemy import select
 
+from .. import views
 from ..adapters import orm
 from ..calendar import format_amount, format_datetime
 from ..engine import Sandbox
-from .. import views
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:

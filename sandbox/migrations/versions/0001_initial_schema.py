@@ -1,14 +1,14 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 03:49:41.454212
 """
 
-from alembic import op
 import sqlalchemy as sa
-import sandbox.adapters.orm
+from alembic import op
 
+import sandbox.adapters.orm
 
 revision = '0001'
 down_revision = None
