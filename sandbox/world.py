@@ -240,7 +240,7 @@ def load_world(conn: Connection, world: str | dict, start: dt.datetime) -> World
                 "apps": ",".join(sorted(u.apps if u.apps is not None else (["nexus_smart_id", "paotang"] if enrolled else []))),
                 "identity_verified": enrolled or u.identity == "verified",
                 "soft_token": u.soft_token,
-                "totp_secret": auth.new_totp_secret() if enrolled else None,
+                "totp_secret": auth.world_totp_secret(u.id, u.national_id, start) if enrolled else None,
                 "last_otp_counter": 0, "failed_otps": 0, "locked_until": None,
             }
         )

@@ -66,6 +66,14 @@ def new_totp_secret() -> str:
     return pyotp.random_base32()
 
 
+def world_totp_secret(user_id: str, national_id: str, start: dt.datetime) -> str:
+    """The secret of a Soft Token a world declares already active: derived from the user and the
+    world's start, so a scenario's codes are the same on every run. (A registration in the
+    sandbox always draws a fresh random secret.)"""
+    seed = hashlib.sha256(f"{user_id}|{national_id}|{start.isoformat()}".encode()).digest()
+    return base64.b32encode(seed[:20]).decode()
+
+
 def time_step(moment: dt.datetime) -> int:
     return int(moment.timestamp()) // TOTP_STEP
 

@@ -218,15 +218,21 @@ def request_credentials(cmd, ctx: Context) -> dict:
     return {"username": user.id, "one_time_password": password}
 
 
+def _same_province(ctx: Context, officer: User, user: User) -> None:
+    """A provincial treasury officer acts for users of the own province (area) only; CGD for all."""
+    if officer.has_role("cgd_officer"):
+        return
+    if ctx.repo.unit(user.unit).area != ctx.repo.unit(officer.unit).area:
+        raise Refusal("not_authorized", "user", detail="สำนักงานคลังจังหวัดดำเนินการให้ผู้ใช้ในจังหวัดของตนเท่านั้น",
+                      detail_en="a provincial treasury office acts for users of its own province only")
+
+
 @handles(c.IssueCredentials)
 def issue_credentials(cmd: c.IssueCredentials, ctx: Context) -> dict:
     officer = ctx.actor
     officer.require_role("cgd_officer", "provincial_treasury_officer", action="user.issue_credentials")
     user = _target(ctx, cmd.user)
-    if not officer.has_role("cgd_officer"):
-        if ctx.repo.unit(user.unit).area != ctx.repo.unit(officer.unit).area:
-            raise Refusal("not_authorized", "user", detail="สำนักงานคลังจังหวัดออกรหัสให้ผู้ใช้ในจังหวัดของตนเท่านั้น",
-                          detail_en="a provincial treasury office issues credentials in its own province only")
+    _same_province(ctx, officer, user)
     password = auth.one_time_password()
     user.password_hash = auth.hash_password(password)
     user.password_changed = ctx.now
@@ -281,6 +287,7 @@ def approve_rights_change(cmd: c.ApproveRightsChange, ctx: Context) -> dict:
     officer = ctx.actor
     officer.require_role("cgd_officer", "provincial_treasury_officer", action="user.approve_rights_change")
     user = _target(ctx, cmd.user)
+    _same_province(ctx, officer, user)
     rc = orm.rights_changes
     pending = ctx.repo.conn.execute(
         select(rc).where(rc.c.user_id == user.id, rc.c.approved_at.is_(None)).order_by(rc.c.id.desc()).limit(1)
@@ -340,6 +347,9 @@ def register_soft_token(cmd: c.RegisterSoftToken, ctx: Context) -> dict:
     return {"soft_token": "registered", "provisioning_uri": auth.provisioning_uri(user.totp_secret, user.id)}
 
 
+LOSS_LETTER_BUSINESS_DAYS = 3  # the head's letter to CGD [000 §4]
+
+
 @handles(c.ReportLost)
 def report_lost(cmd: c.ReportLost, ctx: Context) -> dict:
     if cmd.user and cmd.user != ctx.actor_id:
@@ -356,7 +366,7 @@ def report_lost(cmd: c.ReportLost, ctx: Context) -> dict:
     if session:
         ctx.repo.delete(session)
     cal = ctx.sandbox.calendar()
-    due = cal.end_of_day(cal.add_business_days(ctx.today, 3))
+    due = cal.end_of_day(cal.add_business_days(ctx.today, LOSS_LETTER_BUSINESS_DAYS))
     ctx.repo.conn.execute(
         insert(orm.loss_reports).values(user_id=user.id, unit=user.unit, lost_at=ctx.now, letter_due=due)
     )
