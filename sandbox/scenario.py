@@ -287,7 +287,7 @@ class ScenarioPlayer:
         expect = Expect.model_validate(substitute((step.expect or Expect()).model_dump(exclude_none=True), self.saved))
         problems = compare(expect, result, self.sandbox, step_document(step, result, inputs))
         if step.save and result.ok:
-            value = result.data.get("one_time_password") or result.data.get("doc_no") or result.data.get("request_no")
+            value = result.data.get("one_time_password") or result.data.get("request_no") or result.data.get("doc_no")
             if value is None:
                 problems.append(f"save: the step gave nothing to save as {step.save}")
             else:

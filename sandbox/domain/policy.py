@@ -110,13 +110,25 @@ class RoundPolicy:
     def deadline(self, round_: str) -> dt.datetime:
         return self.window(round_)[1]
 
-    def open_round(self, now: dt.datetime, current_fy: int) -> str | None:
+    def open_round(self, now: dt.datetime) -> str | None:
         """The round in which this year's documents may be listed and confirmed right now."""
-        if self.fiscal_year == current_fy and self.september_opens <= now <= self.september_deadline:
+        if self.september_opens <= now <= self.september_deadline:
             return "september"
-        if self.fiscal_year == current_fy - 1 and self.march_opens <= now <= self.march_deadline:
+        if self.march_opens <= now <= self.march_deadline:
             return "march"
         return None
+
+    @property
+    def september_lapse(self) -> dt.datetime:
+        """Blank and 21 documents lapse when the year ends — or when the List/Confirm window
+        closes, if a policy moved the deadline past the year's end."""
+        return max(self.fiscal_year_end, self.september_deadline)
+
+    @property
+    def march_lapse(self) -> dt.datetime:
+        """50, 22 and blank (after a March List cancel) lapse when carry-over money stops being
+        usable — or when a deadline moved later by policy closes the March window."""
+        return max(self.carry_over_usable_until, self.march_deadline)
 
     def usable_until(self, status: str, sept_approved: bool) -> dt.datetime:
         """The instant a document of this year at ``status`` stops being spendable."""

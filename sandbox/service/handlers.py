@@ -686,9 +686,9 @@ ROUND_NAMES = {"september": ("กันยายน", "September"), "march": ("�
 
 def _open_round(ctx: Context, doc: ReserveDocument) -> str:
     policy = ctx.sandbox.round_policy(doc.fiscal_year)
-    round_ = policy.open_round(ctx.now, ctx.fy)
+    round_ = policy.open_round(ctx.now)
     if round_ is None:
-        which = "september" if doc.fiscal_year == ctx.fy else "march"
+        which = "september" if ctx.now <= policy.fiscal_year_end else "march"
         opens, deadline = policy.window(which)
         raise Refusal(
             "round_closed", "docs", round_th=ROUND_NAMES[which][0], round_en=ROUND_NAMES[which][1],

@@ -22,10 +22,10 @@ lines = orm.budget_lines
 def lapse_rules(policy: RoundPolicy):
     """(instant, which documents of the year lapse then, the rule's name)."""
     return [
-        (policy.fiscal_year_end,
+        (policy.september_lapse,
          and_(not_(docs.c.sept_approved), docs.c.status.in_(("", "21"))),
          "fiscal_year_end"),
-        (policy.carry_over_usable_until,
+        (policy.march_lapse,
          and_(docs.c.sept_approved, docs.c.status.in_(("", "50", "22"))),
          "carry_over_end"),
         (policy.extension_usable_until, docs.c.status == "40", "extension_end"),
