@@ -19,6 +19,7 @@ from . import commands as c
 from . import views
 from .adapters import orm
 from .adapters.db import database_url, make_engine, migrate, schema_is_current
+from .adapters.repository import ReferenceCache, Repository
 from .calendar import BusinessCalendar, fiscal_year_bounds, parse_datetime
 from .domain.policy import Cutover, RoundPolicy, bundled_cutovers
 from .errors import Refusal
@@ -53,6 +54,7 @@ class Sandbox:
         if not schema_is_current(self.engine):
             migrate(self.engine)
         self._policy_cache: dict[str, Any] = {}
+        self._reference = ReferenceCache()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -64,6 +66,7 @@ class Sandbox:
             for table in orm.RESET_ORDER:
                 conn.execute(delete(table))
         self._policy_cache.clear()
+        self._reference.clear()
 
     def load_world(self, world, start, *, extra_holidays=(), policy: dict | None = None) -> None:
         """Reset the sandbox and load ``world`` (a bundled name or a mapping) with the clock at ``start``."""
@@ -160,13 +163,15 @@ class Sandbox:
             with self.engine.connect() as conn:
                 return {r.fiscal_year: r for r in conn.execute(select(orm.round_policy))}
 
-        overrides = self._cached("round_overrides", load)
-        row = overrides.get(fy)
-        return RoundPolicy(
-            fy, self.calendar(),
-            row.september_deadline if row else None,
-            row.march_deadline if row else None,
-        )
+        def build():
+            row = self._cached("round_overrides", load).get(fy)
+            return RoundPolicy(
+                fy, self.calendar(),
+                row.september_deadline if row else None,
+                row.march_deadline if row else None,
+            )
+
+        return self._cached(f"round_policy:{fy}", build)
 
     @staticmethod
     def fiscal_year_bounds(fy: int):
@@ -195,36 +200,54 @@ class Sandbox:
 
     def execute(self, actor: str, action: str, data: dict | None = None) -> Result:
         """Run one action as ``actor``. A refusal stores nothing but its audit line."""
-        data = dict(data or {})
+        return self.execute_many([(actor, action, data)])[0]
+
+    def execute_many(self, commands) -> list[Result]:
+        """Run several actions in one transaction: every action gets exactly the checks, refusals
+        and audit line it would get alone (for bulk work: one commit for the lot)."""
+        results = []
         with UnitOfWork(self.engine) as uow:
+            repo = Repository(uow.conn, self._reference)  # one identity map for the batch
             now = self._now(uow.conn)
-            ctx = Context(self, uow.repo, now, actor)
+            for actor, action, data in commands:
+                result, now = self._run(uow, repo, now, actor, action, dict(data or {}))
+                results.append(result)
+            repo.write_buffered()
+            uow.tx.commit()
+        return results
+
+    def _run(self, uow: UnitOfWork, repo: Repository, now: dt.datetime, actor: str, action: str,
+             data: dict) -> tuple[Result, dt.datetime]:
+        # No savepoint: handlers change objects in memory and write only in ``flush`` or after
+        # their last check, so a refusal has written nothing and forgetting the objects undoes it.
+        repo.begin_command()
+        ctx = Context(self, repo, now, actor)
+        try:
             try:
-                try:
-                    cmd = c.parse_command(action, data)
-                except KeyError:
-                    raise Refusal("unknown_action", "action", action=action) from None
-                if cmd.needs_session:
-                    self.require_session(ctx)
-                out = HANDLERS[type(cmd)](cmd, ctx) or {}
-                uow.flush()
-                if ctx.sweep_after:
-                    sweep(uow.conn, self.round_policy, ctx.now)
-                result = Result(action, actor, True, out)
-                uow.repo.write_audit(ctx.now, actor, action, data, True, None, _audit_view(out))
-                uow.commit()
-                return result
-            except Refusal as refusal:
-                uow.rollback()
-                with uow.conn.begin():
-                    for table, key, values in ctx.keep:
-                        uow.conn.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
-                    uow.repo.write_audit(now, actor, action, data, False, refusal.code, refusal.as_dict())
-                info = refusal.as_dict()
-                return Result(
-                    action, actor, False, {}, refusal.code, refusal.field,
-                    info["message_th"], info["message_en"], info["source_th"], info["source_en"],
-                )
+                cmd = c.parse_command(action, data)
+            except KeyError:
+                raise Refusal("unknown_action", "action", action=action) from None
+            if cmd.needs_session:
+                self.require_session(ctx)
+            out = HANDLERS[type(cmd)](cmd, ctx) or {}
+            repo.flush()
+            if ctx.sweep_after:
+                sweep(uow.conn, self.round_policy, ctx.now)
+            if ctx.sweep_after or ctx.now != now:
+                repo.forget()  # set-based SQL (lapse) changed rows behind the identity map
+            repo.write_audit(ctx.now, actor, action, data, True, None, _audit_view(out))
+            return Result(action, actor, True, out), ctx.now
+        except Refusal as refusal:
+            repo.forget()
+            for table, key, values in ctx.keep:
+                uow.conn.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
+            repo.write_audit(now, actor, action, data, False, refusal.code, refusal.as_dict())
+            info = refusal.as_dict()
+            result = Result(
+                action, actor, False, {}, refusal.code, refusal.field,
+                info["message_th"], info["message_en"], info["source_th"], info["source_en"],
+            )
+            return result, now
 
     # ------------------------------------------------------------ read side
     def document(self, doc_no: str) -> dict | None:

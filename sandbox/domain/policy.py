@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import yaml
@@ -49,7 +49,7 @@ def bundled_cutovers() -> dict[str, Cutover]:
     return result
 
 
-@dataclass(frozen=True)
+@dataclass
 class RoundPolicy:
     """Windows, deadlines and usable periods for the reserve documents of fiscal year N."""
 
@@ -66,38 +66,38 @@ class RoundPolicy:
         return dt.datetime.combine(day, time, tzinfo=BANGKOK)
 
     # September round, in the last months of FY N
-    @property
+    @cached_property
     def september_opens(self) -> dt.datetime:
         return self._at(dt.date(self._end_ce, 8, 1))
 
-    @property
+    @cached_property
     def september_deadline(self) -> dt.datetime:
         if self.september_override:
             return self.september_override
         return self._at(self.calendar.last_business_day(self._end_ce, 9), DEADLINE_TIME)
 
-    @property
+    @cached_property
     def fiscal_year_end(self) -> dt.datetime:
         """Blank and 21 documents lapse at this instant (1 October, 00:00)."""
         return self._at(dt.date(self._end_ce, 10, 1))
 
     # March round, in FY N+1
-    @property
+    @cached_property
     def march_opens(self) -> dt.datetime:
         return self._at(dt.date(self._end_ce + 1, 2, 1))
 
-    @property
+    @cached_property
     def march_deadline(self) -> dt.datetime:
         if self.march_override:
             return self.march_override
         return self._at(self.calendar.last_business_day(self._end_ce + 1, 3), DEADLINE_TIME)
 
-    @property
+    @cached_property
     def carry_over_usable_until(self) -> dt.datetime:
         """50 money is usable to the end of the last business day of March of FY N+1."""
         return self.calendar.end_of_day(self.calendar.last_business_day(self._end_ce + 1, 3))
 
-    @property
+    @cached_property
     def extension_usable_until(self) -> dt.datetime:
         """40 money is usable to the end of the last business day of September of FY N+1."""
         return self.calendar.end_of_day(self.calendar.last_business_day(self._end_ce + 1, 9))
@@ -118,13 +118,13 @@ class RoundPolicy:
             return "march"
         return None
 
-    @property
+    @cached_property
     def september_lapse(self) -> dt.datetime:
         """Blank and 21 documents lapse when the year ends — or when the List/Confirm window
         closes, if a policy moved the deadline past the year's end."""
         return max(self.fiscal_year_end, self.september_deadline)
 
-    @property
+    @cached_property
     def march_lapse(self) -> dt.datetime:
         """50, 22 and blank (after a March List cancel) lapse when carry-over money stops being
         usable — or when a deadline moved later by policy closes the March window."""

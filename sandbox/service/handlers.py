@@ -570,7 +570,6 @@ def create_reserve(cmd: c.CreateReserve, ctx: Context) -> dict:
     )
     line.reserved += amount
     ctx.repo.add(doc)
-    ctx.repo.flush()
     ctx.repo.history(doc, ctx.now, ctx.actor_id, cmd.action, "")
     return {"doc_no": doc.doc_no}
 
@@ -672,7 +671,6 @@ def convert_to_po(cmd: c.ConvertToPO, ctx: Context) -> dict:
     )
     cx.close("converted", ctx.now, po.doc_no)  # the money moves with the PO: the line is unchanged
     ctx.repo.add(po)
-    ctx.repo.flush()
     ctx.repo.history(cx, ctx.now, ctx.actor_id, cmd.action, cx.status, po.doc_no)
     ctx.repo.history(po, ctx.now, ctx.actor_id, cmd.action, "", cx.doc_no)
     return {"doc_no": po.doc_no, "converted": cx.doc_no}
@@ -701,6 +699,7 @@ def _open_round(ctx: Context, doc: ReserveDocument) -> str:
 def _round_step(cmd, ctx: Context, role: str, step: Callable[[ReserveDocument, str], None], own_unit: bool = True) -> dict:
     user = ctx.actor
     user.require_role(role, action=cmd.action)
+    ctx.repo.load_documents(cmd.docs)
     for doc_no in cmd.docs:
         doc = ctx.repo.document(doc_no)
         if doc is None:
@@ -738,6 +737,7 @@ def confirm(cmd: c.Confirm, ctx: Context) -> dict:
 
 def _cgd_step(cmd, ctx: Context, step: Callable[[ReserveDocument], None], note: str = "") -> list[ReserveDocument]:
     ctx.actor.require_role("cgd_officer", action=cmd.action)
+    ctx.repo.load_documents(cmd.docs)
     done = []
     for doc_no in cmd.docs:
         doc = ctx.repo.document(doc_no)

@@ -1,0 +1,281 @@
+"""Benchmark: the full reserve lifecycle through the engine's public command interface.
+
+create → List → Confirm → CGD approval → one withdrawal with both approvals, for N documents
+spread over U disbursement units, on SQLite; and in the same run a plain-SQL baseline that
+inserts and updates the same rows. Prints documents per second, the ratio and peak memory.
+
+    .venv/bin/python -m bench.lifecycle                      # 100,000 documents, 1,000 units
+    .venv/bin/python -m bench.lifecycle --docs 10000 --units 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+START = "2023-09-04T09:00:00+07:00"
+PASSWORD = "Bench#2566"
+UNITS_PER_AGENCY = 10
+FUND = "6611200"
+ITEM = "5101020000"
+
+
+def national_id(n: int) -> str:
+    base = f"1{n:011d}"
+    total = sum(int(base[i]) * (13 - i) for i in range(12))
+    return base + str((11 - total % 11) % 10)
+
+
+def unit_codes(units: int) -> list[tuple[str, str, bool]]:
+    """(agency code, unit code, regional) — each agency has one central and nine regional units."""
+    out = []
+    for i in range(units):
+        agency = f"{20000 + i // UNITS_PER_AGENCY:05d}"
+        out.append((agency, f"{agency}{i % UNITS_PER_AGENCY:05d}", i % UNITS_PER_AGENCY != 0))
+    return out
+
+
+def bench_world(units: int, docs_per_unit: int) -> dict:
+    codes = unit_codes(units)
+    agencies = sorted({a for a, _, _ in codes})
+    users = [{"id": "cgd", "name": "CGD", "national_id": national_id(0), "unit": "0300400000",
+              "roles": ["cgd_officer"], "credential": "password", "password": PASSWORD}]
+    n = 1
+    for _, unit, _ in codes:
+        for role, prefix in (("recorder", "r"), ("approver_withdrawal", "w"), ("approver_payment", "p")):
+            users.append({"id": f"{prefix}{unit}", "name": f"{role} {unit}", "national_id": national_id(n),
+                          "unit": unit, "roles": [role], "credential": "password", "password": PASSWORD})
+            n += 1
+    return {
+        "agencies": [{"code": "03004", "name": "กรมบัญชีกลาง", "kind": "cgd", "cutover": "all_agencies"}]
+        + [{"code": a, "name": f"กรม {a}", "kind": "government", "cutover": "all_agencies"} for a in agencies],
+        "units": [{"code": "0300400000", "agency": "03004", "area": "1000", "name": "CGD"}]
+        + [{"code": u, "agency": a, "area": "1000", "name": f"หน่วย {u}", "regional": r} for a, u, r in codes],
+        "users": users,
+        "budget_lines": [
+            {"unit": u, "budget_code": f"{a}3500010000{i % 100000:05d}", "fund_source": FUND,
+             "commitment_item": ITEM, "allocation": docs_per_unit * 100_000}
+            for i, (a, u, _) in enumerate(codes)
+        ],
+    }
+
+
+DOC_COLUMNS = (
+    "doc_no, doc_type, unit, agency, area, fiscal_year, budget_line_id, budget_code, fund_source, "
+    "commitment_item, text, reason, reason_detail, doc_date, posting_date, value, remaining, approved, "
+    "status, sept_approved, closed, closed_at, close_note, created_by, created_at"
+)
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def run_engine(db: str, units: int, docs: int, batch: int) -> dict:
+    from sandbox.domain import auth
+    from sandbox.engine import Sandbox
+
+    # The benchmark measures the lifecycle, not password hashing: cheap hashes for its 3,000 users.
+    auth.SCRYPT_N = 2**8
+    per_unit = docs // units
+    world = bench_world(units, per_unit)
+    sb = Sandbox(db)
+    t0 = time.perf_counter()
+    sb.load_world(world, START)
+    codes = unit_codes(units)
+    logins = [(u["id"], "auth.login", {"method": "password", "password": PASSWORD}) for u in world["users"]]
+    for part in chunks(logins, batch):
+        assert all(r.ok for r in sb.execute_many(part))
+    setup = time.perf_counter() - t0
+
+    def run(commands) -> list:
+        results = []
+        for part in chunks(commands, batch):
+            results += sb.execute_many(part)
+        bad = [r for r in results if not r.ok]
+        assert not bad, (bad[0].action, bad[0].error, bad[0].message_en)
+        return results
+
+    phases = {}
+    t = time.perf_counter()
+    creates = []
+    for i, (agency, unit, _) in enumerate(codes):
+        line = {"budget_code": f"{agency}3500010000{i % 100000:05d}", "fund_source": FUND, "commitment_item": ITEM}
+        for k in range(per_unit):
+            if k % 2:
+                data = {**line, "doc_type": "CK", "reason": "CK05", "amount": 50_000, "text": "bench"}
+            else:
+                data = {**line, "doc_type": "CX", "reason": "CX04", "amount": 50_000, "text": "bench",
+                        "contracts": [{"item": "งานก่อสร้าง"}]}
+            creates.append((f"r{unit}", "reserve.create", data))
+    doc_nos = [r.data["doc_no"] for r in run(creates)]
+    phases["create"] = time.perf_counter() - t
+    by_unit = [doc_nos[i * per_unit:(i + 1) * per_unit] for i in range(units)]
+
+    t = time.perf_counter()
+    run([(f"r{unit}", "round.list", {"docs": by_unit[i]}) for i, (_, unit, _) in enumerate(codes)])
+    phases["list"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    confirms = []
+    for a in range(0, units, UNITS_PER_AGENCY):
+        central = codes[a][1]
+        docs_of_agency = [d for i in range(a, min(a + UNITS_PER_AGENCY, units)) for d in by_unit[i]]
+        confirms.append((f"w{central}", "round.confirm", {"docs": docs_of_agency}))
+    run(confirms)
+    phases["confirm"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    run([("cgd", "round.approve", {"docs": part}) for part in chunks(doc_nos, 1000)])
+    phases["approve"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    unit_of = {d: codes[i][1] for i, ds in enumerate(by_unit) for d in ds}
+    requests = run([(f"r{unit_of[d]}", "withdrawal.request", {"doc": d, "amount": 20_000}) for d in doc_nos])
+    request_nos = [(r.data["request_no"], unit_of[r.data["doc_no"]]) for r in requests]
+    phases["withdrawal.request"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    run([(f"w{u}", "withdrawal.approve", {"request": rq}) for rq, u in request_nos])
+    phases["withdrawal.approve"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    run([(f"p{u}", "payment.approve", {"request": rq}) for rq, u in request_nos])
+    phases["payment.approve"] = time.perf_counter() - t
+
+    total = sum(phases.values())
+    check = sb.document(doc_nos[-1])
+    assert check["status"] == "50" and str(check["remaining"]) == "30000.00", check
+    sb.close()
+    return {"setup_s": setup, "phases_s": phases, "total_s": total, "docs_per_s": docs / total, "peak_mib": peak_mib()}
+
+
+def run_baseline(db: str, units: int, docs: int) -> dict:
+    """The same rows inserted and updated with plain SQL (executemany, one transaction a phase)."""
+    from sandbox.domain import auth
+    from sandbox.engine import Sandbox
+
+    auth.SCRYPT_N = 2**8
+    per_unit = docs // units
+    sb = Sandbox(db)
+    sb.load_world(bench_world(units, per_unit), START)
+    sb.close()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    lines = {u: lid for lid, u in conn.execute("SELECT id, unit FROM budget_lines")}
+    codes = unit_codes(units)
+    now = "2023-09-04 02:00:00.000000"
+    rows, contracts = [], []
+    n = 0
+    for i, (agency, unit, _) in enumerate(codes):
+        for k in range(per_unit):
+            n += 1
+            kind = "CK" if k % 2 else "CX"
+            doc_no = f"{kind}{n:08d}"
+            rows.append((doc_no, kind, unit, agency, "1000", 2566, lines[unit], f"{agency}3500010000{i % 100000:05d}",
+                         FUND, ITEM, "bench", "CK05" if k % 2 else "CX04", "", "2023-09-04", "2023-09-04",
+                         5_000_000, 5_000_000, 0, "", 0, "", None, "", f"r{unit}", now))
+            if kind == "CX":
+                contracts.append((doc_no, 1, "", "", "", "งานก่อสร้าง", "", None, None))
+    doc_nos = [r[0] for r in rows]
+    unit_of = {r[0]: r[2] for r in rows}
+
+    def phase(fn) -> float:
+        t = time.perf_counter()
+        conn.execute("BEGIN")
+        fn()
+        conn.execute("COMMIT")
+        return time.perf_counter() - t
+
+    def audit(action):
+        conn.executemany(
+            "INSERT INTO audit (at, actor, action, input, ok, error, result) VALUES (?, ?, ?, ?, 1, NULL, '{}')",
+            [(now, f"r{unit_of[d]}", action, json.dumps({"doc": d})) for d in doc_nos],
+        )
+
+    def history(action, old, new):
+        conn.executemany(
+            "INSERT INTO doc_history (doc_no, at, actor, action, from_status, to_status, note) VALUES (?, ?, 'x', ?, ?, ?, '')",
+            [(d, now, action, old, new) for d in doc_nos],
+        )
+
+    phases = {}
+    phases["create"] = phase(lambda: (
+        conn.executemany(f"INSERT INTO reserve_docs ({DOC_COLUMNS}) VALUES ({','.join('?' * 25)})", rows),
+        conn.executemany("INSERT INTO contract_lines (doc_no, line, contract_no, lc_no, lao_name, item, creditor, signed, due) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", contracts),
+        conn.executemany("UPDATE budget_lines SET reserved = reserved + 5000000 WHERE id = ?", [(lines[unit_of[d]],) for d in doc_nos]),
+        history("reserve.create", "", ""), audit("reserve.create")))
+    for name, old, new in (("list", "", "21"), ("confirm", "21", "31"), ("approve", "31", "50")):
+        phases[name] = phase(lambda old=old, new=new, name=name: (
+            conn.executemany("UPDATE reserve_docs SET status = ? WHERE doc_no = ?", [(new, d) for d in doc_nos]),
+            history(name, old, new)))
+    phases["withdrawal.request"] = phase(lambda: (
+        conn.executemany("INSERT INTO withdrawals (request_no, doc_no, amount, status, requested_by, requested_at) VALUES (?, ?, 2000000, 'requested', 'r', ?)",
+                         [(f"WR{i:08d}", d, now) for i, d in enumerate(doc_nos, 1)]),
+        audit("withdrawal.request")))
+    phases["withdrawal.approve"] = phase(lambda: (
+        conn.executemany("UPDATE withdrawals SET status = 'approved', approved_by = 'w', approved_at = ? WHERE request_no = ?",
+                         [(now, f"WR{i:08d}") for i in range(1, len(doc_nos) + 1)]),
+        audit("withdrawal.approve")))
+    phases["payment.approve"] = phase(lambda: (
+        conn.executemany("UPDATE withdrawals SET status = 'paid', paid_by = 'p', paid_at = ? WHERE request_no = ?",
+                         [(now, f"WR{i:08d}") for i in range(1, len(doc_nos) + 1)]),
+        conn.executemany("UPDATE reserve_docs SET remaining = remaining - 2000000 WHERE doc_no = ?", [(d,) for d in doc_nos]),
+        conn.executemany("UPDATE budget_lines SET reserved = reserved - 2000000, disbursed = disbursed + 2000000 WHERE id = ?",
+                         [(lines[unit_of[d]],) for d in doc_nos]),
+        history("payment.approve", "50", "50"), audit("payment.approve")))
+    conn.close()
+    total = sum(phases.values())
+    return {"phases_s": phases, "total_s": total, "docs_per_s": docs / total, "peak_mib": peak_mib()}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=1_000)
+    parser.add_argument("--batch", type=int, default=500, help="commands per execute_many transaction")
+    parser.add_argument("--part", choices=["engine", "baseline"], help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.part:
+        fn = run_engine if args.part == "engine" else run_baseline
+        extra = (args.batch,) if args.part == "engine" else ()
+        print(json.dumps(fn(args.db, args.units, args.docs, *extra)))
+        return 0
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for part in ("engine", "baseline"):  # each in its own process: its own peak memory
+            out = subprocess.run(
+                [sys.executable, "-m", "bench.lifecycle", "--part", part, "--db", str(Path(tmp) / f"{part}.sqlite"),
+                 "--docs", str(args.docs), "--units", str(args.units), "--batch", str(args.batch)],
+                check=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
+            )
+            results[part] = json.loads(out.stdout.strip().splitlines()[-1])
+    engine, base = results["engine"], results["baseline"]
+    print(f"Reserve lifecycle: {args.docs:,} documents across {args.units:,} units, SQLite")
+    print(f"  engine (public commands, batches of {args.batch}):")
+    for name, secs in engine["phases_s"].items():
+        print(f"    {name:<20} {secs:8.2f} s")
+    print(f"    {'total':<20} {engine['total_s']:8.2f} s   {engine['docs_per_s']:,.0f} documents/s   peak RSS {engine['peak_mib']:,.0f} MiB")
+    print(f"    (setup: world of {args.units * 3 + 1:,} users loaded and logged in: {engine['setup_s']:.1f} s)")
+    print(f"  plain-SQL baseline: {base['total_s']:8.2f} s   {base['docs_per_s']:,.0f} documents/s   peak RSS {base['peak_mib']:,.0f} MiB")
+    print(f"  ratio engine/baseline: {engine['total_s'] / base['total_s']:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
