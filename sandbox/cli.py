@@ -113,8 +113,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Later subcommands (report, timeline, app …) register themselves here.
-_EXTENSIONS: list = []
+def _report(args) -> int:
+    from .engine import Sandbox
+    from .reports import build_report, write
+
+    if not args.db and not os.environ.get("SANDBOX_DB"):
+        print("--db PATH (or SANDBOX_DB) is required: the database a scenario run or the app left", file=sys.stderr)
+        return 2
+    sandbox = Sandbox(args.db)
+    try:
+        if not sandbox.has_world():
+            print(f"{args.db}: no world is loaded in this database", file=sys.stderr)
+            return 2
+        try:
+            report = build_report(
+                sandbox, args.unit, args.kind, fiscal_year=args.fiscal_year, round=args.round, lang=args.lang,
+                status=args.status, doc_type=args.doc_type, doc=args.doc, remaining=args.remaining,
+                fund_source=args.fund_source, budget_code=args.budget_code, area=args.area,
+                budget_unit=args.budget_unit, reason=args.reason,
+            )
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        out = args.out or f"{args.kind}-{args.unit}-{report.fiscal_year}-{args.round}.{args.format}"
+        write(report, args.format, out)
+        print(f"{out}: {len(report.rows)} rows, value {report.totals['value']:,.2f}, "
+              f"approved {report.totals['approved']:,.2f}, remaining {report.totals['remaining']:,.2f}")
+    finally:
+        sandbox.close()
+    return 0
+
+
+def _register_report(sub) -> None:
+    rep = sub.add_parser("report", help="NFMA60 / NFMA60CX as Excel, PDF or CSV")
+    rep.add_argument("kind", choices=["nfma60", "nfma60cx"])
+    rep.add_argument("--db", help="SQLite file (or database URL) left by 'scenario run --db' or the app")
+    rep.add_argument("--unit", required=True, help="disbursement unit code (a central unit sees its agency)")
+    rep.add_argument("--fiscal-year", type=int, help="BE year the money belongs to (default: the current one)")
+    rep.add_argument("--round", choices=["september", "march"], default="september")
+    rep.add_argument("--status", choices=["not_listed", "listed", "confirmed", "approved"])
+    rep.add_argument("--doc-type", choices=["CX", "CK", "PO"])
+    rep.add_argument("--doc", help="document number")
+    rep.add_argument("--remaining", help="whole-document remaining (baht)")
+    rep.add_argument("--fund-source")
+    rep.add_argument("--budget-code")
+    rep.add_argument("--area")
+    rep.add_argument("--budget-unit", help="budget-receiving unit (first 5 digits of the budget code)")
+    rep.add_argument("--reason")
+    rep.add_argument("--format", choices=["xlsx", "pdf", "csv"], default="xlsx")
+    rep.add_argument("--lang", choices=["th", "en"], default="th")
+    rep.add_argument("--out", help="output file")
+    rep.set_defaults(func=_report)
+
+
+# Later subcommands register themselves here.
+_EXTENSIONS: list = [_register_report]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from .adapters import orm
-from .domain.model import BLOCKED, baht
+from .domain.model import BLOCKED, baht, satang
 
 if TYPE_CHECKING:
     from .domain.model import User
@@ -146,21 +146,25 @@ STATUS_GROUPS = {
 }
 
 
-def visible_units(conn: Connection, user: User):
-    """Which units' documents a user sees: CGD and trainers all; a budget-owning (central) unit
-    its agency's units; any other unit itself."""
+def unit_scope(conn: Connection, unit: str) -> list[str]:
+    """The units whose documents a unit sees: a budget-owning (central) unit its agency's units
+    (its regional units send it their documents [004 letter 1.6]); any other unit itself."""
+    u = orm.units
+    me = conn.execute(select(u).where(u.c.code == str(unit))).first()
+    if me is not None and not me.regional:
+        return list(conn.execute(select(u.c.code).where(u.c.agency == me.agency).order_by(u.c.code)).scalars())
+    return [str(unit)]
+
+
+def visible_units(conn: Connection, user: User) -> list[str] | None:
+    """CGD and trainers see every unit (``None``); anyone else the scope of their unit."""
     if user.has_role("cgd_officer", "trainer"):
         return None
-    u = orm.units
-    me = conn.execute(select(u).where(u.c.code == user.unit)).first()
-    if me is not None and not me.regional:
-        return select(u.c.code).where(u.c.agency == me.agency).scalar_subquery()
-    return [user.unit]
+    return unit_scope(conn, user.unit)
 
 
-def _conditions(conn: Connection, user: User, cond: dict[str, Any]) -> list:
+def _conditions(units: list[str] | None, cond: dict[str, Any]) -> list:
     where = []
-    units = visible_units(conn, user)
     if units is not None:
         where.append(docs.c.unit.in_(units))
     if cond.get("unit"):
@@ -182,8 +186,8 @@ def _conditions(conn: Connection, user: User, cond: dict[str, Any]) -> list:
         where.append(docs.c.doc_no == str(cond["doc"]))
     if cond.get("budget_unit"):
         where.append(func.substr(docs.c.budget_code, 1, 5) == str(cond["budget_unit"]))
-    if cond.get("remaining"):
-        where.append(docs.c.remaining > 0)
+    if cond.get("remaining") not in (None, ""):
+        where.append(docs.c.remaining == satang(cond["remaining"]))
     return where
 
 
@@ -196,9 +200,10 @@ REPORT_COLUMNS = [
 CONTRACT_COLUMNS = [cl.c.line, cl.c.lao_name, cl.c.contract_no, cl.c.lc_no, cl.c.item, cl.c.creditor, cl.c.signed, cl.c.due]
 
 
-def nfma60(conn: Connection, sandbox: Sandbox, user: User, cond: dict[str, Any], *, contracts: bool = False) -> list[dict]:
-    """NFMA60 (one row per document) or NFMA60CX (one row per contract line), in one query."""
-    where = _conditions(conn, user, cond)
+def nfma60(conn: Connection, units: list[str] | None, cond: dict[str, Any], *, contracts: bool = False) -> list[dict]:
+    """NFMA60 (one row per document) or NFMA60CX (one row per contract line), in one query,
+    over the documents of ``units`` (``None``: every unit)."""
+    where = _conditions(units, cond)
     if contracts:
         q = select(*REPORT_COLUMNS, *CONTRACT_COLUMNS).select_from(docs.join(cl, cl.c.doc_no == docs.c.doc_no))
         q = q.where(*where).order_by(docs.c.doc_no, cl.c.line)
@@ -207,5 +212,6 @@ def nfma60(conn: Connection, sandbox: Sandbox, user: User, cond: dict[str, Any],
     return [_money(dict(r._mapping), "value", "approved", "remaining") for r in conn.execute(q)]
 
 
-def search(conn: Connection, sandbox: Sandbox, user: User, cond: dict[str, Any]) -> list[dict]:
-    return nfma60(conn, sandbox, user, cond)
+def search(conn: Connection, user: User, cond: dict[str, Any]) -> list[dict]:
+    """สง.01 «ค้นหา»: the user's documents by number or by the report conditions."""
+    return nfma60(conn, visible_units(conn, user), cond)

@@ -860,7 +860,7 @@ def approve_payment(cmd: c.ApprovePayment, ctx: Context) -> dict:
 def search_reserve(cmd: c.SearchReserve, ctx: Context) -> dict:
     from .. import views
 
-    rows = views.search(ctx.repo.conn, ctx.sandbox, ctx.actor, cmd.model_dump(exclude_none=True))
+    rows = views.search(ctx.repo.conn, ctx.actor, cmd.model_dump(exclude_none=True))
     return {"rows": rows}
 
 
@@ -868,9 +868,15 @@ def search_reserve(cmd: c.SearchReserve, ctx: Context) -> dict:
 @handles(c.ReportCX)
 def report(cmd: c.Report, ctx: Context) -> dict:
     from .. import views
+    from ..reports import check_conditions
 
     conditions = cmd.model_dump(exclude_none=True)
-    rows = views.nfma60(ctx.repo.conn, ctx.sandbox, ctx.actor, conditions, contracts=cmd.action == "report.nfma60cx")
+    try:
+        check_conditions(conditions)
+    except ValueError as exc:
+        raise Refusal("invalid_input", "status", detail=str(exc), detail_en=str(exc)) from None
+    units = views.visible_units(ctx.repo.conn, ctx.actor)
+    rows = views.nfma60(ctx.repo.conn, units, conditions, contracts=cmd.action == "report.nfma60cx")
     return {"rows": rows}
 
 

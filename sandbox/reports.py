@@ -1,0 +1,318 @@
+"""Reports NFMA60 and NFMA60CX (SPEC §6, [004 §5]) and their Excel, PDF and CSV files.
+
+The rows come from one query (:func:`sandbox.views.nfma60`); this module adds the title block,
+the Thai column headers, formatting and totals, and writes the files a treasury officer files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from . import views
+from .adapters import orm
+from .calendar import format_date, format_datetime
+from .i18n import label
+
+KINDS = ("nfma60", "nfma60cx")
+ROUNDS = ("september", "march")
+GROUPS = ("not_listed", "listed", "confirmed", "approved")
+MONEY = ("value", "approved", "remaining")
+DATES = ("signed", "due")
+
+COLUMNS = ["doc_type", "doc_no", "text", "fund_source", "budget_code", "area", "budget_unit",
+           "commitment_item", "value", "approved", "remaining", "status", "reason"]
+CX_COLUMNS = COLUMNS + ["line", "lao_name", "contract_no", "lc_no", "item", "creditor", "signed", "due"]
+CONDITION_KEYS = ["status", "doc_type", "doc", "remaining", "fund_source", "budget_code", "area", "budget_unit", "reason"]
+
+
+def check_conditions(cond: dict[str, Any]) -> None:
+    """Raise ``ValueError`` naming the condition that is not one the report knows."""
+    if cond.get("round", "september") not in ROUNDS:
+        raise ValueError(f"round: september or march, not {cond['round']!r}")
+    if cond.get("status") and cond["status"] not in GROUPS:
+        raise ValueError(f"status: one of {', '.join(GROUPS)}, not {cond['status']!r}")
+    if cond.get("doc_type") and cond["doc_type"] not in ("CX", "CK", "PO"):
+        raise ValueError(f"doc_type: CX, CK or PO, not {cond['doc_type']!r}")
+
+
+def status_text(status: str, closed: str = "", lang: str = "th") -> str:
+    text = label(f"status_{status or 'blank'}", lang)
+    return f"{text} ({label(f'closed_{closed}', lang)})" if closed else text
+
+
+@dataclass
+class Report:
+    kind: str
+    agency_code: str
+    agency_name: str
+    unit_code: str
+    unit_name: str
+    fiscal_year: int
+    round: str
+    conditions: dict[str, Any]
+    rows: list[dict]
+    printed_at: dt.datetime
+    lang: str = "th"
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> list[str]:
+        return CX_COLUMNS if self.kind == "nfma60cx" else COLUMNS
+
+    @property
+    def title(self) -> str:
+        return label(f"{self.kind}_title", self.lang)
+
+    def header(self, column: str) -> str:
+        return label(f"col_{column}", self.lang)
+
+    def cell(self, row: dict, column: str) -> str:
+        """A cell as the screen shows it: amounts ``1,250,000.00``, dates in the Buddhist era."""
+        value = row.get(column)
+        if column in MONEY:
+            return f"{value:,.2f}"
+        if column == "status":
+            return status_text(row["status"], row.get("closed", ""), self.lang)
+        if column in DATES:
+            return format_date(value, short=True) if value else ""
+        return "" if value is None else str(value)
+
+    def title_lines(self) -> list[str]:
+        """The title block: report, agency, unit, year, round, conditions, print time."""
+        lang = self.lang
+        lines = [
+            f"{label('cond_agency', lang)}: {self.agency_code} {self.agency_name}",
+            f"{label('cond_unit', lang)}: {self.unit_code} {self.unit_name}",
+            f"{label('cond_fiscal_year', lang)}: {self.fiscal_year}    "
+            f"{label('cond_round', lang)}: {label('round_' + self.round, lang)}    "
+            f"{label('cond_status', lang)}: {label('group_' + (self.conditions.get('status') or 'all'), lang)}",
+        ]
+        extra = [f"{label('cond_' + k, lang)} = {self.conditions[k]}" for k in CONDITION_KEYS[1:] if self.conditions.get(k)]
+        if extra:
+            lines.append(f"{label('conditions', lang)}: " + ", ".join(extra))
+        lines.append(f"{label('printed_at', lang)}: {format_datetime(self.printed_at)}  ·  {label('sandbox_note', lang)}")
+        return lines
+
+
+def build_report(sandbox, unit: str, kind: str = "nfma60", *, fiscal_year: int | None = None,
+                 round: str = "september", lang: str = "th", **conditions) -> Report:
+    """NFMA60 / NFMA60CX for ``unit`` (a central unit sees its agency's units)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind: nfma60 or nfma60cx, not {kind!r}")
+    from .calendar import fiscal_year as fy_of
+
+    now = sandbox.now
+    cond = {k: v for k, v in conditions.items() if v not in (None, "")}
+    cond["round"] = round
+    cond["fiscal_year"] = int(fiscal_year or fy_of(now))
+    check_conditions(cond)
+    with sandbox.engine.connect() as conn:
+        u = conn.execute(select(orm.units).where(orm.units.c.code == str(unit))).first()
+        if u is None:
+            raise ValueError(f"unit: no disbursement unit {unit!r}")
+        a = conn.execute(select(orm.agencies).where(orm.agencies.c.code == u.agency)).first()
+        rows = views.nfma60(conn, views.unit_scope(conn, u.code), cond, contracts=kind == "nfma60cx")
+    report = Report(kind, a.code, a.name, u.code, u.name, cond["fiscal_year"], round,
+                    cond, rows, now, lang)
+    report.totals = totals(rows, kind)
+    return report
+
+
+def totals(rows: list[dict], kind: str) -> dict[str, Decimal]:
+    """Sums of the money columns. NFMA60CX repeats a document on each of its contract lines,
+    so there each document's money is counted once."""
+    seen: set[str] = set()
+    out = {m: Decimal("0.00") for m in MONEY}
+    for row in rows:
+        if kind == "nfma60cx":
+            if row["doc_no"] in seen:
+                continue
+            seen.add(row["doc_no"])
+        for m in MONEY:
+            out[m] += row[m]
+    return out
+
+
+# ------------------------------------------------------------------ files
+
+def to_csv(report: Report, out) -> None:
+    """CSV in UTF-8 with BOM (Excel opens Thai text correctly)."""
+    own = isinstance(out, (str, Path))
+    handle = open(out, "w", encoding="utf-8-sig", newline="") if own else out
+    try:
+        writer = csv.writer(handle)
+        writer.writerow([report.header(c) for c in report.columns])
+        for row in report.rows:
+            writer.writerow([row[c] if c in MONEY else report.cell(row, c) for c in report.columns])
+    finally:
+        if own:
+            handle.close()
+
+
+WIDTHS = {"doc_type": 8, "doc_no": 13, "text": 34, "fund_source": 10, "budget_code": 23, "area": 8,
+          "budget_unit": 10, "commitment_item": 13, "value": 16, "approved": 16, "remaining": 16,
+          "status": 24, "reason": 8, "line": 8, "lao_name": 20, "contract_no": 16, "lc_no": 12,
+          "item": 28, "creditor": 26, "signed": 12, "due": 12}
+
+
+def to_xlsx(report: Report, out) -> None:
+    """Excel: title block, Thai headers, number formats, frozen header, widths, totals row.
+    Written in openpyxl's write-only mode, so 50,000 rows stay fast and small in memory."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(report.kind.upper())
+    font = "TH Sarabun New"
+    columns = report.columns
+    for i, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(column, 12)
+    first_row = len(report.title_lines()) + 3  # title, block lines, blank, header
+    ws.freeze_panes = f"A{first_row + 1}"
+
+    def cell(value, **style):
+        c = WriteOnlyCell(ws, value=value)
+        for key, val in style.items():
+            setattr(c, key, val)
+        return c
+
+    ws.append([cell(f"{report.title} ({report.kind.upper()})", font=Font(name=font, size=16, bold=True))])
+    for line in report.title_lines():
+        ws.append([cell(line, font=Font(name=font, size=12))])
+    ws.append([])
+    thin = Side(style="thin", color="999999")
+    head_style = {
+        "font": Font(name=font, size=12, bold=True, color="FFFFFF"),
+        "fill": PatternFill("solid", fgColor="1F4E79"),
+        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "border": Border(top=thin, bottom=thin, left=thin, right=thin),
+    }
+    ws.append([cell(report.header(c), **head_style) for c in columns])
+    body_font = Font(name=font, size=12)
+    for row in report.rows:
+        out_row = []
+        for c in columns:
+            if c in MONEY:
+                out_row.append(cell(float(row[c]), number_format="#,##0.00", font=body_font))
+            elif c in DATES:
+                out_row.append(cell(report.cell(row, c), font=body_font))
+            else:
+                out_row.append(cell(report.cell(row, c), font=body_font, number_format="@"))
+        ws.append(out_row)
+    bold = Font(name=font, size=12, bold=True)
+    total_row = []
+    for i, c in enumerate(columns):
+        if i == 0:
+            total_row.append(cell(f"{label('total', report.lang)} ({label('rows_count', report.lang).format(n=len(report.rows))})", font=bold))
+        elif c in MONEY:
+            total_row.append(cell(float(report.totals[c]), number_format="#,##0.00", font=bold,
+                                  border=Border(top=thin, bottom=Side(style="double"))))
+        else:
+            total_row.append(cell(None))
+    ws.append(total_row)
+    wb.save(out)
+
+
+BREAKABLE = ("text", "item", "creditor", "lao_name", "status")
+
+
+def thai_breaks(text: str) -> str:
+    """Thai writes no spaces between words: mark the word boundaries (PyThaiNLP) with zero-width
+    spaces so the PDF wraps between words, not inside them."""
+    from pythainlp.tokenize import word_tokenize
+
+    if not text or text.isascii():
+        return text
+    return "\u200b".join(word_tokenize(text, keep_whitespace=True))
+
+
+def sarabun_path(weight: str = "Regular") -> str:
+    import fontpkg_sarabun
+
+    return str(fontpkg_sarabun.ROOT / "files" / f"Sarabun-{weight}.ttf")
+
+
+PDF_WIDTHS = {"doc_type": 10, "doc_no": 19, "text": 40, "fund_source": 13, "budget_code": 31, "area": 9,
+              "budget_unit": 12, "commitment_item": 17, "value": 21, "approved": 21, "remaining": 21,
+              "status": 26, "reason": 10, "line": 9, "lao_name": 18, "contract_no": 17, "lc_no": 14,
+              "item": 24, "creditor": 24, "signed": 15, "due": 15}
+
+
+def to_pdf(report: Report, out) -> None:
+    """PDF: landscape A4, Sarabun with HarfBuzz shaping (vowels and tone marks in place), the title
+    block, the header row repeated on every page, «หน้า x/y», and a totals row."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    class ReportPDF(FPDF):
+        def footer(self):
+            self.set_y(-10)
+            self.set_font("Sarabun", size=8)
+            self.cell(0, 5, label("page_of", report.lang).format(page=self.page_no(), pages="{nb}"), align="R")
+            self.set_x(self.l_margin)
+            self.cell(0, 5, f"{report.kind.upper()} · {label('sandbox_note', report.lang)}", align="L")
+
+    pdf = ReportPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_margins(8, 8, 8)
+    pdf.set_auto_page_break(True, margin=14)
+    pdf.add_font("Sarabun", "", sarabun_path("Regular"))
+    pdf.add_font("Sarabun", "B", sarabun_path("Bold"))
+    pdf.set_text_shaping(True)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    pdf.set_font("Sarabun", "B", 14)
+    pdf.cell(0, 8, f"{report.title} ({report.kind.upper()})", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Sarabun", "", 9)
+    for line in report.title_lines():
+        pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+    columns = report.columns
+    widths = [PDF_WIDTHS.get(c, 14) for c in columns]
+    scale = (pdf.w - pdf.l_margin - pdf.r_margin) / sum(widths)
+    widths = [w * scale for w in widths]
+    size = 7 if report.kind == "nfma60" else 5
+    pdf.set_font("Sarabun", "", size)
+    align = ["RIGHT" if c in MONEY else "LEFT" for c in columns]
+    heading = FontFace(emphasis="BOLD", color=255, fill_color=(31, 78, 121))
+    with pdf.table(col_widths=widths, text_align=align, line_height=size * 0.55, headings_style=heading,
+                   repeat_headings=1, first_row_as_headings=True) as table:
+        header = table.row()
+        for c in columns:
+            header.cell(thai_breaks(report.header(c)), align="CENTER")
+        for row in report.rows:
+            r = table.row()
+            for c in columns:
+                text = report.cell(row, c)
+                r.cell(thai_breaks(text) if c in BREAKABLE else text)
+        r = table.row(style=FontFace(emphasis="BOLD"))
+        for c in columns:
+            if c == "text":
+                r.cell(label("rows_count", report.lang).format(n=f"{len(report.rows):,}") + f" · {label('total', report.lang)}", align="RIGHT")
+            else:
+                r.cell(f"{report.totals[c]:,.2f}" if c in MONEY else "")
+    pdf.output(out)
+
+
+def write(report: Report, fmt: str, out) -> None:
+    {"xlsx": to_xlsx, "pdf": to_pdf, "csv": to_csv}[fmt](report, out)
+
+
+def as_bytes(report: Report, fmt: str) -> bytes:
+    if fmt == "csv":
+        text = io.StringIO()
+        to_csv(report, text)
+        return ("\ufeff" + text.getvalue()).encode("utf-8")
+    buffer = io.BytesIO()
+    write(report, fmt, buffer)
+    return buffer.getvalue()
