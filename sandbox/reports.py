@@ -170,10 +170,13 @@ def to_xlsx(report: Report, out) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.utils.indexed_list import IndexedList
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(report.kind.upper())
     font = "TH Sarabun New"
+    # openpyxl has no public setter for the default font: font 0 is what unstyled cells use.
+    wb._fonts = IndexedList([Font(name=font, size=14)])
+    ws = wb.create_sheet(report.kind.upper())
     columns = report.columns
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(column, 12)
@@ -198,16 +201,13 @@ def to_xlsx(report: Report, out) -> None:
         "border": Border(top=thin, bottom=thin, left=thin, right=thin),
     }
     ws.append([cell(report.header(c), **head_style) for c in columns])
-    body_font = Font(name=font, size=12)
+    # Body cells carry a style only where they need one (amounts): styling every cell of
+    # 50,000 rows is what makes openpyxl slow. Text cells take the workbook's Thai font.
+    money_at = {i for i, c in enumerate(columns) if c in MONEY}
     for row in report.rows:
-        out_row = []
-        for c in columns:
-            if c in MONEY:
-                out_row.append(cell(float(row[c]), number_format="#,##0.00", font=body_font))
-            elif c in DATES:
-                out_row.append(cell(report.cell(row, c), font=body_font))
-            else:
-                out_row.append(cell(report.cell(row, c), font=body_font, number_format="@"))
+        out_row = [report.cell(row, c) if c not in MONEY else None for c in columns]
+        for i in money_at:
+            out_row[i] = cell(float(row[columns[i]]), number_format="#,##0.00")
         ws.append(out_row)
     bold = Font(name=font, size=12, bold=True)
     total_row = []
@@ -223,17 +223,7 @@ def to_xlsx(report: Report, out) -> None:
     wb.save(out)
 
 
-BREAKABLE = ("text", "item", "creditor", "lao_name", "status")
-
-
-def thai_breaks(text: str) -> str:
-    """Thai writes no spaces between words: mark the word boundaries (PyThaiNLP) with zero-width
-    spaces so the PDF wraps between words, not inside them."""
-    from pythainlp.tokenize import word_tokenize
-
-    if not text or text.isascii():
-        return text
-    return "\u200b".join(word_tokenize(text, keep_whitespace=True))
+BREAKABLE = ("text", "item", "creditor", "lao_name", "status", "contract_no", "budget_code")
 
 
 def sarabun_path(weight: str = "Regular") -> str:
@@ -248,23 +238,44 @@ PDF_WIDTHS = {"doc_type": 10, "doc_no": 19, "text": 40, "fund_source": 13, "budg
               "item": 24, "creditor": 24, "signed": 15, "due": 15}
 
 
+def _wrap(pdf, text: str, width: float) -> list[str]:
+    """Lines of ``text`` that fit ``width``, broken between Thai words (PyThaiNLP) or at spaces.
+    Measures each word once: fpdf2's own wrapping re-shapes a cell character by character,
+    far too slow for thousands of Thai cells."""
+    if not text or pdf.get_string_width(text) <= width:
+        return [text]
+    from pythainlp.tokenize import word_tokenize
+
+    lines, current = [], ""
+    for word in word_tokenize(text, keep_whitespace=True):
+        candidate = current + word
+        if current and pdf.get_string_width(candidate) > width:
+            lines.append(current.rstrip())
+            current = word.lstrip()
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
 def to_pdf(report: Report, out) -> None:
     """PDF: landscape A4, Sarabun with HarfBuzz shaping (vowels and tone marks in place), the title
     block, the header row repeated on every page, «หน้า x/y», and a totals row."""
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
 
     class ReportPDF(FPDF):
         def footer(self):
             self.set_y(-10)
             self.set_font("Sarabun", size=8)
+            self.set_text_color(0)
             self.cell(0, 5, label("page_of", report.lang).format(page=self.page_no(), pages="{nb}"), align="R")
             self.set_x(self.l_margin)
             self.cell(0, 5, f"{report.kind.upper()} · {label('sandbox_note', report.lang)}", align="L")
 
     pdf = ReportPDF(orientation="L", unit="mm", format="A4")
     pdf.set_margins(8, 8, 8)
-    pdf.set_auto_page_break(True, margin=14)
+    pdf.set_auto_page_break(False)
     pdf.add_font("Sarabun", "", sarabun_path("Regular"))
     pdf.add_font("Sarabun", "B", sarabun_path("Bold"))
     pdf.set_text_shaping(True)
@@ -281,26 +292,54 @@ def to_pdf(report: Report, out) -> None:
     widths = [PDF_WIDTHS.get(c, 14) for c in columns]
     scale = (pdf.w - pdf.l_margin - pdf.r_margin) / sum(widths)
     widths = [w * scale for w in widths]
-    size = 7 if report.kind == "nfma60" else 5
-    pdf.set_font("Sarabun", "", size)
-    align = ["RIGHT" if c in MONEY else "LEFT" for c in columns]
-    heading = FontFace(emphasis="BOLD", color=255, fill_color=(31, 78, 121))
-    with pdf.table(col_widths=widths, text_align=align, line_height=size * 0.55, headings_style=heading,
-                   repeat_headings=1, first_row_as_headings=True) as table:
-        header = table.row()
-        for c in columns:
-            header.cell(thai_breaks(report.header(c)), align="CENTER")
-        for row in report.rows:
-            r = table.row()
-            for c in columns:
-                text = report.cell(row, c)
-                r.cell(thai_breaks(text) if c in BREAKABLE else text)
-        r = table.row(style=FontFace(emphasis="BOLD"))
-        for c in columns:
-            if c == "text":
-                r.cell(label("rows_count", report.lang).format(n=f"{len(report.rows):,}") + f" · {label('total', report.lang)}", align="RIGHT")
+    size = 7 if report.kind == "nfma60" else 5.2
+    line_h = size * 0.5
+    pad = 0.8
+    bottom = pdf.h - 14
+
+    def draw_row(texts: list[str], *, bold=False, header=False, fill=None) -> None:
+        pdf.set_font("Sarabun", "B" if bold else "", size)
+        cells = [
+            _wrap(pdf, t, w - 2 * pad) if (header or c in BREAKABLE) else [t]
+            for t, w, c in zip(texts, widths, columns, strict=True)
+        ]
+        height = max(len(lines) for lines in cells) * line_h + 2 * pad * 0.6
+        if pdf.get_y() + height > bottom and not header:
+            pdf.add_page()
+            draw_header()
+            pdf.set_font("Sarabun", "B" if bold else "", size)
+        x, y = pdf.l_margin, pdf.get_y()
+        for lines, w, c in zip(cells, widths, columns, strict=True):
+            if fill:
+                pdf.set_fill_color(*fill)
+                pdf.rect(x, y, w, height, style="DF")
             else:
-                r.cell(f"{report.totals[c]:,.2f}" if c in MONEY else "")
+                pdf.rect(x, y, w, height)
+            align = "C" if header else ("R" if c in MONEY else "L")
+            top = y + (height - len(lines) * line_h) / 2 if header else y + pad * 0.6
+            for i, line in enumerate(lines):
+                pdf.set_xy(x + pad, top + i * line_h)
+                # Shaping is for Thai; codes and amounts are plain Latin and render much faster.
+                pdf.set_text_shaping(not line.isascii())
+                pdf.cell(w - 2 * pad, line_h, line, align=align)
+            x += w
+        pdf.set_xy(pdf.l_margin, y + height)
+
+    def draw_header() -> None:
+        pdf.set_draw_color(153)
+        pdf.set_text_color(255)
+        draw_row([report.header(c) for c in columns], bold=True, header=True, fill=(31, 78, 121))
+        pdf.set_text_color(0)
+
+    draw_header()
+    for row in report.rows:
+        draw_row([report.cell(row, c) for c in columns])
+    count = label("rows_count", report.lang).format(n=f"{len(report.rows):,}")
+    draw_row(
+        [f"{count} · {label('total', report.lang)}" if c == "text" else (f"{report.totals[c]:,.2f}" if c in MONEY else "")
+         for c in columns],
+        bold=True, fill=(230, 236, 242),
+    )
     pdf.output(out)
 
 

@@ -244,7 +244,8 @@ def load_world(conn: Connection, world: str | dict, start: dt.datetime) -> World
                 "last_otp_counter": 0, "failed_otps": 0, "locked_until": None,
             }
         )
-    conn.execute(insert(orm.users), rows)
+    if rows:
+        conn.execute(insert(orm.users), rows)
     if spec.budget_lines:
         conn.execute(
             insert(orm.budget_lines),
