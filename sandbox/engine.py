@@ -266,6 +266,36 @@ class Sandbox:
         with self.engine.connect() as conn:
             return views.unit_state(conn, unit, self._now(conn))
 
+    def session_live(self, user_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return views.session_live(conn, user_id, self._now(conn))
+
+    def users(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return views.users(conn)
+
+    def documents(self, **cond) -> list[dict]:
+        """Every document matching report-style conditions (trainer and screen lists)."""
+        with self.engine.connect() as conn:
+            return views.nfma60(conn, cond.pop("units", None), cond)
+
+    def pending_requests(self, unit: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            return views.withdrawals(conn, unit)
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(orm.state.c.value).where(orm.state.c.key == key)).scalar_one_or_none()
+        return default if value is None else value
+
+    def set_state(self, key: str, value: str) -> None:
+        """Screen state that survives a page reload or a kernel restart (who is at the desk …)."""
+        with self.engine.begin() as conn:
+            if conn.execute(select(orm.state.c.key).where(orm.state.c.key == key)).first() is None:
+                conn.execute(insert(orm.state).values(key=key, value=value))
+            else:
+                conn.execute(update(orm.state).where(orm.state.c.key == key).values(value=value))
+
     def audit(self, limit: int | None = None) -> list[dict]:
         with self.engine.connect() as conn:
             return views.audit(conn, limit)

@@ -117,6 +117,32 @@ def unit_state(conn: Connection, unit: str, now: dt.datetime) -> dict:
     return {"unit": unit, "loss_letter_overdue": overdue > 0, "token_key_holders": list(holders)}
 
 
+def session_live(conn: Connection, user_id: str, now: dt.datetime) -> bool:
+    from .domain.model import Session
+
+    row = conn.execute(select(orm.sessions).where(orm.sessions.c.user_id == user_id)).first()
+    return row is not None and Session(row.user_id, row.method, row.started_at, row.last_seen).live_at(now)
+
+
+def users(conn: Connection) -> list[dict]:
+    u, units_t = orm.users, orm.units
+    rows = conn.execute(
+        select(u.c.id, u.c.name, u.c.unit, u.c.roles, u.c.credential, u.c.soft_token, units_t.c.name.label("unit_name"),
+               units_t.c.area, units_t.c.agency)
+        .select_from(u.join(units_t, units_t.c.code == u.c.unit)).order_by(u.c.unit, u.c.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def withdrawals(conn: Connection, unit: str) -> list[dict]:
+    wd = orm.withdrawals
+    rows = conn.execute(
+        select(wd, docs.c.unit).select_from(wd.join(docs, docs.c.doc_no == wd.c.doc_no))
+        .where(docs.c.unit == unit, wd.c.status.in_(("requested", "approved"))).order_by(wd.c.request_no)
+    )
+    return [_money(dict(r._mapping), "amount") for r in rows]
+
+
 def audit(conn: Connection, limit: int | None = None) -> list[dict]:
     a = orm.audit
     q = select(a).order_by(a.c.id.desc())

@@ -1,0 +1,302 @@
+"""The app: sandbox bar, the real system's menu tree, the screens, the virtual phone and the
+guided-exercise panel, in one kernel. State lives in the sandbox database, so a reload or a
+kernel restart resumes where the trainee was."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+import traitlets as tl
+
+from ..calendar import format_datetime
+from ..domain import auth
+from ..engine import Result, Sandbox
+from .screens import SCREENS, Screen
+from .widgets import CSS, button, esc, safe, t
+
+MENU = [
+    ("menu_user", [("menu_login", "login"), ("menu_enrol", "enrol"), ("menu_rights", "rights")]),
+    ("menu_record", []),
+    ("menu_budget", []),
+    ("menu_reserve", [("menu_sng01", "sng01")]),
+    ("menu_carry", [("menu_sng02", "sng02"), ("menu_sng03", "sng03")]),
+    ("menu_approve", [("menu_op01", "op01")]),
+    ("menu_spend", [("menu_withdrawal", "withdrawal")]),
+    ("menu_reports", []),
+    ("menu_reports_budget", []),
+    ("menu_report_reserve", [("menu_nfma60", "nfma60"), ("menu_nfma60cx", "nfma60cx")]),
+    ("menu_cgd", [("menu_cgd", "cgd")]),
+]
+
+
+class AppModel(tl.HasTraits):
+    person = tl.Unicode("")  # who sits at the desk (the sandbox lets a trainer switch)
+    screen = tl.Unicode("login")
+    lang = tl.Unicode("th")
+    last_result = tl.Any(None)
+
+
+class Phone(w.VBox):
+    """The person's phone: Nexus Smart ID (login request, the current 6-digit code, a QR code to
+    enrol a real authenticator app) and เป๋าตัง (identity status)."""
+
+    def __init__(self, app: App):
+        super().__init__()
+        self.app = app
+        self.add_class("gf-phone")
+        self.body = w.HTML()
+        self.approve = button(t("approve_login", app.model.lang), "gf-phone-approve", "success")
+        self.deny = button(t("deny_login", app.model.lang), "gf-phone-deny", "danger")
+        self.approve.on_click(safe(lambda _b: self.press("auto")))
+        self.deny.on_click(safe(lambda _b: self.press("deny")))
+        self.qr = w.HTML()
+        self.children = [self.body, w.HBox([self.approve, self.deny]), self.qr]
+
+    def press(self, otp: str) -> Result:
+        """Approve (or deny) the login request typed on the login screen."""
+        login = self.app.screens["login"]
+        return login.login(otp)
+
+    def refresh(self) -> None:
+        lang = self.app.model.lang
+        state = self.app.sandbox.user_state(self.app.model.person)
+        if state is None:
+            self.body.value = ""
+            return
+        now = self.app.sandbox.now
+        nexus = "nexus_smart_id" in state["apps"]
+        lines = [f"<div style='text-align:center'><b>📱 {esc(t('phone_of', lang))} {esc(state['name'])}</b></div>",
+                 f"<div style='margin-top:6px'><b>{esc(t('nexus', lang))}</b></div>"]
+        if not nexus:
+            lines.append(f"<i>{esc(t('not_installed', lang))}</i>")
+        elif state["soft_token"] == "suspended":
+            lines.append(f"<span class='gf-step-fail'>{esc(t('token_suspended', lang))}</span>")
+        elif state["soft_token"] in ("registered", "active") and state["totp_secret"]:
+            code = auth.code_at(state["totp_secret"], now)
+            lines.append(f"<div>{esc(t('login_request', lang))}</div>"
+                         f"<div class='gf-code gf-phone-code'>{code[:3]} {code[3:]}</div>"
+                         f"<div style='text-align:center' class='gf-src'>{esc(t('phone_code', lang))} · "
+                         f"{auth.seconds_left(now)} {esc(t('seconds_left', lang))}</div>")
+            self.qr.value = (f"<details><summary class='gf-src'>QR</summary><div class='gf-src'>{esc(t('qr_hint', lang))}</div>"
+                             f"{auth.qr_svg(state['totp_secret'], state['id'], scale=3)}</details>")
+        else:
+            lines.append(f"<i>{esc(t('no_token', lang))}</i>")
+            self.qr.value = ""
+        paotang = "paotang" in state["apps"]
+        status = t("identity_verified" if state["identity"] == "verified" else "identity_unverified", lang)
+        lines.append(f"<div style='margin-top:8px'><b>{esc(t('paotang', lang))}</b></div>"
+                     f"<div class='gf-paotang-status'>{esc(status) if paotang else '<i>' + esc(t('not_installed', lang)) + '</i>'}</div>")
+        self.body.value = "".join(lines)
+
+
+class App(w.VBox):
+    def __init__(self, sandbox: Sandbox, lang: str | None = None, scenario: str | None = None, mode: str | None = None):
+        super().__init__()
+        self.sandbox = sandbox
+        self.model = AppModel(lang=lang or sandbox.get_state("ui_lang", "th"),
+                              person=sandbox.get_state("ui_person", "rec1"),
+                              screen=sandbox.get_state("ui_screen", "login"))
+        self.listeners: list[Callable[[str, dict, Result], None]] = []
+        self.user_ids = {u["id"] for u in sandbox.users()}
+        self._units = {u["unit"]: u for u in sandbox.users()}
+        if self.model.person not in self.user_ids and self.user_ids:
+            self.model.person = sorted(self.user_ids)[0]
+        self.guide = None
+        self.add_class("gf-app")
+        self.build()
+        if scenario:
+            from .guided import GuidedPanel
+
+            self.guide = GuidedPanel(self, scenario, mode or "practice")
+            self.side.children = [self.guide, self.phone]
+            self.reload_people()
+        self.show(self.model.screen)
+
+    # ------------------------------------------------------------------ layout
+    def build(self) -> None:
+        lang = self.model.lang
+        self.screens: dict[str, Screen] = {cls.key: cls(self) for cls in SCREENS}
+        self.phone = Phone(self)
+        self.bar_info = w.HTML()
+        self.person_pick = w.Dropdown(options=self._people(), value=self.model.person, layout=w.Layout(width="300px"))
+        self.person_pick.add_class("gf-switch-user")
+        self.person_pick.observe(safe(lambda ch: self.set_person(ch["new"])), "value")
+        self.lang_btn = button(t("language", lang), "gf-lang")
+        self.lang_btn.on_click(safe(lambda _b: self.set_lang("en" if self.model.lang == "th" else "th")))
+        self.clock_to = w.Text(placeholder="2024-03-29T16:30", layout=w.Layout(width="170px"))
+        self.clock_to.add_class("gf-clock-to")
+        self.clock_btn = button(t("advance_clock", lang), "gf-clock")
+        self.clock_btn.on_click(safe(lambda _b: self.move_clock(self.clock_to.value)))
+        self.reset_btn = button(t("reset", lang), "gf-reset", "warning")
+        self.reset_btn.on_click(safe(lambda _b: self.reset()))
+        self.bar_msg = w.HTML()
+        bar = w.VBox([
+            w.HBox([w.HTML(f"<b style='font-size:17px'>{esc(t('app_title', lang))}</b>"), self.lang_btn],
+                   layout=w.Layout(justify_content="space-between")),
+            w.HBox([self.bar_info]),
+            w.HBox([w.HTML(esc(t("switch_user", lang)) + ":&nbsp;"), self.person_pick, w.HTML("&nbsp;&nbsp;"),
+                    self.clock_to, self.clock_btn, self.reset_btn]),
+            self.bar_msg,
+        ])
+        bar.add_class("gf-bar")
+        self.menu = self._menu()
+        self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="640px"))
+        self.side = w.VBox([self.phone], layout=w.Layout(width="280px"))
+        self.children = [w.HTML(CSS), bar, w.HBox([self.menu, self.area, self.side], layout=w.Layout(align_items="flex-start"))]
+
+    def reload_people(self) -> None:
+        """After a world is (re)loaded: its users in the switch list."""
+        users = self.sandbox.users()
+        self.user_ids = {u["id"] for u in users}
+        self._units = {u["unit"]: u for u in users}
+        if self.model.person not in self.user_ids and users:
+            self.model.person = users[0]["id"]
+        self.person_pick.options = self._people()
+        self.person_pick.value = self.model.person
+
+    def _people(self) -> list[tuple[str, str]]:
+        return [(f"{u['id']} — {u['name']} ({u['roles'].replace(',', ', ')})", u["id"]) for u in self.sandbox.users()]
+
+    def _menu(self) -> w.VBox:
+        lang = self.model.lang
+        items: list[w.Widget] = []
+        for head, entries in MENU:
+            items.append(w.HTML(f"<div class='gf-menu-head'>{esc(t(head, lang))}</div>"))
+            for label_key, screen in entries:
+                b = button(t(label_key, lang), f"gf-menu-{screen}", width="250px")
+                b.on_click(safe(lambda _b, s=screen: self.show(s)))
+                items.append(b)
+        box = w.VBox(items, layout=w.Layout(width="262px"))
+        box.add_class("gf-menu")
+        return box
+
+    # ------------------------------------------------------------------ state
+    def unit(self, code: str) -> dict:
+        return self._units.get(code, {"agency": code[:5], "unit_name": "", "area": ""})
+
+    def scope_of(self, unit: str) -> list[str]:
+        from .. import views
+
+        with self.sandbox.engine.connect() as conn:
+            return views.unit_scope(conn, unit)
+
+    def show(self, screen: str) -> None:
+        if screen not in self.screens:
+            screen = "login"
+        self.model.screen = screen
+        self.sandbox.set_state("ui_screen", screen)
+        for key, s in self.screens.items():
+            s.layout.display = "flex" if key == screen else "none"
+        self.area.children = [self.screens[screen]]
+        self.screens[screen].refresh()
+        self.refresh_bar()
+
+    def set_person(self, user_id: str) -> None:
+        if user_id not in self.user_ids or user_id == self.model.person and self.person_pick.value == user_id:
+            self.refresh_bar()
+            return
+        self.model.person = user_id
+        self.sandbox.set_state("ui_person", user_id)
+        if self.person_pick.value != user_id:
+            self.person_pick.value = user_id
+        self.screens[self.model.screen].refresh()
+        self.refresh_bar()
+
+    def set_lang(self, lang: str) -> None:
+        self.model.lang = lang
+        self.sandbox.set_state("ui_lang", lang)
+        guide = self.guide
+        self.build()
+        if guide is not None:
+            guide.relabel()
+            self.side.children = [guide, self.phone]
+        self.show(self.model.screen)
+
+    def refresh_bar(self) -> None:
+        lang = self.model.lang
+        now = self.sandbox.now
+        person = self.model.person
+        live = person and self.sandbox.session_live(person)
+        who = f"{person} ({t('logged_in_as', lang)})" if live else f"{person} — {t('not_logged_in', lang)}"
+        self.bar_info.value = (f"{esc(t('sandbox_time', lang))}: <b class='gf-now'>{esc(format_datetime(now))}</b>"
+                               f" &nbsp;·&nbsp; {esc(t('logged_in_as', lang))}: <b class='gf-who'>{esc(who)}</b>")
+        self.phone.refresh()
+
+    def after_login(self) -> None:
+        self.refresh_bar()
+
+    # ------------------------------------------------------------------ actions
+    def execute(self, action: str, data: dict, actor: str | None = None) -> Result:
+        """Every screen acts through here: the engine's command, then listeners (guided mode)."""
+        actor = actor or self.model.person
+        result = self.sandbox.execute(actor, action, data)
+        self.model.last_result = result
+        for listener in list(self.listeners):
+            listener(action, data, result)
+        self.refresh_bar()
+        return result
+
+    def move_clock(self, to: str) -> Result | None:
+        if not to.strip():
+            return None
+        result = self.execute("clock.advance", {"to": to.strip()})
+        from .widgets import message_html
+
+        self.bar_msg.value = message_html(result, self.model.lang) if not result.ok else ""
+        self.screens[self.model.screen].refresh()
+        return result
+
+    def reset(self) -> None:
+        """Back to the start: the guided scenario's world, or the demo world."""
+        if self.guide is not None:
+            self.guide.restart()
+        else:
+            from .session import DEMO_START
+
+            self.sandbox.load_world(self.sandbox.get_state("world", "demo") or "demo", DEMO_START)
+        self.show("login")
+
+    def screen_for(self, action: str, inputs: dict | None = None) -> Screen:
+        if action == "softtoken.report_lost" and (inputs or {}).get("user"):
+            return self.screens["cgd"]
+        for screen in self.screens.values():
+            if action in screen.actions:
+                return screen
+        raise KeyError(action)
+
+    def perform(self, actor: str, action: str, inputs: dict) -> Result:
+        """Do one scenario action on the screens, as the person would (Demo mode, notebooks)."""
+        self.set_person(actor)
+        if action == "clock.advance":
+            to = inputs.get("to")
+            self.clock_to.value = to.isoformat() if hasattr(to, "isoformat") else str(to)
+            self.clock_btn.click()
+            return self.model.last_result
+        screen = self.screen_for(action, inputs)
+        self.show(screen.key)
+        return screen.perform(action, inputs)
+
+
+def query_parameters() -> dict[str, str]:
+    """Voila hands the page's query string to the kernel (``?scenario=<id>&mode=demo``)."""
+    raw = os.environ.get("QUERY_STRING", "")
+    return {k: v[0] for k, v in parse_qs(raw).items()}
+
+
+def open_app(db: str | None = None, scenario: str | None = None, mode: str | None = None,
+             screen: str | None = None) -> App:
+    """The app on the sandbox database (``SANDBOX_DB`` or ``var/sandbox.sqlite``); the page's
+    ``?scenario=<id>&mode=demo|practice|test&screen=<key>`` choose a guided exercise and a screen."""
+    from .session import app_sandbox
+
+    params = query_parameters()
+    scenario = scenario or params.get("scenario")
+    mode = mode or params.get("mode")
+    app = App(app_sandbox(db), scenario=scenario, mode=mode)
+    screen = screen or params.get("screen")
+    if screen:
+        app.show(screen)
+    return app

@@ -1,0 +1,181 @@
+"""Guided mode: a side panel that walks a trainee through a scenario file.
+
+Demo plays each step on the screens; Practice shows hints and explains every result; Test
+hides the hints and gives a score at the end. Progress is kept in the sandbox database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from ..engine import Result
+from ..scenario import ScenarioPlayer, load_scenario, run_check, substitute
+from .widgets import button, esc, safe, t
+
+if TYPE_CHECKING:
+    from .app import App
+
+SCENARIO_DIRS = [Path.cwd() / "scenarios", Path(__file__).resolve().parents[2] / "scenarios"]
+MODES = ("demo", "practice", "test")
+
+
+def find_scenario(scenario_id: str) -> Path:
+    for folder in SCENARIO_DIRS:
+        path = folder / f"{scenario_id}.yaml"
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"no scenario {scenario_id!r} in {', '.join(map(str, SCENARIO_DIRS))}")
+
+
+class GuidedPanel(w.VBox):
+    def __init__(self, app: App, scenario_id: str, mode: str = "practice"):
+        super().__init__()
+        self.app = app
+        self.add_class("gf-guide")
+        self.scenario = load_scenario(find_scenario(scenario_id))
+        self.mode = mode if mode in MODES else "practice"
+        saved = json.loads(app.sandbox.get_state(self._key, "null") or "null")
+        if saved and saved.get("mode") in MODES:
+            self.mode = saved["mode"]
+        self.player = ScenarioPlayer(self.scenario, app.sandbox, fresh=saved is None)
+        self.results: list[bool] = []
+        if saved:
+            self.player.position = saved["position"]
+            self.player.saved = saved["saved"]
+            self.results = saved["results"]
+        app.listeners.append(self.on_result)
+        self.build()
+        self._enter_step()
+
+    @property
+    def _key(self) -> str:
+        return f"guided:{self.scenario.id}"
+
+    def _store(self) -> None:
+        self.app.sandbox.set_state(self._key, json.dumps(
+            {"position": self.player.position, "saved": self.player.saved, "results": self.results, "mode": self.mode}))
+
+    def build(self) -> None:
+        lang = self.app.model.lang
+        self.mode_pick = w.ToggleButtons(options=[(t(f"mode_{m}", lang), m) for m in MODES], value=self.mode)
+        self.mode_pick.add_class("gf-guide-mode")
+        self.mode_pick.observe(safe(lambda ch: self.set_mode(ch["new"])), "value")
+        self.step_view = w.HTML()
+        self.feedback = w.HTML()
+        self.play_btn = button(t("play_step", lang), "gf-guide-play", "primary")
+        self.all_btn = button(t("play_all", lang), "gf-guide-play-all")
+        self.restart_btn = button(t("restart", lang), "gf-guide-restart", "warning")
+        self.play_btn.on_click(safe(lambda _b: self.play_step()))
+        self.all_btn.on_click(safe(lambda _b: self.play_all()))
+        self.restart_btn.on_click(safe(lambda _b: self.restart()))
+        title = self.scenario.title.th if lang == "th" else self.scenario.title.en
+        self.children = [w.HTML(f"<b>{esc(t('guided', lang))}: {esc(title)}</b>"), self.mode_pick, self.step_view,
+                         w.HBox([self.play_btn, self.all_btn]), self.feedback, self.restart_btn]
+        self.render()
+
+    def relabel(self) -> None:
+        self.build()
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self._store()
+        self.render()
+
+    # ------------------------------------------------------------------ steps
+    @property
+    def step(self):
+        return None if self.player.done else self.scenario.steps[self.player.position]
+
+    def _enter_step(self) -> None:
+        """Move the clock to the step's ``at`` and settle check steps, which need no trainee."""
+        while self.step is not None:
+            step = self.step
+            self.player.prepare(step)
+            if step.check is None:
+                break
+            problems = run_check(substitute(step.check, self.player.saved), self.app.sandbox)
+            self.results.append(not problems)
+            self.player.position += 1
+        self._store()
+        self.app.refresh_bar()
+        self.render()
+
+    def render(self) -> None:
+        lang = self.app.model.lang
+        total = len(self.scenario.steps)
+        step = self.step
+        if step is None:
+            acted = len(self.results)
+            score = sum(self.results)
+            self.step_view.value = (f"<div class='gf-ok'><b>{esc(t('exercise_done', lang))}</b><br>"
+                                    f"{esc(t('score', lang))}: <b class='gf-score'>{score}/{acted}</b></div>")
+            self.play_btn.disabled = self.all_btn.disabled = True
+            return
+        self.play_btn.disabled = self.all_btn.disabled = self.mode == "test"
+        title = step.title.th if step.title and lang == "th" else (step.title.en if step.title else step.action)
+        screen = "bar" if step.action == "clock.advance" else self.app.screen_for(step.action, step.input).key
+        menu = t({"login": "menu_login", "enrol": "menu_enrol", "rights": "menu_rights", "sng01": "menu_sng01",
+                  "sng02": "menu_sng02", "sng03": "menu_sng03", "op01": "menu_op01", "withdrawal": "menu_withdrawal",
+                  "nfma60": "menu_nfma60", "nfma60cx": "menu_nfma60cx", "cgd": "menu_cgd", "bar": "advance_clock"}.get(screen, screen), lang)
+        lines = [f"<div><b>{esc(t('step', lang))} {self.player.position + 1}/{total}</b>: {esc(title)}</div>",
+                 f"<div class='gf-src'>{esc(t('as_user', lang))} <b>{esc(step.actor)}</b> · {esc(t('screen_hint', lang))}: {esc(menu)}</div>"]
+        if self.mode != "test":
+            inputs = substitute(step.input, self.player.saved)
+            if inputs:
+                shown = ", ".join(f"{k}={v}" for k, v in inputs.items() if k not in ("contracts",))
+                lines.append(f"<div class='gf-src'>{esc(t('hint', lang))}: {esc(shown)}</div>")
+            expect = step.expect
+            if expect and expect.error:
+                lines.append(f"<div class='gf-src'>{esc(t('expect_refusal', lang))}: <b>{esc(expect.error)}</b></div>")
+        self.step_view.value = "".join(lines)
+
+    def on_result(self, action: str, data: dict, result: Result) -> None:
+        """Each action done on the screens: is it the step's, and did it give what was expected?"""
+        step = self.step
+        # On สง.01 «สร้าง» runs «จำลองการบันทึก» first: a refused simulation answers the create step.
+        answers = action == step.action if step else False
+        if step is not None and step.action == "reserve.create" and action == "reserve.simulate" and not result.ok:
+            answers = True
+        if step is None or not answers or step.actor != result.actor:
+            return
+        outcome = self.player.record(step, substitute(step.input, self.player.saved) | data, result)
+        self.results.append(outcome.passed)
+        lang = self.app.model.lang
+        if outcome.passed:
+            self.feedback.value = f"<div class='gf-ok gf-step-result'>✔ {esc(t('step_passed', lang))}</div>"
+        elif self.mode == "test":
+            self.feedback.value = ""
+        else:
+            why = "".join(f"<li>{esc(p)}</li>" for p in outcome.problems)
+            extra = ""
+            if not result.ok:
+                extra = f"<div>{esc(result.message(lang))}</div><div class='gf-src'>{esc(result.source_th if lang == 'th' else result.source_en)}</div>"
+            self.feedback.value = f"<div class='gf-err gf-step-result'>✘ {esc(t('step_failed', lang))}<ul>{why}</ul>{extra}</div>"
+        self._enter_step()
+
+    def play_step(self) -> Result | None:
+        step = self.step
+        if step is None:
+            return None
+        inputs = substitute(step.input, self.player.saved)
+        return self.app.perform(step.actor, step.action, inputs)
+
+    def play_all(self) -> None:
+        guard = len(self.scenario.steps) + 1
+        while self.step is not None and guard:
+            before = self.player.position
+            self.play_step()
+            guard -= 1
+            if self.player.position == before:
+                break
+
+    def restart(self) -> None:
+        self.app.sandbox.set_state(self._key, "null")
+        self.player = ScenarioPlayer(self.scenario, self.app.sandbox, fresh=True)
+        self.results = []
+        self.feedback.value = ""
+        self.app.reload_people()
+        self._enter_step()

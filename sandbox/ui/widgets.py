@@ -1,0 +1,151 @@
+"""Shared pieces of every screen: text from the catalogue, the message box that explains a
+refusal, form rows, tables with a «เลือก» column, and the CSS that makes them look like GFMIS."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..engine import Result
+from ..i18n import label
+
+log = logging.getLogger("sandbox.ui")
+
+CSS = """
+<style>
+.gf-app { font-family: 'Sarabun', 'TH Sarabun New', 'Noto Sans Thai', 'Loma', sans-serif; font-size: 15px; }
+.gf-app .widget-label, .gf-app input, .gf-app select, .gf-app button, .gf-app textarea { font-family: inherit; font-size: 14px; }
+.gf-bar { background: #0b3a66; color: #fff; padding: 6px 10px; border-radius: 4px; }
+.gf-bar .widget-label, .gf-bar .widget-html-content { color: #fff; }
+.gf-title { color: #0b3a66; font-weight: 700; font-size: 20px; margin: 4px 0 8px 0; }
+.gf-crumb { color: #555; font-size: 13px; }
+.gf-menu { background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 4px; padding: 4px; }
+.gf-menu button { text-align: left; justify-content: flex-start; }
+.gf-menu .gf-menu-head { font-weight: 700; color: #0b3a66; font-size: 13px; padding: 4px 2px 0 2px; }
+.gf-screen { border: 1px solid #c9d6e3; border-radius: 4px; padding: 10px; background: #fff; }
+.gf-fn button.mod-danger { background: #c62828; }
+.gf-ok { background: #e8f5e9; border-left: 5px solid #2e7d32; padding: 8px 12px; margin: 6px 0; }
+.gf-err { background: #fdecea; border-left: 5px solid #c62828; padding: 8px 12px; margin: 6px 0; }
+.gf-info { background: #e3f2fd; border-left: 5px solid #1565c0; padding: 8px 12px; margin: 6px 0; }
+.gf-src { color: #666; font-size: 12px; }
+.gf-table { border-collapse: collapse; font-size: 13px; }
+.gf-table th { background: #1f4e79; color: #fff; padding: 4px 6px; border: 1px solid #9fb3c8; }
+.gf-table td { padding: 3px 6px; border: 1px solid #c9d6e3; }
+.gf-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.gf-phone { border: 3px solid #222; border-radius: 22px; padding: 12px 10px; background: #fafafa; width: 250px; }
+.gf-phone .gf-code { font-size: 30px; letter-spacing: 4px; font-weight: 700; color: #0b3a66; text-align: center; }
+.gf-guide { border: 2px solid #f9a825; border-radius: 6px; padding: 8px; background: #fffde7; }
+.gf-step-done { color: #2e7d32; } .gf-step-fail { color: #c62828; }
+</style>
+"""
+
+
+def t(key: str, lang: str = "th") -> str:
+    return label(key, lang)
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def message_html(result: Result | None, lang: str = "th", ok_text: str | None = None) -> str:
+    """The answer to an action: «สำเร็จ», or «ไม่สำเร็จ» with the rule, in Thai and English, and its source."""
+    if result is None:
+        return ""
+    if result.ok:
+        return f"<div class='gf-ok'><b>{esc(t('success_title', lang))}</b> {esc(ok_text or '')}</div>"
+    other = "en" if lang == "th" else "th"
+    return (
+        f"<div class='gf-err'><b>{esc(t('error_title', lang))}</b>: {esc(result.message(lang))}"
+        f"<br><span class='gf-src'>{esc(result.message(other))}</span>"
+        f"<br><span class='gf-src'>{esc(t('source', lang))}: {esc(result.source_th if lang == 'th' else result.source_en)}"
+        f" · [{esc(result.error)}]</span></div>"
+    )
+
+
+def safe(callback: Callable, report: Callable[[str], None] | None = None) -> Callable:
+    """Wrap a button callback: a trainee never sees a Python traceback."""
+
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except Exception:  # noqa: BLE001 — shown as a friendly message, logged for the trainer
+            log.exception("screen callback failed")
+            if report:
+                report(f"<div class='gf-err'>{esc(t('unexpected'))}</div>")
+            return None
+
+    return run
+
+
+def field(description: str, widget: w.Widget, width: str = "180px") -> w.HBox:
+    lab = w.HTML(f"<span>{esc(description)}</span>", layout=w.Layout(width=width))
+    return w.HBox([lab, widget])
+
+
+def text_input(value: str = "", placeholder: str = "", cls: str | None = None, width: str = "260px") -> w.Text:
+    box = w.Text(value=value, placeholder=placeholder, layout=w.Layout(width=width))
+    if cls:
+        box.add_class(cls)
+    return box
+
+
+def button(description: str, cls: str | None = None, style: str = "", width: str = "auto") -> w.Button:
+    b = w.Button(description=description, button_style=style, layout=w.Layout(width=width))
+    if cls:
+        b.add_class(cls)
+    return b
+
+
+def table_html(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td class='{'num' if i in numeric else ''}'>{esc(c)}</td>" for i, c in enumerate(r)) + "</tr>"
+        for r in rows
+    )
+    return f"<table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class PickTable(w.VBox):
+    """A table with the tick column «เลือก» (สง.02, สง.03, อพ.01, search results)."""
+
+    def __init__(self, headers: list[str], lang: str = "th", numeric: set[int] = frozenset()):
+        super().__init__()
+        self.headers = headers
+        self.lang = lang
+        self.numeric = numeric
+        self.row_keys: list[str] = []
+        self.checks: list[w.Checkbox] = []
+        self.add_class("gf-pick")
+
+    def show(self, rows: list[tuple[str, list[Any]]]) -> None:
+        """``rows``: (key, cells) — the key is what a tick selects (a document number)."""
+        self.row_keys = [k for k, _ in rows]
+        self.checks = [w.Checkbox(value=False, indent=False, layout=w.Layout(width="28px")) for _ in rows]
+        for key, box in zip(self.row_keys, self.checks, strict=True):
+            box.add_class(f"gf-pick-{key}")
+        cols = len(self.headers) + 1
+        widths = " ".join(["40px"] + ["auto"] * (cols - 1))
+        cells: list[w.Widget] = [w.HTML(f"<b>{esc(t('select', self.lang))}</b>")]
+        cells += [w.HTML(f"<b>{esc(h)}</b>") for h in self.headers]
+        for box, (_, values) in zip(self.checks, rows, strict=True):
+            cells.append(box)
+            cells += [
+                w.HTML(f"<div style='text-align:{'right' if i in self.numeric else 'left'}'>{esc(v)}</div>")
+                for i, v in enumerate(values)
+            ]
+        grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=widths, grid_gap="2px 12px"))
+        self.children = [grid] if rows else [w.HTML(f"<i>{esc('ไม่พบรายการ' if self.lang == 'th' else 'No rows')}</i>")]
+
+    def tick(self, keys) -> None:
+        wanted = set(keys)
+        for key, box in zip(self.row_keys, self.checks, strict=True):
+            box.value = key in wanted
+
+    @property
+    def selected(self) -> list[str]:
+        return [k for k, box in zip(self.row_keys, self.checks, strict=True) if box.value]
