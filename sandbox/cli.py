@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_scenario_run)
     schema = ssub.add_parser("schema", help="print the JSON schema of scenario files (for editors)")
     schema.set_defaults(func=_scenario_schema)
+    new = ssub.add_parser("new", help="start a new scenario file from a template")
+    new.add_argument("id", help="kebab-case id; the file is scenarios/<id>.yaml")
+    new.set_defaults(func=_scenario_new)
 
     world = sub.add_parser("world", help="bundled worlds")
     wsub = world.add_subparsers(dest="world_command", required=True)
@@ -166,8 +169,40 @@ def _register_report(sub) -> None:
     rep.set_defaults(func=_report)
 
 
+def _notebooks_build(args) -> int:
+    from .notebooks import build
+
+    stale = build(check=args.check)
+    for path in stale:
+        print(("stale: " if args.check else "wrote: ") + str(path))
+    if args.check and stale:
+        return 1
+    print(f"{len(stale)} notebook(s) {'stale' if args.check else 'written'}")
+    return 0
+
+
+def _scenario_new(args) -> int:
+    from .notebooks import new_scenario_template, scenario_paths
+
+    path = Path("scenarios") / f"{args.id}.yaml"
+    if path.exists():
+        print(f"{path} exists", file=sys.stderr)
+        return 1
+    path.write_text(new_scenario_template(args.id), "utf-8")
+    print(f"wrote {path}; edit it, then: python -m sandbox scenario run {path} && python -m sandbox notebooks build")
+    return 0 if scenario_paths() else 1
+
+
+def _register_notebooks(sub) -> None:
+    nb = sub.add_parser("notebooks", help="generate the notebooks (app, screens, one per scenario, catalogue)")
+    nsub = nb.add_subparsers(dest="notebooks_command", required=True)
+    b = nsub.add_parser("build", help="(re)write notebooks/ from the package and scenarios/*.yaml")
+    b.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook is stale")
+    b.set_defaults(func=_notebooks_build)
+
+
 # Later subcommands register themselves here.
-_EXTENSIONS: list = [_register_report]
+_EXTENSIONS: list = [_register_report, _register_notebooks]
 
 
 def main(argv: list[str] | None = None) -> int:

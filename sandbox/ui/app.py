@@ -96,6 +96,18 @@ class App(w.VBox):
     def __init__(self, sandbox: Sandbox, lang: str | None = None, scenario: str | None = None, mode: str | None = None):
         super().__init__()
         self.sandbox = sandbox
+        if not sandbox.has_world():  # a new database: the exercise's world, or the demo world
+            if scenario:
+                from ..scenario import load_scenario
+                from .guided import find_scenario
+
+                s = load_scenario(find_scenario(scenario))
+                sandbox.load_world(s.world, s.start, extra_holidays=s.calendar.extra_holidays,
+                                   policy=s.policy.model_dump(exclude_none=True))
+            else:
+                from .session import DEMO_START
+
+                sandbox.load_world("demo", DEMO_START)
         self.model = AppModel(lang=lang or sandbox.get_state("ui_lang", "th"),
                               person=sandbox.get_state("ui_person", "rec1"),
                               screen=sandbox.get_state("ui_screen", "login"))

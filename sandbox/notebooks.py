@@ -1,0 +1,206 @@
+"""Generate the checked-in notebooks: the app, one thin notebook per screen, one per scenario, and
+the scenario catalogue. ``python -m sandbox notebooks build`` (re)writes them; running it again
+changes nothing, so a test can tell when a checked-in notebook is stale.
+
+A scenario notebook opens in Voila as the guided exercise. Run top to bottom in a kernel (nbval)
+it plays the scenario through the widgets — values set and buttons clicked from Python — and
+asserts each step's expectations; its stored outputs hold no widget ids, times or addresses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from .scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
+
+SCREENS = {
+    "login": "เข้าสู่ระบบ (Login)",
+    "enrol": "ลงทะเบียน Soft Token (Enrolment)",
+    "rights": "กำหนดสิทธิผู้ใช้งาน (User rights)",
+    "sng01": "สง.01 สำรองเงิน - เงินปีปัจจุบัน",
+    "sng02": "สง.02 คัดเลือกเอกสารสำรองเงิน (List)",
+    "sng03": "สง.03 ยกเลิกการคัดเลือก (List cancel)",
+    "op01": "อพ.01 ยืนยันรายการ (Confirm)",
+    "cgd": "งานของกรมบัญชีกลาง (CGD desk)",
+    "withdrawal": "ขอเบิกเงินและอนุมัติ (Withdrawals)",
+    "nfma60": "รายงาน NFMA60",
+    "nfma60cx": "รายงาน NFMA60CX",
+}
+
+
+def _notebook(cells: list) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = KERNEL
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.cells = cells
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i:03d}"  # stable ids: regenerating gives the same file
+    return nb
+
+
+def _hidden(source: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(source, metadata={"tags": ["hide-input"]})
+
+
+def app_notebook() -> nbformat.NotebookNode:
+    return _notebook([
+        nbformat.v4.new_markdown_cell("# New GFMIS Thai — ระบบจำลองเพื่อการฝึกอบรม (training sandbox)"),
+        _hidden("from sandbox.ui.app import open_app\n\napp = open_app()\napp"),
+    ])
+
+
+def screen_notebook(key: str, title: str) -> nbformat.NotebookNode:
+    return _notebook([
+        nbformat.v4.new_markdown_cell(f"# {title}"),
+        _hidden(f"from sandbox.ui.app import open_app\n\napp = open_app(screen={key!r})\napp"),
+    ])
+
+
+def scenario_notebook(path: Path) -> nbformat.NotebookNode:
+    scenario = load_scenario(path)
+    sid = scenario.id
+    intro = f"# {scenario.title.th}\n\n*{scenario.title.en}*"
+    if scenario.summary:
+        intro += f"\n\n{scenario.summary.th}\n\n*{scenario.summary.en}*"
+    intro += (
+        "\n\nแบบฝึกหัดนี้เปิดใน Voila เป็นโหมดแนะนำ (ฝึกปฏิบัติ/สาธิต/ทดสอบ) · "
+        "Run top to bottom, the notebook plays every step on the screens and checks it."
+    )
+    cells = [
+        nbformat.v4.new_markdown_cell(intro),
+        _hidden(
+            "import os, tempfile\n"
+            "from sandbox.ui.app import App, query_parameters\n"
+            "from sandbox.engine import Sandbox\n\n"
+            "# In Voila: the app's database, the exercise in guided mode. Under nbval: a fresh database.\n"
+            "db = os.environ.get('SANDBOX_DB') or os.path.join(tempfile.mkdtemp(), 'exercise.sqlite')\n"
+            f"app = App(Sandbox(db), scenario={sid!r}, mode=query_parameters().get('mode', 'practice'))\n"
+            "app"
+        ),
+        nbformat.v4.new_markdown_cell("## เล่นทุกขั้นตอนบนหน้าจอ (play every step on the screens)"),
+        nbformat.v4.new_code_cell(
+            "guide = app.guide\n"
+            "guide.restart()\n"
+            "guide.play_all()\n"
+            "outcomes = guide.player.run.outcomes\n"
+            "for o in outcomes:\n"
+            "    assert o.passed, (o.index, o.step.actor, o.step.action, o.problems)\n"
+            "assert guide.step is None, 'the exercise did not reach its end'\n"
+            "assert all(guide.results), guide.results\n"
+            "print(f'{len(guide.results)} steps passed; score', guide.step_view.value.split('gf-score')[1][2:].split('<')[0])"
+        ),
+        _checked(
+            "# NBVAL_CHECK_OUTPUT\n"
+            "for o in outcomes:\n"
+            "    r = o.result\n"
+            "    named = o.step.expect is not None and o.step.expect.error is not None\n"
+            "    print(o.index, o.step.actor, o.step.action, 'ok' if r.ok else ('refused ' + r.error if named else 'refused'))",
+            expected_steps(scenario),
+        ),
+    ]
+    return _notebook(cells)
+
+
+def expected_steps(scenario) -> str:
+    """What the step listing prints when every step does what the scenario expects."""
+    lines = []
+    for i, step in enumerate(scenario.steps, start=1):
+        if step.check is not None:
+            continue
+        expect = step.expect
+        refused = expect is not None and (expect.error is not None or expect.ok is False)
+        outcome = ("refused " + expect.error if expect.error else "refused") if refused else "ok"
+        lines.append(f"{i} {step.actor} {step.action} {outcome}")
+    return "\n".join(lines) + "\n"
+
+
+def _checked(source: str, output: str) -> nbformat.NotebookNode:
+    """A cell whose stored output nbval compares (``# NBVAL_CHECK_OUTPUT``)."""
+    cell = nbformat.v4.new_code_cell(source)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=output)]
+    cell.execution_count = 1  # nbval compares only cells that were run
+    return cell
+
+
+def catalogue_notebook(paths: list[Path]) -> nbformat.NotebookNode:
+    rows = []
+    for path in paths:
+        s = load_scenario(path)
+        rows.append({"id": s.id, "th": s.title.th, "en": s.title.en, "audience": s.audience or ["trainee"],
+                     "tags": s.tags, "steps": len(s.steps)})
+    data = json.dumps(rows, ensure_ascii=False)
+    return _notebook([
+        nbformat.v4.new_markdown_cell(
+            "# แบบฝึกหัด (scenario catalogue)\n\nเลือกแบบฝึกหัดตามกลุ่มผู้ใช้และหัวข้อ แต่ละลิงก์เปิดแบบฝึกหัดในโหมดแนะนำ · "
+            "Pick an exercise by audience and topic; each link opens it in guided mode."),
+        _hidden(
+            "import html, json\nimport ipywidgets as w\n\n"
+            f"SCENARIOS = json.loads({data!r})\n"
+            "AUDIENCES = {'trainee': 'ผู้เข้ารับการฝึกอบรม (trainees)', 'self-learner': 'เรียนด้วยตนเอง (self-learners)',\n"
+            "             'trainer': 'ผู้ฝึกสอน (trainers)', 'policy-maker': 'ผู้กำหนดนโยบาย (policy makers)'}\n\n"
+            "def table(audience):\n"
+            "    rows = [s for s in SCENARIOS if audience in s['audience']]\n"
+            "    body = ''.join(\n"
+            "        f\"<tr><td><a href='../app.ipynb?scenario={s['id']}&mode=practice'>{html.escape(s['th'])}</a><br>\"\n"
+            "        f\"<i>{html.escape(s['en'])}</i></td><td>{', '.join(s['tags'])}</td><td>{s['steps']}</td>\"\n"
+            "        f\"<td><a href='../app.ipynb?scenario={s['id']}&mode=demo'>สาธิต</a> · \"\n"
+            "        f\"<a href='../app.ipynb?scenario={s['id']}&mode=test'>ทดสอบ</a></td></tr>\" for s in rows)\n"
+            "    return (f'<h3>{AUDIENCES[audience]}</h3><table class=\"gf-table\"><tr><th>แบบฝึกหัด</th><th>หัวข้อ</th>'\n"
+            "            f'<th>ขั้นตอน</th><th>โหมด</th></tr>{body}</table>')\n\n"
+            "w.HTML(''.join(table(a) for a in AUDIENCES))"
+        ),
+        _checked(
+            "# NBVAL_CHECK_OUTPUT\nprint(len(SCENARIOS), 'scenarios')\n"
+            "for a in AUDIENCES:\n    print(a, sum(a in s['audience'] for s in SCENARIOS))",
+            f"{len(rows)} scenarios\n" + "".join(
+                f"{a} {sum(a in r['audience'] for r in rows)}\n" for a in ("trainee", "self-learner", "trainer", "policy-maker")),
+        ),
+    ])
+
+
+def scenario_paths() -> list[Path]:
+    return sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def build(check: bool = False) -> list[Path]:
+    """Write every generated notebook; with ``check``, write nothing and return the stale ones."""
+    wanted: dict[Path, nbformat.NotebookNode] = {NOTEBOOKS / "app.ipynb": app_notebook()}
+    for key, title in SCREENS.items():
+        wanted[NOTEBOOKS / "screens" / f"{key}.ipynb"] = screen_notebook(key, title)
+    paths = scenario_paths()
+    for path in paths:
+        wanted[NOTEBOOKS / "scenarios" / f"{path.stem}.ipynb"] = scenario_notebook(path)
+    wanted[NOTEBOOKS / "scenarios" / "catalogue.ipynb"] = catalogue_notebook(paths)
+    stale = []
+    for path, nb in wanted.items():
+        text = nbformat.writes(nb) + "\n"
+        if not path.exists() or path.read_text("utf-8") != text:
+            stale.append(path)
+            if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, "utf-8")
+    return stale
+
+
+def new_scenario_template(scenario_id: str) -> str:
+    """A starting point for a trainer's own exercise."""
+    return yaml.safe_dump({
+        "id": scenario_id,
+        "title": {"th": "ชื่อแบบฝึกหัด", "en": "Exercise title"},
+        "audience": ["trainee"],
+        "tags": ["reserve"],
+        "world": "demo",
+        "start": "2025-09-01T09:00:00+07:00",
+        "steps": [
+            {"title": {"th": "เข้าสู่ระบบ", "en": "Log in"}, "actor": "rec1", "action": "auth.login",
+             "input": {"method": "soft_token", "password": "Sandbox#2566", "otp": "auto"}},
+        ],
+    }, allow_unicode=True, sort_keys=False)
