@@ -15,6 +15,8 @@ from ..calendar import format_datetime
 from ..domain import auth
 from ..engine import Result, Sandbox
 from .screens import SCREENS, Screen
+
+SCREEN_CLASSES = {cls.key: cls for cls in SCREENS}
 from .widgets import CSS, button, esc, safe, t
 
 MENU = [
@@ -57,7 +59,7 @@ class Phone(w.VBox):
 
     def press(self, otp: str) -> Result:
         """Approve (or deny) the login request typed on the login screen."""
-        login = self.app.screens["login"]
+        login = self.app.screen("login")
         return login.login(otp)
 
     def refresh(self) -> None:
@@ -120,17 +122,22 @@ class App(w.VBox):
         self.add_class("gf-app")
         self.build()
         if scenario:
-            from .guided import GuidedPanel
-
-            self.guide = GuidedPanel(self, scenario, mode or "practice")
-            self.side.children = [self.guide, self.phone]
-            self.reload_people()
+            self.start_guide(scenario, mode)
         self.show(self.model.screen)
+
+    def start_guide(self, scenario: str, mode: str | None = None) -> None:
+        """The guided-exercise panel for a scenario file (``?scenario=<id>``)."""
+        from .guided import GuidedPanel
+
+        self.guide = GuidedPanel(self, scenario, mode or "practice")
+        self.side.children = [self.guide, self.phone]
+        self.reload_people()
 
     # ------------------------------------------------------------------ layout
     def build(self) -> None:
         lang = self.model.lang
-        self.screens: dict[str, Screen] = {cls.key: cls(self) for cls in SCREENS}
+        # Screens are built when first opened: the first page carries few widgets and paints fast.
+        self.screens: dict[str, Screen] = {}
         self.phone = Phone(self)
         self.bar_info = w.HTML()
         self.person_pick = w.Dropdown(options=self._people(), value=self.model.person, layout=w.Layout(width="300px"))
@@ -195,15 +202,18 @@ class App(w.VBox):
         with self.sandbox.engine.connect() as conn:
             return views.unit_scope(conn, unit)
 
+    def screen(self, key: str) -> Screen:
+        if key not in self.screens:
+            self.screens[key] = SCREEN_CLASSES[key](self)
+        return self.screens[key]
+
     def show(self, screen: str) -> None:
-        if screen not in self.screens:
+        if screen not in SCREEN_CLASSES:
             screen = "login"
         self.model.screen = screen
         self.sandbox.set_state("ui_screen", screen)
-        for key, s in self.screens.items():
-            s.layout.display = "flex" if key == screen else "none"
-        self.area.children = [self.screens[screen]]
-        self.screens[screen].refresh()
+        self.area.children = [self.screen(screen)]
+        self.screen(screen).refresh()
         self.refresh_bar()
 
     def set_person(self, user_id: str) -> None:
@@ -214,7 +224,7 @@ class App(w.VBox):
         self.sandbox.set_state("ui_person", user_id)
         if self.person_pick.value != user_id:
             self.person_pick.value = user_id
-        self.screens[self.model.screen].refresh()
+        self.screen(self.model.screen).refresh()
         self.refresh_bar()
 
     def set_lang(self, lang: str) -> None:
@@ -258,7 +268,7 @@ class App(w.VBox):
         from .widgets import message_html
 
         self.bar_msg.value = message_html(result, self.model.lang) if not result.ok else ""
-        self.screens[self.model.screen].refresh()
+        self.screen(self.model.screen).refresh()
         return result
 
     def reset(self) -> None:
@@ -272,11 +282,12 @@ class App(w.VBox):
         self.show("login")
 
     def screen_for(self, action: str, inputs: dict | None = None) -> Screen:
+        """The screen on which a person does ``action``."""
         if action == "softtoken.report_lost" and (inputs or {}).get("user"):
-            return self.screens["cgd"]
-        for screen in self.screens.values():
-            if action in screen.actions:
-                return screen
+            return self.screen("cgd")
+        for cls in SCREENS:
+            if action in cls.actions:
+                return self.screen(cls.key)
         raise KeyError(action)
 
     def perform(self, actor: str, action: str, inputs: dict) -> Result:
@@ -293,8 +304,15 @@ class App(w.VBox):
 
 
 def query_parameters() -> dict[str, str]:
-    """Voila hands the page's query string to the kernel (``?scenario=<id>&mode=demo``)."""
+    """Voila hands the page's query string to the kernel (``?scenario=<id>&mode=demo``). In a
+    pre-heated kernel this waits for the request that takes the kernel."""
     raw = os.environ.get("QUERY_STRING", "")
+    try:
+        from voila.utils import get_query_string
+
+        raw = get_query_string() or raw
+    except ImportError:
+        pass
     return {k: v[0] for k, v in parse_qs(raw).items()}
 
 
@@ -304,10 +322,11 @@ def open_app(db: str | None = None, scenario: str | None = None, mode: str | Non
     ``?scenario=<id>&mode=demo|practice|test&screen=<key>`` choose a guided exercise and a screen."""
     from .session import app_sandbox
 
+    app = App(app_sandbox(db))  # built before the request arrives when Voila pre-heats kernels
     params = query_parameters()
     scenario = scenario or params.get("scenario")
-    mode = mode or params.get("mode")
-    app = App(app_sandbox(db), scenario=scenario, mode=mode)
+    if scenario:
+        app.start_guide(scenario, mode or params.get("mode"))
     screen = screen or params.get("screen")
     if screen:
         app.show(screen)

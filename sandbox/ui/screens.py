@@ -450,6 +450,7 @@ class ReserveScreen(Screen):
         self.lines = []
         self.lines_view.value = ""
         self.check_panel.value = ""
+        self.tabs.selected_index = 0
         self.set_function("create")
 
     def _doc_html(self, doc_no: str) -> str:
