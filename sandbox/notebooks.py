@@ -51,10 +51,7 @@ def _hidden(source: str) -> nbformat.NotebookNode:
 
 
 def app_notebook() -> nbformat.NotebookNode:
-    return _notebook([
-        nbformat.v4.new_markdown_cell("# New GFMIS Thai — ระบบจำลองเพื่อการฝึกอบรม (training sandbox)"),
-        _hidden("from sandbox.ui.app import open_app\n\napp = open_app()\napp"),
-    ])
+    return _notebook([_hidden("from sandbox.ui.app import open_app\n\napp = open_app()\napp")])
 
 
 def screen_notebook(key: str, title: str) -> nbformat.NotebookNode:

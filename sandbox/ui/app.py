@@ -70,7 +70,7 @@ class Phone(w.VBox):
             return
         now = self.app.sandbox.now
         nexus = "nexus_smart_id" in state["apps"]
-        lines = [f"<div style='text-align:center'><b>📱 {esc(t('phone_of', lang))} {esc(state['name'])}</b></div>",
+        lines = [f"<div style='text-align:center'><b>{esc(t('phone_of', lang))} {esc(state['name'])}</b></div>",
                  f"<div style='margin-top:6px'><b>{esc(t('nexus', lang))}</b></div>"]
         if not nexus:
             lines.append(f"<i>{esc(t('not_installed', lang))}</i>")
@@ -162,8 +162,8 @@ class App(w.VBox):
         ])
         bar.add_class("gf-bar")
         self.menu = self._menu()
-        self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="640px"))
-        self.side = w.VBox([self.phone], layout=w.Layout(width="280px"))
+        self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="640px", overflow="auto"))
+        self.side = w.VBox([self.phone], layout=w.Layout(width="280px", min_width="280px"))
         self.children = [w.HTML(CSS), bar, w.HBox([self.menu, self.area, self.side], layout=w.Layout(align_items="flex-start"))]
 
     def reload_people(self) -> None:
@@ -242,7 +242,7 @@ class App(w.VBox):
         now = self.sandbox.now
         person = self.model.person
         live = person and self.sandbox.session_live(person)
-        who = f"{person} ({t('logged_in_as', lang)})" if live else f"{person} — {t('not_logged_in', lang)}"
+        who = f"{person} ({t('logged_in', lang)})" if live else f"{person} — {t('not_logged_in', lang)}"
         self.bar_info.value = (f"{esc(t('sandbox_time', lang))}: <b class='gf-now'>{esc(format_datetime(now))}</b>"
                                f" &nbsp;·&nbsp; {esc(t('logged_in_as', lang))}: <b class='gf-who'>{esc(who)}</b>")
         self.phone.refresh()

@@ -115,7 +115,12 @@ class GuidedPanel(w.VBox):
             self.play_btn.disabled = self.all_btn.disabled = True
             return
         self.play_btn.disabled = self.all_btn.disabled = self.mode == "test"
-        title = step.title.th if step.title and lang == "th" else (step.title.en if step.title else step.action)
+        if step.title:
+            title = step.title.th if lang == "th" else step.title.en
+        else:
+            from ..describe import describe
+
+            title = describe(step.model_dump(exclude_none=True))[0 if lang == "th" else 1]
         screen = "bar" if step.action == "clock.advance" else self.app.screen_for(step.action, step.input).key
         menu = t({"login": "menu_login", "enrol": "menu_enrol", "rights": "menu_rights", "sng01": "menu_sng01",
                   "sng02": "menu_sng02", "sng03": "menu_sng03", "op01": "menu_op01", "withdrawal": "menu_withdrawal",

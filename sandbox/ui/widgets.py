@@ -24,7 +24,7 @@ CSS = """
 .gf-title { color: #0b3a66; font-weight: 700; font-size: 20px; margin: 4px 0 8px 0; }
 .gf-crumb { color: #555; font-size: 13px; }
 .gf-menu { background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 4px; padding: 4px; }
-.gf-menu button { text-align: left; justify-content: flex-start; }
+.gf-menu button { text-align: left; justify-content: flex-start; white-space: normal; height: auto; min-height: 28px; line-height: 1.3; padding: 3px 8px; }
 .gf-menu .gf-menu-head { font-weight: 700; color: #0b3a66; font-size: 13px; padding: 4px 2px 0 2px; }
 .gf-screen { border: 1px solid #c9d6e3; border-radius: 4px; padding: 10px; background: #fff; }
 .gf-fn button.mod-danger { background: #c62828; }
