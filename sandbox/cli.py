@@ -201,8 +201,37 @@ def _register_notebooks(sub) -> None:
     b.set_defaults(func=_notebooks_build)
 
 
+def _timeline(args) -> int:
+    from .timeline import derive, to_csv, to_json, with_cutover
+
+    changes = {}
+    if args.september_deadline:
+        changes["september_deadline"] = args.september_deadline
+    if args.march_deadline:
+        changes["march_deadline"] = args.march_deadline
+    if args.holiday:
+        changes["extra_holidays"] = args.holiday
+    if args.cutover:
+        key, _, when = args.cutover.partition("=")
+        changes["cutovers"] = with_cutover(key, when)
+    events = derive(args.fiscal_year, **changes)
+    print(to_json(events) if args.format == "json" else to_csv(events), end="")
+    return 0
+
+
+def _register_timeline(sub) -> None:
+    tl = sub.add_parser("timeline", help="every date of the rounds and cut-overs for a fiscal year (ISO 8601)")
+    tl.add_argument("--fiscal-year", type=int, required=True, help="BE year the money belongs to, e.g. 2566")
+    tl.add_argument("--format", choices=["csv", "json"], default="csv")
+    tl.add_argument("--september-deadline", help="what-if: another September deadline")
+    tl.add_argument("--march-deadline", help="what-if: another March deadline")
+    tl.add_argument("--holiday", action="append", help="what-if: an extra holiday (repeatable)")
+    tl.add_argument("--cutover", help="what-if: KEY=MOMENT, e.g. all_agencies=2025-05-01T00:00:00+07:00")
+    tl.set_defaults(func=_timeline)
+
+
 # Later subcommands register themselves here.
-_EXTENSIONS: list = [_register_report, _register_notebooks]
+_EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline]
 
 
 def main(argv: list[str] | None = None) -> int:

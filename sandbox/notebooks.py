@@ -163,6 +163,42 @@ def catalogue_notebook(paths: list[Path]) -> nbformat.NotebookNode:
     ])
 
 
+def policy_notebook() -> nbformat.NotebookNode:
+    return _notebook([
+        _hidden("from sandbox.ui.policy import PolicyExplorer\n\nexplorer = PolicyExplorer()\nexplorer"),
+        nbformat.v4.new_markdown_cell("## ตรวจสอบ (checks run by nbval)"),
+        _checked(
+            "# NBVAL_CHECK_OUTPUT\n"
+            "explorer.march.value = '2024-04-05T16:30:00+07:00'\n"
+            "explorer.holiday.value = '2023-09-29'\n"
+            "explorer.years.value = (2566,)\n"
+            "events, shifts = explorer.what_if()\n"
+            "for a, b in shifts:\n"
+            "    print(a.key, (a.end or a.start).isoformat(), '->', (b.end or b.start).isoformat())",
+            # A holiday on Friday 29 Sep 2566 moves the September deadline to Thursday; a March
+            # deadline moved to 5 Apr 2567 moves the March lapse with it (SPEC §5 sandbox rules).
+            "september_window 2023-09-29T16:30:00+07:00 -> 2023-09-28T16:30:00+07:00\n"
+            "september_deadline 2023-09-29T16:30:00+07:00 -> 2023-09-28T16:30:00+07:00\n"
+            "march_window 2024-03-29T16:30:00+07:00 -> 2024-04-05T16:30:00+07:00\n"
+            "extension_usable 2024-10-01T00:00:00+07:00 -> 2024-10-01T00:00:00+07:00\n"
+            "march_deadline 2024-03-29T16:30:00+07:00 -> 2024-04-05T16:30:00+07:00\n"
+            "march_lapse 2024-03-30T00:00:00+07:00 -> 2024-04-05T16:30:00+07:00\n",
+        ),
+        nbformat.v4.new_code_cell(
+            "from sandbox.simulation import Behaviour, simulate\n"
+            "a = simulate(explorer.population, Behaviour(explorer.enrol.value, explorer.confirm.value))\n"
+            "b = simulate(explorer.population, Behaviour(explorer.enrol.value, explorer.confirm.value),\n"
+            "             refuse_from='2025-05-12T00:00:00+07:00')\n"
+            "assert 0 < b.locked_out < a.locked_out < len(explorer.population.users)  # a later cut-over locks out fewer\n"
+            "print(a.locked_out, b.locked_out)\n"
+            "# back to the current policy for whoever opens the page\n"
+            "explorer.march.value = explorer.holiday.value = ''\n"
+            "explorer.years.value = (2566, 2567, 2568)\n"
+            "explorer.draw();"
+        ),
+    ])
+
+
 def scenario_paths() -> list[Path]:
     return sorted((ROOT / "scenarios").glob("*.yaml"))
 
@@ -176,6 +212,7 @@ def build(check: bool = False) -> list[Path]:
     for path in paths:
         wanted[NOTEBOOKS / "scenarios" / f"{path.stem}.ipynb"] = scenario_notebook(path)
     wanted[NOTEBOOKS / "scenarios" / "catalogue.ipynb"] = catalogue_notebook(paths)
+    wanted[NOTEBOOKS / "policy.ipynb"] = policy_notebook()
     stale = []
     for path, nb in wanted.items():
         text = nbformat.writes(nb) + "\n"

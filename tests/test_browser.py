@@ -24,7 +24,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 PASSWORD = "Sandbox#2566"
 # As bin/start serves it: the app notebook's kernel is started and run before the page is asked for.
-PREHEAT = ["--preheat_kernel=True", "--pool_size=1", '--VoilaKernelManager.preheat_denylist=["scenarios/", "screens/"]']
+PREHEAT = ["--preheat_kernel=True", "--pool_size=1", '--VoilaKernelManager.preheat_denylist=["scenarios/", "screens/", "policy"]']
 
 pytestmark = pytest.mark.browser
 
@@ -273,3 +273,21 @@ def test_time_to_first_interactive_widget(voila, browser):
     median = statistics.median(times)
     print(f"\ntime to first interactive widget: median {median:.2f} s over 5 loads ({', '.join(f'{t:.2f}' for t in times)})")
     assert median < 30  # the figure is reported; a hang is a failure
+
+
+def test_policy_timeline_and_simulation(voila, browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{voila}/voila/render/policy.ipynb")
+    page.wait_for_selector(".js-plotly-plot", timeout=90_000)
+    assert "ลำดับเวลาตามนโยบาย" in page.inner_text("body")
+    shot(page, "21-policy-timeline")
+    page.fill(".gf-pol-holiday input", "2023-09-29")
+    page.press(".gf-pol-holiday input", "Tab")
+    page.click("button.gf-pol-draw")
+    page.wait_for_selector("text=วันที่ที่เปลี่ยนไป")
+    assert "28 กันยายน 2566 เวลา 16.30 น." in page.inner_text("body")
+    page.click("button.gf-pol-sim")
+    page.wait_for_selector("text=นโยบายปัจจุบัน (current)", timeout=60_000)
+    page.wait_for_timeout(1500)
+    shot(page, "22-policy-simulation")
+    page.close()

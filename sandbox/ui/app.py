@@ -15,9 +15,9 @@ from ..calendar import format_datetime
 from ..domain import auth
 from ..engine import Result, Sandbox
 from .screens import SCREENS, Screen
+from .widgets import CSS, button, esc, safe, t
 
 SCREEN_CLASSES = {cls.key: cls for cls in SCREENS}
-from .widgets import CSS, button, esc, safe, t
 
 MENU = [
     ("menu_user", [("menu_login", "login"), ("menu_enrol", "enrol"), ("menu_rights", "rights")]),
