@@ -122,6 +122,15 @@ class Trainee:
         self.button("gf-phone-approve")  # approve the request in Nexus Smart ID
         self.page.wait_for_selector(".gf-screen-login .gf-ok")
 
+    def general_data(self, reason: str, amount: str, text: str) -> None:
+        """Tab «ข้อมูลทั่วไป» of สง.01 on the regional unit's budget line (FY2568)."""
+        self.choose("gf-reason", reason)
+        self.fill("gf-budget-code", "12001350001000000002")
+        self.fill("gf-text", text)
+        self.fill("gf-amount", amount)
+        self.fill("gf-fund-source", "6811200")
+        self.fill("gf-commitment-item", "5101020000")
+
     def tick(self, doc: str) -> None:
         self.page.check(f".gf-pick-{doc} input[type=checkbox]")
 
@@ -146,12 +155,7 @@ def test_trainee_goes_from_login_to_an_approved_document_and_its_report(voila, b
 
     # สง.01: create a CX through «จำลองการบันทึก» and «บันทึกข้อมูล»
     you.menu("sng01")
-    you.choose("gf-reason", "CX04")
-    you.fill("gf-budget-code", "12001350001000000002")
-    you.fill("gf-text", "จ้างปรับปรุงห้องเรียน")
-    you.fill("gf-amount", "1,250,000.00")
-    you.fill("gf-fund-source", "6811200")
-    you.fill("gf-commitment-item", "5101020000")
+    you.general_data("CX04", "1,250,000.00", "จ้างปรับปรุงห้องเรียน")
     shot(page, "04-sng01-general")
     page.click(".gf-screen-sng01 .lm-TabBar-tab >> text=ข้อมูลสัญญา")
     you.fill("gf-c-item", "ปรับปรุงห้องเรียน 3 ห้อง")
@@ -170,11 +174,7 @@ def test_trainee_goes_from_login_to_an_approved_document_and_its_report(voila, b
 
     # a refusal is explained in Thai with its source, and stores nothing
     you.button("gf-after-new_doc")
-    you.choose("gf-reason", "CX05")
-    you.fill("gf-budget-code", "12001350001000000002")
-    you.fill("gf-amount", "99,000,000")
-    you.fill("gf-fund-source", "6811200")
-    you.fill("gf-commitment-item", "5101020000")
+    you.general_data("CX05", "99,000,000", "")
     you.button("gf-simulate")
     page.wait_for_selector(".gf-screen-sng01 .gf-err")
     error = page.inner_text(".gf-screen-sng01 .gf-err")

@@ -187,21 +187,19 @@ class Repository:
         self._seen.pop(self._key(obj), None)
 
     # ------------------------------------------------------------ reads
-    def agency(self, code: str) -> Agency | None:
-        if code not in self.reference.agencies:
-            found = self._get(Agency, code)
+    def _reference_row(self, cache: dict, cls, code: str):
+        if code not in cache:
+            found = self._get(cls, code)
             if found is None:
                 return None
-            self.reference.agencies[code] = found
-        return self.reference.agencies[code]
+            cache[code] = found
+        return cache[code]
+
+    def agency(self, code: str) -> Agency | None:
+        return self._reference_row(self.reference.agencies, Agency, code)
 
     def unit(self, code: str) -> Unit | None:
-        if code not in self.reference.units:
-            found = self._get(Unit, code)
-            if found is None:
-                return None
-            self.reference.units[code] = found
-        return self.reference.units[code]
+        return self._reference_row(self.reference.units, Unit, code)
 
     def user(self, user_id: str) -> User | None:
         return self._get(User, user_id)

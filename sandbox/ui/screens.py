@@ -16,7 +16,20 @@ from ..calendar import fiscal_year, format_date
 from ..domain.model import REASONS
 from ..engine import Result
 from ..reports import as_bytes, build_report, status_text
-from .widgets import PickTable, button, esc, field, message_html, safe, t, table_html, text_input
+from .widgets import (
+    PickTable,
+    button,
+    esc,
+    field,
+    fiscal_year_input,
+    message_html,
+    round_dropdown,
+    safe,
+    status_group_dropdown,
+    t,
+    table_html,
+    text_input,
+)
 
 if TYPE_CHECKING:
     from .app import App
@@ -324,7 +337,7 @@ class ReserveScreen(Screen):
 
     def _build_search(self) -> None:
         self.s_doc = text_input(cls="gf-search-doc", width="160px")
-        self.s_status = w.Dropdown(options=[(t("group_all", self.lang), "")] + [(t(f"group_{g}", self.lang), g) for g in ("not_listed", "listed", "confirmed", "approved")], layout=w.Layout(width="200px"))
+        self.s_status = status_group_dropdown(self.lang, "gf-search-status")
         self.s_btn = button(self.tr("search_button"), "gf-search")
         self.on(self.s_btn, self.search)
         self.s_table = PickTable([self.tr("doc_no"), self.tr("doc_type"), self.tr("text"), self.tr("amount"), t("col_remaining", self.lang), self.tr("ref2")], self.lang, {3, 4})
@@ -569,11 +582,8 @@ class RoundScreen(Screen):
     action = ""
 
     def build(self) -> None:
-        self.fy = w.IntText(layout=w.Layout(width="100px"))
-        self.fy.add_class("gf-round-fy")
-        self.round = w.Dropdown(options=[(t("round_september", self.lang), "september"), (t("round_march", self.lang), "march")],
-                                layout=w.Layout(width="200px"))
-        self.round.add_class("gf-round-round")
+        self.fy = fiscal_year_input("gf-round-fy")
+        self.round = round_dropdown(self.lang, "gf-round-round")
         self.f_doc = text_input(cls="gf-round-doc", width="160px")
         self.f_type = w.Dropdown(options=[(t("group_all", self.lang), "")] + [(k, k) for k in ("CX", "CK", "PO")], layout=w.Layout(width="120px"))
         self.show_btn = button(self.tr("show_list"), "gf-round-show", "info")
@@ -863,11 +873,9 @@ class ReportScreen(Screen):
     kind = "nfma60"
 
     def build(self) -> None:
-        self.fy = w.IntText(layout=w.Layout(width="100px"))
-        self.fy.add_class("gf-rep-fy")
-        self.round = w.Dropdown(options=[(t("round_september", self.lang), "september"), (t("round_march", self.lang), "march")], layout=w.Layout(width="200px"))
-        self.status = w.Dropdown(options=[(t("group_all", self.lang), "")] + [(t(f"group_{g}", self.lang), g) for g in ("not_listed", "listed", "confirmed", "approved")], layout=w.Layout(width="200px"))
-        self.status.add_class("gf-rep-status")
+        self.fy = fiscal_year_input("gf-rep-fy")
+        self.round = round_dropdown(self.lang, "gf-rep-round")
+        self.status = status_group_dropdown(self.lang, "gf-rep-status")
         self.doc_type = w.Dropdown(options=[(t("group_all", self.lang), "")] + [(t(f"doc_type_{k}", self.lang), k) for k in ("CX", "CK", "PO")], layout=w.Layout(width="320px"))
         self.opt = {k: text_input(cls=f"gf-rep-{k}", width="200px") for k in ("doc", "remaining", "fund_source", "budget_code", "area", "budget_unit", "reason")}
         self.show_btn = button(t("show_report", self.lang), "gf-rep-show", "primary")

@@ -101,6 +101,29 @@ def button(description: str, cls: str | None = None, style: str = "", width: str
     return b
 
 
+def fiscal_year_input(cls: str) -> w.IntText:
+    box = w.IntText(layout=w.Layout(width="100px"))
+    box.add_class(cls)
+    return box
+
+
+def round_dropdown(lang: str, cls: str) -> w.Dropdown:
+    """«รอบ»: กันยายน (round 1) or มีนาคม (round 2)."""
+    box = w.Dropdown(options=[(t("round_september", lang), "september"), (t("round_march", lang), "march")],
+                     layout=w.Layout(width="200px"))
+    box.add_class(cls)
+    return box
+
+
+def status_group_dropdown(lang: str, cls: str) -> w.Dropdown:
+    """«สถานะ» as NFMA60 groups them: all, not listed, listed, confirmed, approved."""
+    box = w.Dropdown(options=[(t("group_all", lang), "")] + [(t(f"group_{g}", lang), g) for g in
+                                                            ("not_listed", "listed", "confirmed", "approved")],
+                     layout=w.Layout(width="200px"))
+    box.add_class(cls)
+    return box
+
+
 def table_html(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join(
