@@ -140,7 +140,7 @@ class App(w.VBox):
         self.screens: dict[str, Screen] = {}
         self.phone = Phone(self)
         self.bar_info = w.HTML()
-        self.person_pick = w.Dropdown(options=self._people(), value=self.model.person, layout=w.Layout(width="300px"))
+        self.person_pick = w.Dropdown(options=self._people(), value=self.model.person, layout=w.Layout(width="420px"))
         self.person_pick.add_class("gf-switch-user")
         self.person_pick.observe(safe(lambda ch: self.set_person(ch["new"])), "value")
         self.lang_btn = button(t("language", lang), "gf-lang")
