@@ -191,10 +191,9 @@ def policy_notebook() -> nbformat.NotebookNode:
             "             refuse_from='2025-05-12T00:00:00+07:00')\n"
             "assert 0 < b.locked_out < a.locked_out < len(explorer.population.users)  # a later cut-over locks out fewer\n"
             "print(a.locked_out, b.locked_out)\n"
-            "# back to the current policy for whoever opens the page\n"
+            "# back to the current policy for whoever opens the page (the chart was never redrawn)\n"
             "explorer.march.value = explorer.holiday.value = ''\n"
-            "explorer.years.value = (2566, 2567, 2568)\n"
-            "explorer.draw();"
+            "explorer.years.value = (2566, 2567, 2568)"
         ),
     ])
 

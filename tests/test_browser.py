@@ -137,6 +137,7 @@ class Trainee:
 
 def open_app(browser, url: str, ready: str = ".gf-login-user input"):
     page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    page.set_default_timeout(60_000)  # a kernel round-trip on a loaded 2-core CI machine
     page.goto(url)
     page.wait_for_selector(ready, timeout=60_000)
     return page
@@ -277,6 +278,7 @@ def test_time_to_first_interactive_widget(voila, browser):
 
 def test_policy_timeline_and_simulation(voila, browser):
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.set_default_timeout(60_000)
     page.goto(f"{voila}/voila/render/policy.ipynb")
     page.wait_for_selector(".js-plotly-plot", timeout=90_000)
     assert "ลำดับเวลาตามนโยบาย" in page.inner_text("body")
