@@ -64,6 +64,8 @@ def voila(tmp_path_factory):
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+    errors = [line for line in (folder / "voila.log").read_text().splitlines() if "Error" in line or "Traceback" in line]
+    print("\n".join(["voila log errors:"] + errors[-20:]))
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +224,12 @@ def test_trainee_goes_from_login_to_an_approved_document_and_its_report(voila, b
     you.menu("nfma60")
     you.choose("gf-rep-status", "อนุมัติ")
     you.button("gf-rep-show")
-    page.wait_for_selector(".gf-screen-nfma60 td >> text=CX00000001")
+    try:
+        page.wait_for_selector(".gf-screen-nfma60 td >> text=CX00000001")
+    except Exception:
+        shot(page, "14-nfma60-failed")
+        print("NFMA60 screen:", page.inner_text(".gf-screen-nfma60")[-1500:])
+        raise
     text = page.inner_text(".gf-screen-nfma60")
     assert "50 - อนุมัติรอบกันยายน" in text and "1,250,000.00" in text
     shot(page, "14-nfma60")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import logging
+import sys
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -75,6 +77,7 @@ def safe(callback: Callable, report: Callable[[str], None] | None = None) -> Cal
             return callback(*args, **kwargs)
         except Exception:  # noqa: BLE001 — shown as a friendly message, logged for the trainer
             log.exception("screen callback failed")
+            traceback.print_exc(file=sys.__stderr__)  # into the Voila server's log
             if report:
                 report(f"<div class='gf-err'>{esc(t('unexpected'))}</div>")
             return None
