@@ -122,6 +122,12 @@ def format_datetime(moment: dt.datetime, *, thai_digits: bool = False) -> str:
     return thai_strftime(moment, "%-d %B %Y เวลา %H.%M น.", thaidigit=thai_digits)
 
 
+def format_datetime_en(moment: dt.datetime) -> str:
+    """``29 Mar 2567 BE, 16:30`` for visitors reading English."""
+    moment = to_bangkok(moment)
+    return f"{moment.day} {moment.strftime('%b')} {be_year(moment.year)} BE, {moment.strftime('%H:%M')}"
+
+
 def format_date_en(day: dt.date | dt.datetime) -> str:
     if isinstance(day, dt.datetime):
         day = to_bangkok(day).date()
