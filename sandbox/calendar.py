@@ -128,12 +128,6 @@ def format_datetime_en(moment: dt.datetime) -> str:
     return f"{moment.day} {moment.strftime('%b')} {be_year(moment.year)} BE, {moment.strftime('%H:%M')}"
 
 
-def format_date_en(day: dt.date | dt.datetime) -> str:
-    if isinstance(day, dt.datetime):
-        day = to_bangkok(day).date()
-    return f"{day.day} {day.strftime('%b')} {be_year(day.year)} BE ({day.isoformat()})"
-
-
 def thai_digits(text: str) -> str:
     return arabic_digit_to_thai_digit(text)
 

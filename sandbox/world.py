@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -257,8 +256,3 @@ def load_world(conn: Connection, world: str | dict, start: dt.datetime) -> World
             ],
         )
     return spec
-
-
-def world_summary(world: str | dict, start: dt.datetime | None = None) -> dict[str, Any]:
-    spec = validate_world(world, start)
-    return spec.model_dump()

@@ -9,7 +9,6 @@ import datetime as dt
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from ..calendar import format_date, format_datetime, thai_digits  # noqa: F401 — thai_digits for callers
 from ..simulation import Behaviour, compare, population, simulate
 from ..timeline import Event, derive, moved, thai_span, with_cutover
 from .widgets import CSS, button, field, safe, table_html
@@ -168,9 +167,3 @@ class PolicyExplorer(w.VBox):
         self.outcomes = (a, b)
         return table
 
-
-def moved_rows(shifts) -> list[str]:
-    return [f"{a.key}: {format_datetime(a.start)} → {format_datetime(b.start)}" for a, b in shifts]
-
-
-__all__ = ["PolicyExplorer", "gantt", "format_date"]
