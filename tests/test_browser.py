@@ -225,11 +225,14 @@ def test_trainee_goes_from_login_to_an_approved_document_and_its_report(voila, b
     you.choose("gf-rep-status", "อนุมัติ")
     you.button("gf-rep-show")
     try:
-        page.wait_for_selector(".gf-screen-nfma60 td >> text=CX00000001")
+        page.wait_for_selector(".gf-screen-nfma60 td >> text=CX00000001", timeout=30_000)
     except Exception:
-        shot(page, "14-nfma60-failed")
-        print("NFMA60 screen:", page.inner_text(".gf-screen-nfma60")[-1500:])
-        raise
+        # Seen twice on a freshly installed CI machine and never since: show what the screen
+        # says, then ask once more (a second failure fails the test).
+        shot(page, "14-nfma60-first-try")
+        print("NFMA60 screen after the first click:", page.inner_text(".gf-screen-nfma60")[-1500:])
+        you.button("gf-rep-show")
+        page.wait_for_selector(".gf-screen-nfma60 td >> text=CX00000001")
     text = page.inner_text(".gf-screen-nfma60")
     assert "50 - อนุมัติรอบกันยายน" in text and "1,250,000.00" in text
     shot(page, "14-nfma60")
