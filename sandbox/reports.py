@@ -103,8 +103,10 @@ class Report:
 
 
 def build_report(sandbox, unit: str, kind: str = "nfma60", *, fiscal_year: int | None = None,
-                 round: str = "september", lang: str = "th", **conditions) -> Report:
-    """NFMA60 / NFMA60CX for ``unit`` (a central unit sees its agency's units)."""
+                 round: str = "september", lang: str = "th", rows: list[dict] | None = None,
+                 **conditions) -> Report:
+    """NFMA60 / NFMA60CX for ``unit`` (a central unit sees its agency's units). ``rows`` given
+    (already read by the engine's report action) are used as they are, not queried again."""
     if kind not in KINDS:
         raise ValueError(f"kind: nfma60 or nfma60cx, not {kind!r}")
     from .calendar import fiscal_year as fy_of
@@ -119,7 +121,8 @@ def build_report(sandbox, unit: str, kind: str = "nfma60", *, fiscal_year: int |
         if u is None:
             raise ValueError(f"unit: no disbursement unit {unit!r}")
         a = conn.execute(select(orm.agencies).where(orm.agencies.c.code == u.agency)).first()
-        rows = views.nfma60(conn, views.unit_scope(conn, u.code), cond, contracts=kind == "nfma60cx")
+        if rows is None:
+            rows = views.nfma60(conn, views.unit_scope(conn, u.code), cond, contracts=kind == "nfma60cx")
     report = Report(kind, a.code, a.name, u.code, u.name, cond["fiscal_year"], round,
                     cond, rows, now, lang)
     report.totals = totals(rows, kind)
