@@ -11,7 +11,7 @@ import json
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.model import (
@@ -25,6 +25,7 @@ from ..domain.model import (
     Withdrawal,
 )
 from . import orm
+from .fastsql import FastSQL
 
 SET_FIELDS = {"roles", "apps"}
 
@@ -44,8 +45,8 @@ def _to_row(obj) -> dict[str, Any]:
     return row
 
 
-def _from_row(cls, row) -> Any:
-    data = row._mapping
+def _from_row(cls, data) -> Any:
+    """An object from a row mapping (``dict`` or ``Row._mapping``)."""
     plain, sets = _columns(cls)
     values = {name: data[name] for name in plain if name in data}
     for name in sets:
@@ -75,6 +76,11 @@ def _select_by_key(table_name: str, many: bool = False):
 
 
 @cache
+def _insert(table_name: str):
+    return insert(orm.metadata.tables[table_name])
+
+
+@cache
 def _update_by_key(table_name: str, columns: tuple[str, ...]):
     table = orm.metadata.tables[table_name]
     pk = next(iter(table.primary_key.columns))
@@ -85,7 +91,8 @@ _LINES_OF = select(orm.budget_lines).where(
     orm.budget_lines.c.unit == bindparam("unit"), orm.budget_lines.c.budget_code == bindparam("code")
 )
 _PENDING = select(func.coalesce(func.sum(orm.withdrawals.c.amount), 0)).where(
-    orm.withdrawals.c.doc_no == bindparam("doc"), orm.withdrawals.c.status.in_(("requested", "approved"))
+    orm.withdrawals.c.doc_no == bindparam("doc"),
+    or_(orm.withdrawals.c.status == "requested", orm.withdrawals.c.status == "approved"),
 )
 _NEXT_NUMBER = (
     update(orm.counters).where(orm.counters.c.name == bindparam("prefix"))
@@ -108,6 +115,7 @@ class ReferenceCache:
 class Repository:
     def __init__(self, conn: Connection, reference: ReferenceCache | None = None):
         self.conn = conn
+        self.sql = FastSQL(conn)  # the per-command statements
         self.reference = reference or ReferenceCache()
         self._seen: dict[tuple, tuple[Any, dict]] = {}
         self._new: list[Any] = []
@@ -154,7 +162,7 @@ class Repository:
         if key in self._seen:
             self._touched.add(key)
             return self._seen[key][0]
-        row = self.conn.execute(_select_by_key(table.name), {"key": key_value}).first()
+        row = self.sql.first(_select_by_key(table.name), {"key": key_value})
         if row is None:
             return None
         obj = _from_row(cls, row)
@@ -170,11 +178,11 @@ class Repository:
         if not wanted:
             return
         docs = {
-            r.doc_no: _from_row(ReserveDocument, r)
+            r.doc_no: _from_row(ReserveDocument, r._mapping)
             for r in self.conn.execute(_select_by_key("reserve_docs", True), {"keys": wanted})
         }
         for r in self.conn.execute(_select_by_key("contract_lines", True), {"keys": list(docs)}):
-            docs[r.doc_no].contracts.append(_from_row(ContractLine, r))
+            docs[r.doc_no].contracts.append(_from_row(ContractLine, r._mapping))
         for doc in docs.values():
             doc.contracts.sort(key=lambda c: c.line)
             self._track(doc)
@@ -221,7 +229,7 @@ class Repository:
         if keys is not None and all(k in self._seen for k in keys):
             self._touched.update(keys)
             return [self._seen[k][0] for k in keys]
-        rows = self.conn.execute(_LINES_OF, {"unit": unit, "code": budget_code})
+        rows = self.sql.rows(_LINES_OF, {"unit": unit, "code": budget_code})
         lines = [self._track(_from_row(BudgetLine, r)) for r in rows]
         self._lines_of[(unit, budget_code)] = [self._key(x) for x in lines]
         return lines
@@ -237,25 +245,25 @@ class Repository:
             row = self.conn.execute(
                 select(t).where(t.c.agency == agency, t.c.regional.is_(False)).order_by(t.c.code).limit(1)
             ).first()
-            self.reference.owners[agency] = _from_row(Unit, row) if row else None
+            self.reference.owners[agency] = _from_row(Unit, row._mapping) if row else None
         return self.reference.owners[agency]
 
     def pending_withdrawals(self, doc_no: str) -> int:
         """Requested or approved but not yet paid: money already spoken for."""
-        return int(self.conn.execute(_PENDING, {"doc": doc_no}).scalar_one())
+        return int(next(iter(self.sql.first(_PENDING, {"doc": doc_no}).values())))
 
     def _contracts(self, doc_no: str) -> list[ContractLine]:
-        rows = self.conn.execute(_select_by_key("contract_lines"), {"key": doc_no})
+        rows = self.sql.rows(_select_by_key("contract_lines"), {"key": doc_no})
         return sorted((_from_row(ContractLine, r) for r in rows), key=lambda c: c.line)
 
     def next_number(self, prefix: str) -> str:
         """``CX00000001``: the type, then 8 digits, one counter per type."""
-        updated = self.conn.execute(_NEXT_NUMBER, {"prefix": prefix}).first()
+        updated = self.sql.first(_NEXT_NUMBER, {"prefix": prefix})
         if updated is None:
-            self.conn.execute(insert(orm.counters), {"name": prefix, "value": 1})
+            self.sql.execute(_insert("counters"), {"name": prefix, "value": 1})
             value = 1
         else:
-            value = updated[0]
+            value = updated["value"]
         return f"{prefix}{value:08d}"
 
     # ------------------------------------------------------------ writes
@@ -280,7 +288,7 @@ class Repository:
                 row.pop("id")
                 obj.id = self.conn.execute(insert(table).returning(table.c.id), row).scalar_one()
             else:
-                self.conn.execute(insert(table), row)
+                self.sql.execute(_insert(table.name), row)
             if isinstance(obj, ReserveDocument):
                 self._write_contracts(obj)
             self._track(obj)
@@ -306,7 +314,7 @@ class Repository:
                 row["contracts"] = lines
             self._seen[key] = (obj, row)
         for (table_name, columns), params in updates.items():
-            self.conn.execute(_update_by_key(table_name, columns), params)
+            self.sql.execute(_update_by_key(table_name, columns), params)
         for doc in rewrite_contracts:
             self.conn.execute(orm.contract_lines.delete().where(orm.contract_lines.c.doc_no == doc.doc_no))
             self._write_contracts(doc)
@@ -314,17 +322,17 @@ class Repository:
     def write_buffered(self) -> None:
         """History and audit lines of the whole batch, each table in one executemany."""
         if self._history:
-            self.conn.execute(insert(orm.doc_history), self._history)
+            self.sql.execute(_insert("doc_history"), self._history)
             self._history = []
         self._history_mark = 0
         if self._audit:
-            self.conn.execute(insert(orm.audit), self._audit)
+            self.sql.execute(_insert("audit"), self._audit)
             self._audit = []
 
     def _write_contracts(self, doc: ReserveDocument) -> None:
         if doc.contracts:
-            self.conn.execute(
-                insert(orm.contract_lines),
+            self.sql.execute(
+                _insert("contract_lines"),
                 [{"doc_no": doc.doc_no, **dataclasses.asdict(c)} for c in doc.contracts],
             )
 
