@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
@@ -23,13 +24,28 @@ from sqlalchemy.sql import ClauseElement
 @dataclass(frozen=True)
 class Compiled:
     sql: str
-    binds: tuple[tuple[str, Callable | None, Any], ...]  # bind name, bind processor, literal value
+    names: tuple[str, ...]  # bind names in the order the statement wants them
+    pick: Callable  # values mapping -> tuple of the bind values, in that order
+    literals: dict[str, Any]  # values written into the statement (``x + 1``), used when not given
+    process: tuple[tuple[int, Callable], ...]  # (index, bind processor) where one is needed
     positional: bool
     columns: tuple[str, ...]  # result column names
-    results: tuple[Callable | None, ...]  # result processors, by column
+    convert: tuple[tuple[int, str, Callable], ...]  # (index, name, result processor) where one is needed
 
+    def params(self, values: Mapping[str, Any]):
+        """The bind values, converted, as the DBAPI wants them (a tuple, or a dict by name)."""
+        if self.literals:
+            values = {**self.literals, **values}
+        try:
+            picked = self.pick(values)
+        except KeyError as exc:
+            raise KeyError(f"no value for bind parameter {exc.args[0]!r}") from None
+        if self.process:
+            picked = list(picked)
+            for i, proc in self.process:
+                picked[i] = proc(picked[i])
+        return tuple(picked) if self.positional else dict(zip(self.names, picked, strict=True))
 
-_REQUIRED = object()
 _COMPILED: dict[tuple[int, str, tuple[str, ...] | None], tuple[ClauseElement, Compiled]] = {}
 
 
@@ -53,19 +69,24 @@ def compile_for(stmt: ClauseElement, dialect: Dialect, column_keys: tuple[str, .
         raise ValueError("Python-side column defaults are not applied here: give every column")
     if "POSTCOMPILE" in compiled.string:
         raise ValueError("expanding IN parameters are not supported here; use Connection.execute")
-    binds = tuple(
-        (name, _processor(b.type, dialect, "bind"), _REQUIRED if b.required else b.value)
-        for name, b in ((n, compiled.binds[n]) for n in names)
-    )
+    binds = [compiled.binds[n] for n in names]
+    literals = {n: b.value for n, b in zip(names, binds, strict=True) if not b.required}
+    process = tuple((i, proc) for i, b in enumerate(binds) if (proc := _processor(b.type, dialect, "bind")))
+    pick = (lambda values: ()) if not names else itemgetter(*names)
+    if len(names) == 1:
+        pick = (lambda one: lambda values: (one(values),))(pick)
     selected = getattr(stmt, "selected_columns", None)
     if selected is None:
         selected = stmt.exported_columns if getattr(stmt, "_returning", ()) else ()
     columns = tuple(col.key for col in selected)
-    results = tuple(_processor(col.type, dialect, "result") for col in selected)
+    convert = tuple(
+        (i, col.key, proc) for i, col in enumerate(selected)
+        if (proc := _processor(col.type, dialect, "result")) is not None
+    )
     escaped = getattr(compiled, "escaped_bind_names", None) or {}
     if escaped:  # never the case for our bind names; refuse rather than send a wrong name
         raise ValueError(f"bind names need escaping: {escaped}")
-    out = Compiled(compiled.string, binds, compiled.positional, columns, results)
+    out = Compiled(compiled.string, tuple(names), pick, literals, process, compiled.positional, columns, convert)
     _COMPILED[key] = (stmt, out)
     return out
 
@@ -77,26 +98,18 @@ class FastSQL:
         self.dialect = conn.dialect
         self.cursor = conn.connection.driver_connection.cursor()
 
-    @staticmethod
-    def _params(c: Compiled, values: Mapping[str, Any]):
-        """Values in the compiled order, converted; literals written into the statement keep theirs."""
-        out = []
-        for name, proc, literal in c.binds:
-            value = values.get(name, literal)
-            if value is _REQUIRED:
-                raise KeyError(f"no value for bind parameter {name!r}")
-            out.append(proc(value) if proc else value)
-        return tuple(out) if c.positional else dict(zip((b[0] for b in c.binds), out, strict=True))
-
     def rows(self, stmt: ClauseElement, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The result rows as dicts (column key → converted value)."""
         c = compile_for(stmt, self.dialect)
-        self.cursor.execute(c.sql, self._params(c, values))
-        names, procs = c.columns, c.results
-        return [
-            {n: (p(v) if p else v) for n, p, v in zip(names, procs, raw, strict=True)}
-            for raw in self.cursor.fetchall()
-        ]
+        self.cursor.execute(c.sql, c.params(values))
+        names, convert = c.columns, c.convert
+        out = []
+        for raw in self.cursor.fetchall():
+            row = dict(zip(names, raw, strict=True))
+            for i, name, proc in convert:
+                row[name] = proc(raw[i])
+            out.append(row)
+        return out
 
     def first(self, stmt: ClauseElement, values: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.rows(stmt, values)
@@ -112,9 +125,10 @@ class FastSQL:
         keys = tuple(column_keys) if column_keys is not None else tuple(first)
         c = compile_for(stmt, self.dialect, keys if _is_insert(stmt) else None)
         if many:
-            self.cursor.executemany(c.sql, [self._params(c, v) for v in values])
+            params = c.params
+            self.cursor.executemany(c.sql, [params(v) for v in values])
         else:
-            self.cursor.execute(c.sql, self._params(c, values))
+            self.cursor.execute(c.sql, c.params(values))
 
 
 def _is_insert(stmt: ClauseElement) -> bool:
