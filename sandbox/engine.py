@@ -205,21 +205,25 @@ class Sandbox:
     def execute_many(self, commands) -> list[Result]:
         """Run several actions in one transaction: every action gets exactly the checks, refusals
         and audit line it would get alone (for bulk work: one commit for the lot)."""
+        commands = list(commands)
         results = []
         with UnitOfWork(self.engine) as uow:
             repo = Repository(uow.conn, self._reference)  # one identity map for the batch
             now = self._now(uow.conn)
+            if len(commands) > 1:
+                repo.prefetch(commands)
             for actor, action, data in commands:
                 result, now = self._run(uow, repo, now, actor, action, dict(data or {}))
                 results.append(result)
             repo.write_buffered()
-            uow.tx.commit()
+            uow.commit()
         return results
 
     def _run(self, uow: UnitOfWork, repo: Repository, now: dt.datetime, actor: str, action: str,
              data: dict) -> tuple[Result, dt.datetime]:
-        # No savepoint: handlers change objects in memory and write only in ``flush`` or after
-        # their last check, so a refusal has written nothing and forgetting the objects undoes it.
+        # No savepoint: handlers change objects in memory (written when the repository flushes
+        # what settled commands changed) and write SQL of their own only after their last check,
+        # so a refused command has written nothing and dropping its objects undoes it.
         repo.begin_command()
         ctx = Context(self, repo, now, actor)
         try:
@@ -230,15 +234,16 @@ class Sandbox:
             if cmd.needs_session:
                 self.require_session(ctx)
             out = HANDLERS[type(cmd)](cmd, ctx) or {}
-            repo.flush()
-            if ctx.sweep_after:
-                sweep(uow.conn, self.round_policy, ctx.now)
+            repo.settle()
             if ctx.sweep_after or ctx.now != now:
+                repo.flush()
+                if ctx.sweep_after:
+                    sweep(uow.conn, self.round_policy, ctx.now)
                 repo.forget()  # set-based SQL (lapse) changed rows behind the identity map
             repo.write_audit(ctx.now, actor, action, data, True, None, _audit_view(out))
             return Result(action, actor, True, out), ctx.now
         except Refusal as refusal:
-            repo.forget()
+            repo.discard()
             for table, key, values in ctx.keep:
                 uow.conn.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
             repo.write_audit(now, actor, action, data, False, refusal.code, refusal.as_dict())

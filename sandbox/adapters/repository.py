@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
@@ -28,30 +29,59 @@ from . import orm
 from .fastsql import FastSQL
 
 SET_FIELDS = {"roles", "apps"}
+PENDING_REQUEST = ("requested", "approved")  # withdrawal requests whose money is spoken for
+
+
+class _Spec:
+    """How a dataclass maps to its row: its column fields, read all at once as a tuple."""
+
+    def __init__(self, cls):
+        self.names = tuple(f.name for f in dataclasses.fields(cls) if f.name != "contracts")
+        self.values = attrgetter(*self.names)  # obj -> tuple, the snapshot kept in the identity map
+        self.sets = tuple(n for n in self.names if n in SET_FIELDS)
 
 
 @cache
-def _columns(cls) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(plain fields, set fields) of a mapped dataclass."""
-    names = [f.name for f in dataclasses.fields(cls) if f.name != "contracts"]
-    return tuple(n for n in names if n not in SET_FIELDS), tuple(n for n in names if n in SET_FIELDS)
+def _spec(cls) -> _Spec:
+    return _Spec(cls)
+
+
+def _db(name: str, value):
+    """A field's value as stored: sets are comma-joined."""
+    return ",".join(sorted(value)) if name in SET_FIELDS else value
 
 
 def _to_row(obj) -> dict[str, Any]:
-    plain, sets = _columns(type(obj))
-    row = {name: getattr(obj, name) for name in plain}
-    for name in sets:
-        row[name] = ",".join(sorted(getattr(obj, name)))
-    return row
+    spec = _spec(type(obj))
+    if spec.sets:
+        return {n: _db(n, v) for n, v in zip(spec.names, spec.values(obj), strict=True)}
+    return dict(zip(spec.names, spec.values(obj), strict=True))
 
 
 def _from_row(cls, data) -> Any:
-    """An object from a row mapping (``dict`` or ``Row._mapping``)."""
-    plain, sets = _columns(cls)
-    values = {name: data[name] for name in plain if name in data}
-    for name in sets:
+    """An object from a row mapping with every column."""
+    spec = _spec(cls)
+    values = {name: data[name] for name in spec.names}
+    for name in spec.sets:
         values[name] = frozenset(x for x in data[name].split(",") if x)
     return cls(**values)
+
+
+def _rows(result) -> list[dict]:
+    """A SQLAlchemy result as plain dicts."""
+    keys = tuple(result.keys())
+    return [dict(zip(keys, r, strict=True)) for r in result]
+
+
+def _chunks(items: list, size: int = 1000):
+    """Keys in parts small enough for one ``IN (…)`` on every database."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _contract_snapshot(doc) -> tuple:
+    values = _spec(ContractLine).values
+    return tuple(values(c) for c in doc.contracts)
 
 
 TABLES = {
@@ -112,56 +142,132 @@ class ReferenceCache:
         self.owners: dict[str, Unit | None] = {}
 
 
+class _Entry:
+    """One object in the identity map.
+
+    ``stored``: its row as the database has it (``None`` while its insert is pending);
+    ``settled``: its state after the last command that succeeded (``None`` while the running
+    command created it). Both are (column values, contract lines) tuples.
+    """
+
+    __slots__ = ("obj", "stored", "settled")
+
+    def __init__(self, obj, stored, settled):
+        self.obj, self.stored, self.settled = obj, stored, settled
+
+
+def _state(obj) -> tuple:
+    contracts = _contract_snapshot(obj) if isinstance(obj, ReserveDocument) else None
+    return _spec(type(obj)).values(obj), contracts
+
+
 class Repository:
+    """Loads domain objects and writes back what changed, behind the commands of one batch.
+
+    A command changes objects in memory. When it succeeds, ``settle`` records their new state;
+    the rows are written together by ``flush`` (inserts and updates of the same shape in one
+    executemany each), before anything reads the tables directly (``conn``), before set-based
+    SQL, and at the end of the batch. A refused command is simply not settled: its objects are
+    dropped from the map and load again as the last command left them.
+    """
+
     def __init__(self, conn: Connection, reference: ReferenceCache | None = None):
-        self.conn = conn
+        self._conn = conn
         self.sql = FastSQL(conn)  # the per-command statements
         self.reference = reference or ReferenceCache()
-        self._seen: dict[tuple, tuple[Any, dict]] = {}
-        self._new: list[Any] = []
-        self._deleted: list[Any] = []
+        self._seen: dict[tuple, _Entry] = {}
+        self._touched: set[tuple] = set()  # loaded, handed out or added by the running command
+        self._dirty: dict[tuple, None] = {}  # settled differs from stored (ordered set)
+        self._deletes: list[tuple] = []  # (table, pk column, key) settled for deletion
+        self._command_deletes: list[tuple] = []
         self._history: list[dict] = []
         self._audit: list[dict] = []
-        self._touched: set[tuple] = set()  # loaded or handed out since the last flush
         self._history_mark = 0
         self._lines_of: dict[tuple[str, str], list[tuple]] = {}
+        self._withdrawals_of: dict[str, set[tuple]] = {}  # doc_no -> withdrawal keys in the map
 
-    def forget(self) -> None:
-        """Drop every loaded object and unwritten change (after a refusal rolled the database
-        back, or after set-based SQL changed rows behind the identity map)."""
-        self._seen.clear()
-        self._touched.clear()
-        self._new.clear()
-        self._deleted.clear()
-        del self._history[self._history_mark:]
-        self._lines_of.clear()
+    @property
+    def conn(self) -> Connection:
+        """The connection, for statements outside the repository: pending writes go out first,
+        so what it reads is what the commands so far have done."""
+        self.flush()
+        return self._conn
 
+    # ------------------------------------------------------------ command boundaries
     def begin_command(self) -> None:
         """Mark where this command's buffered history starts (a refusal drops only its own)."""
         self._history_mark = len(self._history)
+        self._touched.clear()
+        self._command_deletes.clear()
+
+    def settle(self) -> None:
+        """The running command succeeded: what it changed becomes due for writing."""
+        for key in self._touched:
+            entry = self._seen.get(key)
+            if entry is None:
+                continue
+            state = _state(entry.obj)
+            if state != entry.settled:
+                entry.settled = state
+                if state != entry.stored:
+                    self._dirty[key] = None
+        self._touched.clear()
+        self._deletes.extend(self._command_deletes)
+        self._command_deletes.clear()
+
+    def discard(self) -> None:
+        """The running command was refused: forget the objects it touched (they may be changed);
+        earlier commands' changes are written first, so those objects load again as settled."""
+        self.flush()
+        for key in self._touched:
+            self._drop(key)
+        self._touched.clear()
+        self._command_deletes.clear()
+        del self._history[self._history_mark:]
+
+    def forget(self) -> None:
+        """Drop every object (after set-based SQL changed rows behind the map); flush first."""
+        if self._dirty or self._deletes:
+            raise RuntimeError("forget() with unwritten changes: flush first")
+        self._seen.clear()
+        self._touched.clear()
+        self._lines_of.clear()
+        self._withdrawals_of.clear()
+
+    def _drop(self, key) -> None:
+        entry = self._seen.pop(key, None)
+        self._dirty.pop(key, None)
+        if entry is not None and isinstance(entry.obj, Withdrawal):
+            self._withdrawals_of.get(entry.obj.doc_no, set()).discard(key)
 
     # ------------------------------------------------------------ identity map
     def _key(self, obj) -> tuple:
         table, pk = TABLES[type(obj)]
         return (table.name, getattr(obj, pk))
 
-    def _track(self, obj):
+    def _track(self, obj, touch: bool = True, stored: bool = True):
+        """Put a loaded (``stored``) or new object in the map; an object already there wins."""
         key = self._key(obj)
-        self._touched.add(key)
-        if key in self._seen:
-            return self._seen[key][0]
-        snapshot = _to_row(obj)
-        if isinstance(obj, ReserveDocument):
-            snapshot["contracts"] = [dataclasses.astuple(c) for c in obj.contracts]
-        self._seen[key] = (obj, snapshot)
+        if touch:
+            self._touched.add(key)
+        entry = self._seen.get(key)
+        if entry is not None:
+            return entry.obj
+        state = _state(obj)
+        self._seen[key] = _Entry(obj, state if stored else None, state if stored else None)
+        if isinstance(obj, Withdrawal):
+            self._withdrawals_of.setdefault(obj.doc_no, set()).add(key)
         return obj
 
     def _get(self, cls, key_value):
         table, _ = TABLES[cls]
         key = (table.name, key_value)
-        if key in self._seen:
+        entry = self._seen.get(key)
+        if entry is not None:
             self._touched.add(key)
-            return self._seen[key][0]
+            return entry.obj
+        if any(k == key for _, _, k in self._deleted_keys()):
+            return None
         row = self.sql.first(_select_by_key(table.name), {"key": key_value})
         if row is None:
             return None
@@ -170,29 +276,63 @@ class Repository:
             obj.contracts = self._contracts(obj.doc_no)
         return self._track(obj)
 
-    def load_documents(self, doc_nos) -> None:
-        """Load many documents (and their contract lines) in two queries."""
+    def _deleted_keys(self):
+        for table, pk, value in (*self._deletes, *self._command_deletes):
+            yield table, pk, (table.name, value)
+
+    def prefetch(self, commands) -> None:
+        """Load the documents and withdrawal requests a batch of commands names in a few queries
+        (instead of one query per command); they are not handed to any command yet."""
+        docs, requests = set(), set()
+        for _, _, data in commands:
+            if isinstance(data, dict):
+                if isinstance(data.get("doc"), str):
+                    docs.add(data["doc"])
+                if isinstance(data.get("request"), str):
+                    requests.add(data["request"])
+        wanted = [r for r in requests if ("withdrawals", r) not in self._seen]
+        for part in _chunks(wanted):
+            for row in _rows(self._conn.execute(_select_by_key("withdrawals", True), {"keys": part})):
+                docs.add(self._track(_from_row(Withdrawal, row), touch=False).doc_no)
+        self.load_documents(docs, touch=False)
+
+    def load_documents(self, doc_nos, touch: bool = True) -> None:
+        """Load many documents (and their contract lines) in two queries per thousand."""
         keys = [("reserve_docs", str(d)) for d in doc_nos]
-        self._touched.update(k for k in keys if k in self._seen)
+        if touch:
+            self._touched.update(k for k in keys if k in self._seen)
         wanted = [k[1] for k in keys if k not in self._seen]
-        if not wanted:
-            return
-        docs = {
-            r.doc_no: _from_row(ReserveDocument, r._mapping)
-            for r in self.conn.execute(_select_by_key("reserve_docs", True), {"keys": wanted})
-        }
-        for r in self.conn.execute(_select_by_key("contract_lines", True), {"keys": list(docs)}):
-            docs[r.doc_no].contracts.append(_from_row(ContractLine, r._mapping))
-        for doc in docs.values():
-            doc.contracts.sort(key=lambda c: c.line)
-            self._track(doc)
+        for part in _chunks(wanted):
+            docs = {
+                r["doc_no"]: _from_row(ReserveDocument, r)
+                for r in _rows(self._conn.execute(_select_by_key("reserve_docs", True), {"keys": part}))
+            }
+            for r in _rows(self._conn.execute(_select_by_key("contract_lines", True), {"keys": list(docs)})):
+                docs[r["doc_no"]].contracts.append(_from_row(ContractLine, r))
+            for doc in docs.values():
+                doc.contracts.sort(key=lambda c: c.line)
+                self._track(doc, touch)
 
     def add(self, obj) -> None:
-        self._new.append(obj)
+        """A new object: inserted with the next flush if the running command succeeds."""
+        if getattr(obj, "id", 0) is None:  # the database gives the key: insert at once
+            table, _ = TABLES[type(obj)]
+            row = _to_row(obj)
+            row.pop("id")
+            obj.id = self._conn.execute(insert(table).returning(table.c.id), row).scalar_one()
+            self._track(obj)
+            return
+        key = self._key(obj)
+        if key in self._seen:
+            raise RuntimeError(f"{key} is already in the identity map")
+        self._track(obj, stored=False)
 
     def delete(self, obj) -> None:
-        self._deleted.append(obj)
-        self._seen.pop(self._key(obj), None)
+        table, pk = TABLES[type(obj)]
+        key = self._key(obj)
+        self._command_deletes.append((table, pk, getattr(obj, pk)))
+        self._touched.discard(key)
+        self._drop(key)
 
     # ------------------------------------------------------------ reads
     def _reference_row(self, cache: dict, cls, code: str):
@@ -228,7 +368,7 @@ class Repository:
         keys = self._lines_of.get((unit, budget_code))
         if keys is not None and all(k in self._seen for k in keys):
             self._touched.update(keys)
-            return [self._seen[k][0] for k in keys]
+            return [self._seen[k].obj for k in keys]
         rows = self.sql.rows(_LINES_OF, {"unit": unit, "code": budget_code})
         lines = [self._track(_from_row(BudgetLine, r)) for r in rows]
         self._lines_of[(unit, budget_code)] = [self._key(x) for x in lines]
@@ -236,21 +376,31 @@ class Repository:
 
     def budget_code_known(self, budget_code: str) -> bool:
         t = orm.budget_lines
-        return self.conn.execute(select(t.c.id).where(t.c.budget_code == budget_code).limit(1)).first() is not None
+        return self._conn.execute(select(t.c.id).where(t.c.budget_code == budget_code).limit(1)).first() is not None
 
     def owning_unit(self, agency: str) -> Unit | None:
         """The agency's unit that is not regional: it owns the budget and Confirms."""
         if agency not in self.reference.owners:
             t = orm.units
-            row = self.conn.execute(
+            row = self._conn.execute(
                 select(t).where(t.c.agency == agency, t.c.regional.is_(False)).order_by(t.c.code).limit(1)
             ).first()
             self.reference.owners[agency] = _from_row(Unit, row._mapping) if row else None
         return self.reference.owners[agency]
 
     def pending_withdrawals(self, doc_no: str) -> int:
-        """Requested or approved but not yet paid: money already spoken for."""
-        return int(next(iter(self.sql.first(_PENDING, {"doc": doc_no}).values())))
+        """Requested or approved but not yet paid: money already spoken for. The table's sum,
+        corrected by the requests in the map (their rows may not be written yet)."""
+        total = int(next(iter(self.sql.first(_PENDING, {"doc": doc_no}).values())))
+        names = _spec(Withdrawal).names
+        amount, status = names.index("amount"), names.index("status")
+        for key in self._withdrawals_of.get(doc_no, ()):
+            entry = self._seen[key]
+            if entry.stored is not None and entry.stored[0][status] in PENDING_REQUEST:
+                total -= entry.stored[0][amount]
+            if entry.obj.status in PENDING_REQUEST:
+                total += entry.obj.amount
+        return total
 
     def _contracts(self, doc_no: str) -> list[ContractLine]:
         rows = self.sql.rows(_select_by_key("contract_lines"), {"key": doc_no})
@@ -268,59 +418,64 @@ class Repository:
 
     # ------------------------------------------------------------ writes
     def history(self, doc: ReserveDocument, at, actor: str, action: str, from_status: str, note: str = "") -> None:
-        """A line of the document's history, written with the next flush."""
+        """A line of the document's history, written with the batch."""
         self._history.append({
             "doc_no": doc.doc_no, "at": at, "actor": actor, "action": action,
             "from_status": from_status, "to_status": doc.status, "note": note,
         })
 
     def flush(self) -> None:
-        """Write deletions, new objects and changed columns; updates of the same shape go out
-        together as one executemany."""
-        for obj in self._deleted:
-            table, pk = TABLES[type(obj)]
-            self.conn.execute(table.delete().where(table.c[pk] == getattr(obj, pk)))
-        self._deleted.clear()
-        for obj in self._new:
-            table, _ = TABLES[type(obj)]
-            row = _to_row(obj)
-            if row.get("id", 0) is None:
-                row.pop("id")
-                obj.id = self.conn.execute(insert(table).returning(table.c.id), row).scalar_one()
-            else:
-                self.sql.execute(_insert(table.name), row)
-            if isinstance(obj, ReserveDocument):
-                self._write_contracts(obj)
-            self._track(obj)
-        self._new.clear()
+        """Write what settled commands changed: deletions, then inserts (parents first), then
+        updates of the changed columns; rows of the same shape go out as one executemany."""
+        if self._deletes:
+            for table, pk, value in self._deletes:
+                self._conn.execute(table.delete().where(table.c[pk] == value))
+            self._deletes.clear()
+        if not self._dirty:
+            return
+        inserts: dict[tuple, list[dict]] = {}
         updates: dict[tuple, list[dict]] = {}
-        rewrite_contracts = []
-        touched, self._touched = self._touched, set()
-        for key in touched:
-            if key not in self._seen:
-                continue
-            obj, snapshot = self._seen[key]
-            row = _to_row(obj)
-            changed = tuple(k for k, v in row.items() if snapshot.get(k) != v)
+        contracts_of: list[tuple[str, tuple]] = []
+        rewrite: list[str] = []
+        for key in self._dirty:
+            entry = self._seen[key]
+            obj, (now, contracts) = entry.obj, entry.settled
+            spec = _spec(type(obj))
             table, pk = TABLES[type(obj)]
-            if changed:
-                updates.setdefault((table.name, changed), []).append(
-                    {"_key": getattr(obj, pk), **{k: row[k] for k in changed}}
-                )
-            if isinstance(obj, ReserveDocument):
-                lines = [dataclasses.astuple(c) for c in obj.contracts]
-                if lines != snapshot["contracts"]:
-                    rewrite_contracts.append(obj)
-                row["contracts"] = lines
-            self._seen[key] = (obj, row)
-        for (table_name, columns), params in updates.items():
-            self.sql.execute(_update_by_key(table_name, columns), params)
-        for doc in rewrite_contracts:
-            self.conn.execute(orm.contract_lines.delete().where(orm.contract_lines.c.doc_no == doc.doc_no))
-            self._write_contracts(doc)
+            if entry.stored is None:
+                row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)}
+                inserts.setdefault((table.name, spec.names), []).append(row)
+                if contracts:
+                    contracts_of.append((getattr(obj, pk), contracts))
+            else:
+                before, contracts_before = entry.stored
+                if now != before:
+                    changed = [i for i, (a, b) in enumerate(zip(now, before, strict=True)) if a != b]
+                    params = {"_key": getattr(obj, pk)}
+                    for i in changed:
+                        params[spec.names[i]] = _db(spec.names[i], now[i])
+                    updates.setdefault((table.name, tuple(spec.names[i] for i in changed)), []).append(params)
+                if contracts != contracts_before:
+                    rewrite.append(getattr(obj, pk))
+                    contracts_of.append((getattr(obj, pk), contracts))
+            entry.stored = entry.settled
+        self._dirty.clear()
+        for table in orm.metadata.sorted_tables:  # parents before children (foreign keys)
+            for (name, columns), rows in inserts.items():
+                if name == table.name:
+                    self.sql.execute(_insert(name), rows, columns)
+        for (name, columns), params in updates.items():
+            self.sql.execute(_update_by_key(name, columns), params if len(params) > 1 else params[0])
+        cl = orm.contract_lines
+        for doc_no in rewrite:
+            self._conn.execute(cl.delete().where(cl.c.doc_no == doc_no))
+        names = _spec(ContractLine).names
+        rows = [{"doc_no": doc_no, **dict(zip(names, c, strict=True))} for doc_no, lines in contracts_of for c in lines]
+        self.sql.execute(_insert("contract_lines"), rows, ("doc_no", *names))
 
     def write_buffered(self) -> None:
-        """History and audit lines of the whole batch, each table in one executemany."""
+        """Pending rows, then the history and audit lines of the whole batch (one executemany each)."""
+        self.flush()
         if self._history:
             self.sql.execute(_insert("doc_history"), self._history)
             self._history = []
@@ -328,13 +483,6 @@ class Repository:
         if self._audit:
             self.sql.execute(_insert("audit"), self._audit)
             self._audit = []
-
-    def _write_contracts(self, doc: ReserveDocument) -> None:
-        if doc.contracts:
-            self.sql.execute(
-                _insert("contract_lines"),
-                [{"doc_no": doc.doc_no, **dataclasses.asdict(c)} for c in doc.contracts],
-            )
 
     def write_audit(self, at, actor: str, action: str, input_: dict, ok: bool, error: str | None, result: dict) -> None:
         """Buffer an audit line; ``write_buffered`` sends them out together."""
@@ -344,4 +492,3 @@ class Repository:
             "ok": ok, "error": error,
             "result": json.dumps(result, ensure_ascii=False, default=str),
         })
-

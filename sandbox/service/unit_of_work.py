@@ -1,10 +1,8 @@
-"""Unit of work: one transaction per action; commit on success, roll back on any refusal."""
+"""Unit of work: one transaction per batch of actions; commit on success, roll back otherwise."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-
-from ..adapters.repository import Repository
 
 
 class UnitOfWork:
@@ -14,14 +12,9 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.conn = self.engine.connect()
         self.tx = self.conn.begin()
-        self.repo = Repository(self.conn)
         return self
 
-    def flush(self) -> None:
-        self.repo.flush()
-
     def commit(self) -> None:
-        self.repo.flush()
         self.tx.commit()
 
     def rollback(self) -> None:
