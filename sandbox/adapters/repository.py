@@ -67,18 +67,6 @@ def _from_row(cls, data) -> Any:
     return cls(**values)
 
 
-def _rows(result) -> list[dict]:
-    """A SQLAlchemy result as plain dicts."""
-    keys = tuple(result.keys())
-    return [dict(zip(keys, r, strict=True)) for r in result]
-
-
-def _chunks(items: list, size: int = 1000):
-    """Keys in parts small enough for one ``IN (…)`` on every database."""
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 def _contract_snapshot(doc) -> tuple:
     values = _spec(ContractLine).values
     return tuple(values(c) for c in doc.contracts)
@@ -97,11 +85,9 @@ TABLES = {
 
 # Statements are built once with bind parameters, so SQLAlchemy compiles each only once.
 @cache
-def _select_by_key(table_name: str, many: bool = False):
+def _select_by_key(table_name: str):
     table = orm.metadata.tables[table_name]
     pk = next(iter(table.primary_key.columns)) if table_name != "contract_lines" else table.c.doc_no
-    if many:
-        return select(table).where(pk.in_(bindparam("keys", expanding=True)))
     return select(table).where(pk == bindparam("key"))
 
 
@@ -290,10 +276,9 @@ class Repository:
                     docs.add(data["doc"])
                 if isinstance(data.get("request"), str):
                     requests.add(data["request"])
-        wanted = [r for r in requests if ("withdrawals", r) not in self._seen]
-        for part in _chunks(wanted):
-            for row in _rows(self._conn.execute(_select_by_key("withdrawals", True), {"keys": part})):
-                docs.add(self._track(_from_row(Withdrawal, row), touch=False).doc_no)
+        wanted = sorted(r for r in requests if ("withdrawals", r) not in self._seen)
+        for row in self.sql.rows_in(orm.withdrawals, "request_no", wanted):
+            docs.add(self._track(_from_row(Withdrawal, row), touch=False).doc_no)
         self.load_documents(docs, touch=False)
 
     def load_documents(self, doc_nos, touch: bool = True) -> None:
@@ -301,17 +286,13 @@ class Repository:
         keys = [("reserve_docs", str(d)) for d in doc_nos]
         if touch:
             self._touched.update(k for k in keys if k in self._seen)
-        wanted = [k[1] for k in keys if k not in self._seen]
-        for part in _chunks(wanted):
-            docs = {
-                r["doc_no"]: _from_row(ReserveDocument, r)
-                for r in _rows(self._conn.execute(_select_by_key("reserve_docs", True), {"keys": part}))
-            }
-            for r in _rows(self._conn.execute(_select_by_key("contract_lines", True), {"keys": list(docs)})):
-                docs[r["doc_no"]].contracts.append(_from_row(ContractLine, r))
-            for doc in docs.values():
-                doc.contracts.sort(key=lambda c: c.line)
-                self._track(doc, touch)
+        wanted = sorted({k[1] for k in keys if k not in self._seen})
+        docs = {r["doc_no"]: _from_row(ReserveDocument, r) for r in self.sql.rows_in(orm.reserve_docs, "doc_no", wanted)}
+        for r in self.sql.rows_in(orm.contract_lines, "doc_no", list(docs)):
+            docs[r["doc_no"]].contracts.append(_from_row(ContractLine, r))
+        for doc in docs.values():
+            doc.contracts.sort(key=lambda c: c.line)
+            self._track(doc, touch)
 
     def add(self, obj) -> None:
         """A new object: inserted with the next flush if the running command succeeds."""
