@@ -108,7 +108,7 @@ _LINES_OF = select(orm.budget_lines).where(
 )
 _PENDING = select(func.coalesce(func.sum(orm.withdrawals.c.amount), 0)).where(
     orm.withdrawals.c.doc_no == bindparam("doc"),
-    or_(orm.withdrawals.c.status == "requested", orm.withdrawals.c.status == "approved"),
+    or_(*(orm.withdrawals.c.status == status for status in PENDING_REQUEST)),
 )
 _NEXT_NUMBER = (
     update(orm.counters).where(orm.counters.c.name == bindparam("prefix"))
