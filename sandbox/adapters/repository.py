@@ -110,10 +110,13 @@ _PENDING = select(func.coalesce(func.sum(orm.withdrawals.c.amount), 0)).where(
     orm.withdrawals.c.doc_no == bindparam("doc"),
     or_(*(orm.withdrawals.c.status == status for status in PENDING_REQUEST)),
 )
-_NEXT_NUMBER = (
+# Read a counter and take its row's write lock until the batch commits (an UPDATE locks on both
+# databases), so numbers can be handed out in memory and written back once.
+_TAKE_COUNTER = (
     update(orm.counters).where(orm.counters.c.name == bindparam("prefix"))
-    .values(value=orm.counters.c.value + 1).returning(orm.counters.c.value)
+    .values(value=orm.counters.c.value).returning(orm.counters.c.value)
 )
+_SET_COUNTER = update(orm.counters).where(orm.counters.c.name == bindparam("prefix")).values(value=bindparam("last"))
 
 
 class ReferenceCache:
@@ -171,6 +174,10 @@ class Repository:
         self._history_mark = 0
         self._lines_of: dict[tuple[str, str], list[tuple]] = {}
         self._withdrawals_of: dict[str, set[tuple]] = {}  # doc_no -> withdrawal keys in the map
+        self._all_withdrawals_of: set[str] = set()  # documents whose every request is in the map
+        self._counters: dict[str, int] = {}  # prefix -> last number handed out (row locked)
+        self._counters_at_start: dict[str, int] = {}  # … when the running command began
+        self._counters_written: dict[str, int] = {}
 
     @property
     def conn(self) -> Connection:
@@ -185,6 +192,7 @@ class Repository:
         self._history_mark = len(self._history)
         self._touched.clear()
         self._command_deletes.clear()
+        self._counters_at_start = dict(self._counters)
 
     def settle(self) -> None:
         """The running command succeeded: what it changed becomes due for writing."""
@@ -204,6 +212,7 @@ class Repository:
     def discard(self) -> None:
         """The running command was refused: forget the objects it touched (they may be changed);
         earlier commands' changes are written first, so those objects load again as settled."""
+        self._counters = self._counters_at_start  # a refused command takes no number
         self.flush()
         for key in self._touched:
             self._drop(key)
@@ -219,12 +228,14 @@ class Repository:
         self._touched.clear()
         self._lines_of.clear()
         self._withdrawals_of.clear()
+        self._all_withdrawals_of.clear()
 
     def _drop(self, key) -> None:
         entry = self._seen.pop(key, None)
         self._dirty.pop(key, None)
         if entry is not None and isinstance(entry.obj, Withdrawal):
             self._withdrawals_of.get(entry.obj.doc_no, set()).discard(key)
+            self._all_withdrawals_of.discard(entry.obj.doc_no)
 
     # ------------------------------------------------------------ identity map
     def _key(self, obj) -> tuple:
@@ -269,17 +280,23 @@ class Repository:
     def prefetch(self, commands) -> None:
         """Load the documents and withdrawal requests a batch of commands names in a few queries
         (instead of one query per command); they are not handed to any command yet."""
-        docs, requests = set(), set()
+        named, requests = set(), set()
         for _, _, data in commands:
             if isinstance(data, dict):
                 if isinstance(data.get("doc"), str):
-                    docs.add(data["doc"])
+                    named.add(data["doc"])
                 if isinstance(data.get("request"), str):
                     requests.add(data["request"])
+        docs = set(named)
         wanted = sorted(r for r in requests if ("withdrawals", r) not in self._seen)
         for row in self.sql.rows_in(orm.withdrawals, "request_no", wanted):
             docs.add(self._track(_from_row(Withdrawal, row), touch=False).doc_no)
         self.load_documents(docs, touch=False)
+        # Every request of the documents named (a withdrawal request checks what is spoken for).
+        named = sorted(d for d in named if d not in self._all_withdrawals_of)
+        for row in self.sql.rows_in(orm.withdrawals, "doc_no", named):
+            self._track(_from_row(Withdrawal, row), touch=False)
+        self._all_withdrawals_of.update(named)
 
     def load_documents(self, doc_nos, touch: bool = True) -> None:
         """Load many documents (and their contract lines) in two queries per thousand."""
@@ -371,7 +388,11 @@ class Repository:
 
     def pending_withdrawals(self, doc_no: str) -> int:
         """Requested or approved but not yet paid: money already spoken for. The table's sum,
-        corrected by the requests in the map (their rows may not be written yet)."""
+        corrected by the requests in the map (their rows may not be written yet); no query when
+        every request of the document is in the map."""
+        if doc_no in self._all_withdrawals_of:
+            return sum(self._seen[k].obj.amount for k in self._withdrawals_of.get(doc_no, ())
+                       if self._seen[k].obj.status in PENDING_REQUEST)
         total = int(next(iter(self.sql.first(_PENDING, {"doc": doc_no}).values())))
         names = _spec(Withdrawal).names
         amount, status = names.index("amount"), names.index("status")
@@ -389,12 +410,14 @@ class Repository:
 
     def next_number(self, prefix: str) -> str:
         """``CX00000001``: the type, then 8 digits, one counter per type."""
-        updated = self.sql.first(_NEXT_NUMBER, {"prefix": prefix})
-        if updated is None:
-            self.sql.execute(_insert("counters"), {"name": prefix, "value": 1})
-            value = 1
-        else:
-            value = updated["value"]
+        value = self._counters.get(prefix)
+        if value is None:
+            row = self.sql.first(_TAKE_COUNTER, {"prefix": prefix})
+            if row is None:
+                self.sql.execute(_insert("counters"), {"name": prefix, "value": 0})
+            value = self._counters_written[prefix] = row["value"] if row else 0
+        value += 1
+        self._counters[prefix] = value
         return f"{prefix}{value:08d}"
 
     # ------------------------------------------------------------ writes
@@ -412,6 +435,10 @@ class Repository:
             for table, pk, value in self._deletes:
                 self._conn.execute(table.delete().where(table.c[pk] == value))
             self._deletes.clear()
+        for prefix, last in self._counters.items():
+            if self._counters_written.get(prefix) != last:
+                self.sql.execute(_SET_COUNTER, {"prefix": prefix, "last": last})
+                self._counters_written[prefix] = last
         if not self._dirty:
             return
         inserts: dict[tuple, list[dict]] = {}
