@@ -47,6 +47,11 @@ class Result:
         return self.message_th if lang == "th" else self.message_en
 
 
+# Objects a batch keeps in memory before it writes them out and lets them go (bounds memory
+# when one batch touches tens of thousands of documents).
+MAP_LIMIT = 10_000
+
+
 class Sandbox:
     def __init__(self, db: str | None = None):
         self.url = database_url(db)
@@ -215,7 +220,7 @@ class Sandbox:
             for actor, action, data in commands:
                 result, now = self._run(uow, repo, now, actor, action, dict(data or {}))
                 results.append(result)
-            repo.write_buffered()
+            repo.flush()
             uow.commit()
         return results
 
@@ -235,6 +240,9 @@ class Sandbox:
                 self.require_session(ctx)
             out = HANDLERS[type(cmd)](cmd, ctx) or {}
             repo.settle()
+            if len(repo) > MAP_LIMIT:  # a big batch: write what it did so far and start afresh
+                repo.flush()
+                repo.forget()
             if ctx.sweep_after or ctx.now != now:
                 repo.flush()
                 if ctx.sweep_after:

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from sandbox import engine
 from sandbox.adapters import orm
 from sandbox.domain import auth
 from sandbox.engine import Sandbox
@@ -153,13 +154,17 @@ def test_batches_change_nothing_but_speed(store, tmp_path, request, monkeypatch)
 
     @settings(max_examples=40 if store == "sqlite" else 10, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(commands=command_lists, cuts=st.lists(st.integers(0, 40), max_size=3))
-    @example(commands=TWO_REQUESTS, cuts=[])
-    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[])
-    @example(commands=ACROSS_THE_YEAR_END, cuts=[])
-    def same(commands, cuts):
+    @given(commands=command_lists, cuts=st.lists(st.integers(0, 40), max_size=3), limit=st.sampled_from([6, 10_000]))
+    @example(commands=TWO_REQUESTS, cuts=[], limit=10_000)
+    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=10_000)
+    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=6)
+    @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=10_000)
+    def same(commands, cuts, limit):
         alone, rows_alone = run(sb, commands, None)
-        batched, rows_batched = run(sb, commands, [c for c in cuts if c < len(commands)])
+        # A small limit makes a batch write out and drop its objects between commands.
+        with monkeypatch.context() as patch:
+            patch.setattr(engine, "MAP_LIMIT", limit)
+            batched, rows_batched = run(sb, commands, [c for c in cuts if c < len(commands)])
         assert batched == alone
         for _, action, ok, error, _ in alone:
             event(f"{action} {'ok' if ok else error}")

@@ -169,15 +169,19 @@ class Repository:
         self._dirty: dict[tuple, None] = {}  # settled differs from stored (ordered set)
         self._deletes: list[tuple] = []  # (table, pk column, key) settled for deletion
         self._command_deletes: list[tuple] = []
-        self._history: list[dict] = []
+        self._history: list[dict] = []  # lines of settled commands, written with the next flush
+        self._command_history: list[dict] = []  # lines of the running command
         self._audit: list[dict] = []
-        self._history_mark = 0
         self._lines_of: dict[tuple[str, str], list[tuple]] = {}
         self._withdrawals_of: dict[str, set[tuple]] = {}  # doc_no -> withdrawal keys in the map
         self._all_withdrawals_of: set[str] = set()  # documents whose every request is in the map
         self._counters: dict[str, int] = {}  # prefix -> last number handed out (row locked)
         self._counters_at_start: dict[str, int] = {}  # … when the running command began
         self._counters_written: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        """Objects in the identity map."""
+        return len(self._seen)
 
     @property
     def conn(self) -> Connection:
@@ -188,8 +192,7 @@ class Repository:
 
     # ------------------------------------------------------------ command boundaries
     def begin_command(self) -> None:
-        """Mark where this command's buffered history starts (a refusal drops only its own)."""
-        self._history_mark = len(self._history)
+        self._command_history = []
         self._touched.clear()
         self._command_deletes.clear()
         self._counters_at_start = dict(self._counters)
@@ -208,17 +211,19 @@ class Repository:
         self._touched.clear()
         self._deletes.extend(self._command_deletes)
         self._command_deletes.clear()
+        self._history.extend(self._command_history)
+        self._command_history = []
 
     def discard(self) -> None:
         """The running command was refused: forget the objects it touched (they may be changed);
         earlier commands' changes are written first, so those objects load again as settled."""
         self._counters = self._counters_at_start  # a refused command takes no number
+        self._command_history = []
         self.flush()
         for key in self._touched:
             self._drop(key)
         self._touched.clear()
         self._command_deletes.clear()
-        del self._history[self._history_mark:]
 
     def forget(self) -> None:
         """Drop every object (after set-based SQL changed rows behind the map); flush first."""
@@ -422,15 +427,16 @@ class Repository:
 
     # ------------------------------------------------------------ writes
     def history(self, doc: ReserveDocument, at, actor: str, action: str, from_status: str, note: str = "") -> None:
-        """A line of the document's history, written with the batch."""
-        self._history.append({
+        """A line of the document's history, written if the running command succeeds."""
+        self._command_history.append({
             "doc_no": doc.doc_no, "at": at, "actor": actor, "action": action,
             "from_status": from_status, "to_status": doc.status, "note": note,
         })
 
     def flush(self) -> None:
         """Write what settled commands changed: deletions, then inserts (parents first), then
-        updates of the changed columns; rows of the same shape go out as one executemany."""
+        updates of the changed columns, then history and audit lines; rows of the same shape go
+        out as one executemany."""
         if self._deletes:
             for table, pk, value in self._deletes:
                 self._conn.execute(table.delete().where(table.c[pk] == value))
@@ -439,8 +445,16 @@ class Repository:
             if self._counters_written.get(prefix) != last:
                 self.sql.execute(_SET_COUNTER, {"prefix": prefix, "last": last})
                 self._counters_written[prefix] = last
-        if not self._dirty:
-            return
+        if self._dirty:
+            self._write_objects()
+        if self._history:
+            self.sql.execute(_insert("doc_history"), self._history)
+            self._history = []
+        if self._audit:
+            self.sql.execute(_insert("audit"), self._audit)
+            self._audit = []
+
+    def _write_objects(self) -> None:
         inserts: dict[tuple, list[dict]] = {}
         updates: dict[tuple, list[dict]] = {}
         contracts_of: list[tuple[str, tuple]] = []
@@ -481,19 +495,8 @@ class Repository:
         rows = [{"doc_no": doc_no, **dict(zip(names, c, strict=True))} for doc_no, lines in contracts_of for c in lines]
         self.sql.execute(_insert("contract_lines"), rows, ("doc_no", *names))
 
-    def write_buffered(self) -> None:
-        """Pending rows, then the history and audit lines of the whole batch (one executemany each)."""
-        self.flush()
-        if self._history:
-            self.sql.execute(_insert("doc_history"), self._history)
-            self._history = []
-        self._history_mark = 0
-        if self._audit:
-            self.sql.execute(_insert("audit"), self._audit)
-            self._audit = []
-
     def write_audit(self, at, actor: str, action: str, input_: dict, ok: bool, error: str | None, result: dict) -> None:
-        """Buffer an audit line; ``write_buffered`` sends them out together."""
+        """Buffer an audit line (of a finished command, refused or not); ``flush`` writes it."""
         self._audit.append({
             "at": at, "actor": actor, "action": action,
             "input": json.dumps(input_, ensure_ascii=False, default=str),
