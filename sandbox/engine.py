@@ -240,14 +240,12 @@ class Sandbox:
                 self.require_session(ctx)
             out = HANDLERS[type(cmd)](cmd, ctx) or {}
             repo.settle()
-            if len(repo) > MAP_LIMIT:  # a big batch: write what it did so far and start afresh
-                repo.flush()
+            if ctx.sweep_after or ctx.now != now or len(repo) > MAP_LIMIT:
+                # Set-based SQL (lapse) is about to change rows behind the identity map, or a big
+                # batch has gathered enough: write what is pending and start afresh.
                 repo.forget()
-            if ctx.sweep_after or ctx.now != now:
-                repo.flush()
                 if ctx.sweep_after:
                     sweep(uow.conn, self.round_policy, ctx.now)
-                repo.forget()  # set-based SQL (lapse) changed rows behind the identity map
             repo.write_audit(ctx.now, actor, action, data, True, None, _audit_view(out))
             return Result(action, actor, True, out), ctx.now
         except Refusal as refusal:

@@ -11,6 +11,18 @@ from sandbox.engine import Sandbox
 from .pgserver import PostgresServer
 
 PASSWORD = "Sandbox#2566"
+# A budget line of rec1's unit in the demo world (FY2566).
+LINE = {"budget_code": "12001350001000000002", "fund_source": "6611200", "commitment_item": "5101020000"}
+
+
+def reserve_data(kind: str, amount, text: str, item: str) -> dict:
+    """``reserve.create`` input of each type that passes every check (CX04, CK05, PO with a contract)."""
+    data = {**LINE, "doc_type": kind, "amount": amount, "text": text}
+    if kind == "CX":
+        return data | {"reason": "CX04", "contracts": [{"item": item}]}
+    if kind == "CK":
+        return data | {"reason": "CK05"}
+    return data | {"contracts": [{"contract_no": "1/2566", "item": item}]}
 
 
 @pytest.fixture(scope="session")

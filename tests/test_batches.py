@@ -19,10 +19,9 @@ from sandbox.adapters import orm
 from sandbox.domain import auth
 from sandbox.engine import Sandbox
 
-from .conftest import PASSWORD
+from .conftest import LINE, PASSWORD, reserve_data
 
 START = "2023-09-04T09:00:00+07:00"
-LINE = {"budget_code": "12001350001000000002", "fund_source": "6611200", "commitment_item": "5101020000"}
 ACTORS = ("rec1", "appr1", "pay1", "appr_c", "cgd1", "trainer")
 # Within the passwords' three months; across the September deadline and the fiscal year's end.
 CLOCK = ["2023-09-04T13:00:00+07:00", "2023-09-29T15:00:00+07:00", "2023-10-02T09:00:00+07:00",
@@ -40,14 +39,7 @@ LOGINS = [(u, "auth.login", {"method": "soft_token", "password": PASSWORD, "otp"
 
 
 def _create(kind: str, amount) -> list:
-    data = {**LINE, "doc_type": kind, "amount": amount, "text": "batch"}
-    if kind == "CX":
-        data |= {"reason": "CX04", "contracts": [{"item": "งานก่อสร้าง"}]}
-    elif kind == "CK":
-        data |= {"reason": "CK05"}
-    else:
-        data |= {"contracts": [{"contract_no": "1/2566", "item": "งานก่อสร้าง"}]}
-    return [("rec1", "reserve.create", data)]
+    return [("rec1", "reserve.create", reserve_data(kind, amount, "batch", "งานก่อสร้าง"))]
 
 
 def one(actor, action, **data) -> list:

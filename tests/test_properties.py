@@ -14,12 +14,13 @@ from sqlalchemy import func, select
 from sandbox.adapters import orm
 from sandbox.engine import Sandbox
 
+from .conftest import reserve_data
+
 # SPEC §5: (from, to) status pairs a document may take in one action.
 ALLOWED = {
     ("", "21"), ("21", ""), ("21", "31"), ("31", "21"), ("31", "50"),
     ("50", "22"), ("22", ""), ("", "22"), ("22", "32"), ("32", "22"), ("32", "40"),
 }
-LINE = {"budget_code": "12001350001000000002", "fund_source": "6611200", "commitment_item": "5101020000"}
 BKK = dt.timezone(dt.timedelta(hours=7))
 # The moments around which the FY2566 rules turn; the clock jumps to the next one, or moves a little.
 MILESTONES = [
@@ -69,14 +70,7 @@ class ReserveLifecycle(RuleBasedStateMachine):
 
     @rule(kind=st.sampled_from(["CX", "CK", "PO"]), amount=st.integers(1, 900_000_00).map(lambda s: s / 100))
     def create(self, kind, amount):
-        data = {**LINE, "doc_type": kind, "amount": amount, "text": "p"}
-        if kind == "CX":
-            data |= {"reason": "CX04", "contracts": [{"item": "x"}]}
-        elif kind == "CK":
-            data |= {"reason": "CK05"}
-        else:
-            data |= {"contracts": [{"contract_no": "1/2566", "item": "x"}]}
-        result = self.do("rec1", "reserve.create", data)
+        result = self.do("rec1", "reserve.create", reserve_data(kind, amount, "p", "x"))
         event(f"create {'ok' if result.ok else result.error}")
         if result.ok:
             self.docs.append(result.data["doc_no"])

@@ -74,9 +74,10 @@ def compile_for(stmt: ClauseElement, dialect: Dialect, column_keys: tuple[str, .
     binds = [compiled.binds[n] for n in names]
     literals = {n: b.value for n, b in zip(names, binds, strict=True) if not b.required}
     process = tuple((i, proc) for i, b in enumerate(binds) if (proc := _processor(b.type, dialect, "bind")))
-    pick = (lambda values: ()) if not names else itemgetter(*names)
-    if len(names) == 1:
-        pick = (lambda one: lambda values: (one(values),))(pick)
+    if len(names) > 1:
+        pick = itemgetter(*names)
+    else:  # itemgetter of one name gives the value, not a tuple
+        pick = lambda values, only=tuple(names): tuple(values[n] for n in only)  # noqa: E731
     selected = getattr(stmt, "selected_columns", None)
     if selected is None:
         selected = stmt.exported_columns if getattr(stmt, "_returning", ()) else ()

@@ -12,7 +12,7 @@ from functools import cache
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.model import (
@@ -105,10 +105,6 @@ def _update_by_key(table_name: str, columns: tuple[str, ...]):
 
 _LINES_OF = select(orm.budget_lines).where(
     orm.budget_lines.c.unit == bindparam("unit"), orm.budget_lines.c.budget_code == bindparam("code")
-)
-_PENDING = select(func.coalesce(func.sum(orm.withdrawals.c.amount), 0)).where(
-    orm.withdrawals.c.doc_no == bindparam("doc"),
-    or_(*(orm.withdrawals.c.status == status for status in PENDING_REQUEST)),
 )
 # Read a counter and take its row's write lock until the batch commits (an UPDATE locks on both
 # databases), so numbers can be handed out in memory and written back once.
@@ -226,9 +222,9 @@ class Repository:
         self._command_deletes.clear()
 
     def forget(self) -> None:
-        """Drop every object (after set-based SQL changed rows behind the map); flush first."""
-        if self._dirty or self._deletes:
-            raise RuntimeError("forget() with unwritten changes: flush first")
+        """Write what is pending, then let every object go (a big batch, or set-based SQL about
+        to change rows behind the map)."""
+        self.flush()
         self._seen.clear()
         self._touched.clear()
         self._lines_of.clear()
@@ -268,8 +264,8 @@ class Repository:
         if entry is not None:
             self._touched.add(key)
             return entry.obj
-        if any(k == key for _, _, k in self._deleted_keys()):
-            return None
+        if any((table.name, value) == key for table, _, value in (*self._deletes, *self._command_deletes)):
+            return None  # its deletion is not written yet
         row = self.sql.first(_select_by_key(table.name), {"key": key_value})
         if row is None:
             return None
@@ -277,10 +273,6 @@ class Repository:
         if isinstance(obj, ReserveDocument):
             obj.contracts = self._contracts(obj.doc_no)
         return self._track(obj)
-
-    def _deleted_keys(self):
-        for table, pk, value in (*self._deletes, *self._command_deletes):
-            yield table, pk, (table.name, value)
 
     def prefetch(self, commands) -> None:
         """Load the documents and withdrawal requests a batch of commands names in a few queries
@@ -297,11 +289,14 @@ class Repository:
         for row in self.sql.rows_in(orm.withdrawals, "request_no", wanted):
             docs.add(self._track(_from_row(Withdrawal, row), touch=False).doc_no)
         self.load_documents(docs, touch=False)
-        # Every request of the documents named (a withdrawal request checks what is spoken for).
-        named = sorted(d for d in named if d not in self._all_withdrawals_of)
-        for row in self.sql.rows_in(orm.withdrawals, "doc_no", named):
+        self._load_withdrawals_of(named)  # a withdrawal request checks what is spoken for
+
+    def _load_withdrawals_of(self, doc_nos) -> None:
+        """Every withdrawal request of these documents into the map (those there already stay)."""
+        wanted = sorted(d for d in doc_nos if d not in self._all_withdrawals_of)
+        for row in self.sql.rows_in(orm.withdrawals, "doc_no", wanted):
             self._track(_from_row(Withdrawal, row), touch=False)
-        self._all_withdrawals_of.update(named)
+        self._all_withdrawals_of.update(wanted)
 
     def load_documents(self, doc_nos, touch: bool = True) -> None:
         """Load many documents (and their contract lines) in two queries per thousand."""
@@ -392,22 +387,11 @@ class Repository:
         return self.reference.owners[agency]
 
     def pending_withdrawals(self, doc_no: str) -> int:
-        """Requested or approved but not yet paid: money already spoken for. The table's sum,
-        corrected by the requests in the map (their rows may not be written yet); no query when
-        every request of the document is in the map."""
-        if doc_no in self._all_withdrawals_of:
-            return sum(self._seen[k].obj.amount for k in self._withdrawals_of.get(doc_no, ())
-                       if self._seen[k].obj.status in PENDING_REQUEST)
-        total = int(next(iter(self.sql.first(_PENDING, {"doc": doc_no}).values())))
-        names = _spec(Withdrawal).names
-        amount, status = names.index("amount"), names.index("status")
-        for key in self._withdrawals_of.get(doc_no, ()):
-            entry = self._seen[key]
-            if entry.stored is not None and entry.stored[0][status] in PENDING_REQUEST:
-                total -= entry.stored[0][amount]
-            if entry.obj.status in PENDING_REQUEST:
-                total += entry.obj.amount
-        return total
+        """Requested or approved but not yet paid: money already spoken for. Summed over the
+        document's requests in the map (rows of new ones may not be written yet)."""
+        self._load_withdrawals_of([doc_no])
+        requests = (self._seen[k].obj for k in self._withdrawals_of.get(doc_no, ()))
+        return sum(wd.amount for wd in requests if wd.status in PENDING_REQUEST)
 
     def _contracts(self, doc_no: str) -> list[ContractLine]:
         rows = self.sql.rows(_select_by_key("contract_lines"), {"key": doc_no})
