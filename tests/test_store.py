@@ -93,6 +93,21 @@ def test_unknown_action_is_refused(sandbox):
     assert sandbox.execute("rec1", "reserve.teleport", {}).error == "unknown_action"
 
 
+@pytest.mark.parametrize(("actor", "action"), [
+    ("rec1", "round.list"), ("rec1", "round.list_cancel"), ("appr_c", "round.confirm"),
+    ("cgd1", "round.approve"), ("cgd1", "round.reject"), ("cgd1", "round.cancel_confirm"),
+])
+def test_a_round_step_on_no_document_is_refused(sandbox, actor, action):
+    # An empty tick list used to come back "done" with nothing changed: the trainee believed it.
+    sandbox.load_world("demo", "2023-09-04T09:00:00+07:00")
+    login(sandbox, actor)
+    result = sandbox.execute(actor, action, {"docs": []})
+    assert (result.ok, result.error, result.field) == (False, "no_documents", "docs")
+    assert "ยังไม่ได้เลือกเอกสาร" in result.message_th and "«เลือก»" in result.message_th
+    last = sandbox.audit(limit=1)[0]
+    assert (last["action"], last["ok"], last["error"]) == (action, False, "no_documents")
+
+
 @pytest.mark.parametrize("field", ["amount", "colour"])
 def test_malformed_input_names_the_field(sandbox, field):
     sandbox.load_world("demo", "2023-09-04T09:00:00+07:00")

@@ -696,9 +696,16 @@ def _open_round(ctx: Context, doc: ReserveDocument) -> str:
     return round_
 
 
+def _require_documents(cmd) -> None:
+    """A round step on no document at all would report success and change nothing."""
+    if not cmd.docs:
+        raise Refusal("no_documents", "docs")
+
+
 def _round_step(cmd, ctx: Context, role: str, step: Callable[[ReserveDocument, str], None], own_unit: bool = True) -> dict:
     user = ctx.actor
     user.require_role(role, action=cmd.action)
+    _require_documents(cmd)
     ctx.repo.load_documents(cmd.docs)
     for doc_no in cmd.docs:
         doc = ctx.repo.document(doc_no)
@@ -737,6 +744,7 @@ def confirm(cmd: c.Confirm, ctx: Context) -> dict:
 
 def _cgd_step(cmd, ctx: Context, step: Callable[[ReserveDocument], None], note: str = "") -> list[ReserveDocument]:
     ctx.actor.require_role("cgd_officer", action=cmd.action)
+    _require_documents(cmd)
     ctx.repo.load_documents(cmd.docs)
     done = []
     for doc_no in cmd.docs:

@@ -643,6 +643,7 @@ class RoundScreen(Screen):
         self.out.value = message_html(result, self.lang, note)
         self.confirm_box.children = []
         if result.ok:
+            self.table.clear()
             self.show_list()
         return result
 
@@ -726,6 +727,8 @@ class CgdScreen(Screen):
 
     def run(self, action: str, data: dict, ok_text: str = "") -> Result:
         result = super().run(action, data, ok_text)
+        if result.ok:
+            self.table.clear()
         self.refresh()
         return result
 
@@ -841,9 +844,16 @@ class WithdrawalScreen(Screen):
         return result
 
     def _each(self, action: str) -> Result | None:
+        if not self.table.selected:
+            self.out.value = f"<div class='gf-err'>{esc(self.tr('nothing_selected'))}</div>"
+            return None
         result = None
         for request in self.table.selected:
             result = super().run(action, {"request": request})
+            if not result.ok:
+                break  # the refusal stays on screen, with the request it concerns still ticked
+        else:
+            self.table.clear()
         self.refresh()
         return result
 

@@ -137,29 +137,42 @@ def table_html(headers: list[str], rows: list[list[Any]], numeric: set[int] = fr
 
 
 class PickTable(w.VBox):
-    """A table with the tick column «เลือก» (สง.02, สง.03, อพ.01, search results)."""
+    """A table with the tick column «เลือก» (สง.02, สง.03, อพ.01, search results).
+
+    A row keeps its tick box while it stays on the list: a trainee who ticks a row while a
+    refresh is on its way (or clicks «แสดงรายการ» again) keeps the tick. ``clear()`` after a
+    step that succeeded."""
 
     def __init__(self, headers: list[str], lang: str = "th", numeric: set[int] = frozenset()):
         super().__init__()
         self.headers = headers
         self.lang = lang
         self.numeric = numeric
-        self.row_keys: list[str] = []
-        self.checks: list[w.Checkbox] = []
+        self.rows: list[tuple[str, list[Any]]] = []
+        self.boxes: dict[str, w.Checkbox] = {}
         self.add_class("gf-pick")
+
+    @property
+    def row_keys(self) -> list[str]:
+        return [k for k, _ in self.rows]
 
     def show(self, rows: list[tuple[str, list[Any]]]) -> None:
         """``rows``: (key, cells) — the key is what a tick selects (a document number)."""
-        self.row_keys = [k for k, _ in rows]
-        self.checks = [w.Checkbox(value=False, indent=False, layout=w.Layout(width="28px")) for _ in rows]
-        for key, box in zip(self.row_keys, self.checks, strict=True):
-            box.add_class(f"gf-pick-{key}")
+        rows = [(str(k), [str(v) for v in values]) for k, values in rows]
+        if rows == self.rows and self.children:
+            return  # the same list: nothing to redraw
+        self.rows = rows
+        boxes = {}
+        for key, _ in rows:
+            boxes[key] = self.boxes.get(key) or w.Checkbox(value=False, indent=False, layout=w.Layout(width="28px"))
+            boxes[key].add_class(f"gf-pick-{key}")
+        self.boxes = boxes
         cols = len(self.headers) + 1
         widths = " ".join(["40px"] + ["auto"] * (cols - 1))
         cells: list[w.Widget] = [w.HTML(f"<b>{esc(t('select', self.lang))}</b>")]
         cells += [w.HTML(f"<b>{esc(h)}</b>") for h in self.headers]
-        for box, (_, values) in zip(self.checks, rows, strict=True):
-            cells.append(box)
+        for key, values in rows:
+            cells.append(boxes[key])
             cells += [
                 w.HTML(f"<div style='text-align:{'right' if i in self.numeric else 'left'}'>{esc(v)}</div>")
                 for i, v in enumerate(values)
@@ -167,11 +180,14 @@ class PickTable(w.VBox):
         grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=widths, grid_gap="2px 12px"))
         self.children = [grid] if rows else [w.HTML(f"<i>{esc('ไม่พบรายการ' if self.lang == 'th' else 'No rows')}</i>")]
 
+    def clear(self) -> None:
+        self.tick([])
+
     def tick(self, keys) -> None:
-        wanted = set(keys)
-        for key, box in zip(self.row_keys, self.checks, strict=True):
+        wanted = {str(k) for k in keys}
+        for key, box in self.boxes.items():
             box.value = key in wanted
 
     @property
     def selected(self) -> list[str]:
-        return [k for k, box in zip(self.row_keys, self.checks, strict=True) if box.value]
+        return [k for k in self.row_keys if self.boxes[k].value]

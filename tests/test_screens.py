@@ -1,0 +1,80 @@
+"""The screens driven from Python as a trainee would (set ``.value``, ``.click()``): ticks in the
+«เลือก» column and what a step on no document says."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.engine import Sandbox
+from sandbox.ui.app import App
+
+from .conftest import PASSWORD, reserve_data
+
+
+@pytest.fixture
+def app(tmp_path):
+    sandbox = Sandbox(str(tmp_path / "screens.sqlite"))
+    sandbox.load_world("demo", "2023-09-04T09:00:00+07:00")
+    yield App(sandbox)
+    sandbox.close()
+
+
+def login(app: App, person: str) -> None:
+    app.set_person(person)
+    app.show("login")
+    screen = app.screen("login")
+    screen.password.value = PASSWORD
+    screen.method.value = "soft_token"
+    screen.login_btn.click()
+    assert app.model.last_result.ok, app.model.last_result.message_en
+
+
+def listed_and_confirmed(app: App, n: int) -> list[str]:
+    sb = app.sandbox
+    login(app, "rec1")
+    docs = [sb.execute("rec1", "reserve.create", reserve_data("CK", 1000 + i, f"t{i}", "")).data["doc_no"] for i in range(n)]
+    assert sb.execute("rec1", "round.list", {"docs": docs}).ok
+    login(app, "appr_c")
+    assert sb.execute("appr_c", "round.confirm", {"docs": docs}).ok
+    return docs
+
+
+def test_a_tick_survives_showing_the_list_again(app):
+    docs = listed_and_confirmed(app, 3)
+    login(app, "cgd1")
+    app.show("cgd")
+    desk = app.screen("cgd")
+    desk.refresh_btn.click()
+    assert desk.table.row_keys == docs
+    desk.table.boxes[docs[1]].value = True  # the trainee ticks the second row …
+    desk.refresh_btn.click()  # … while «แสดงรายการ» is on its way
+    assert desk.table.selected == [docs[1]]
+    desk.approve_btn.click()
+    assert app.model.last_result.ok
+    assert app.sandbox.document(docs[1])["status"] == "50"
+    assert [app.sandbox.document(d)["status"] for d in (docs[0], docs[2])] == ["31", "31"]
+    # the approved document left the desk; nothing is left ticked
+    assert desk.table.row_keys == [docs[0], docs[2]] and desk.table.selected == []
+
+
+def test_approving_with_nothing_ticked_says_so_and_changes_nothing(app):
+    docs = listed_and_confirmed(app, 1)
+    login(app, "cgd1")
+    app.show("cgd")
+    desk = app.screen("cgd")
+    desk.refresh_btn.click()
+    desk.approve_btn.click()
+    result = app.model.last_result
+    assert (result.ok, result.error) == (False, "no_documents")
+    assert "gf-err" in desk.out.value and "ยังไม่ได้เลือกเอกสาร" in desk.out.value
+    assert app.sandbox.document(docs[0])["status"] == "31"
+
+
+def test_withdrawal_approval_with_nothing_ticked_says_so(app):
+    login(app, "appr1")
+    app.show("withdrawal")
+    screen = app.screen("withdrawal")
+    before = len(app.sandbox.audit())
+    screen.approve_btn.click()
+    assert "gf-err" in screen.out.value and "ยังไม่ได้เลือกรายการ" in screen.out.value
+    assert len(app.sandbox.audit()) == before  # nothing was sent to the engine
