@@ -230,8 +230,22 @@ def _register_timeline(sub) -> None:
     tl.set_defaults(func=_timeline)
 
 
+def _serve(args) -> int:
+    from .ui.serve import serve
+
+    serve(args.port, args.db)
+    return 0  # not reached: the process becomes the Voila server
+
+
+def _register_serve(sub) -> None:
+    sv = sub.add_parser("serve", help="the training app in Voila (bin/start runs this)")
+    sv.add_argument("--port", type=int, default=8866)
+    sv.add_argument("--db", help="SQLite file or database URL (default: SANDBOX_DB, then var/sandbox.sqlite)")
+    sv.set_defaults(func=_serve)
+
+
 # Later subcommands register themselves here.
-_EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline]
+_EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline, _register_serve]
 
 
 def main(argv: list[str] | None = None) -> int:
