@@ -128,12 +128,14 @@ def business_days(cal: BusinessCalendar, first: dt.date, last: dt.date) -> list[
     return out
 
 
-def compare(pop: Population, behaviour: Behaviour, current: dict, changed: dict) -> pd.DataFrame:
-    """The two policies side by side: people locked out and money lapsing."""
-    a, b = simulate(pop, behaviour, **current), simulate(pop, behaviour, **changed)
+def compare(a: Outcome, b: Outcome, lang: str = "th") -> pd.DataFrame:
+    """Two policies' outcomes side by side: people locked out and money lapsing."""
+    from .i18n import text
+
     return pd.DataFrame({
-        "measure": ["ผู้ใช้ที่เข้าระบบไม่ได้เมื่อถึงวันเปลี่ยนผ่าน (users locked out)",
-                    "เอกสารที่ถูกพับ (documents lapsing)", "เงินที่ถูกพับ บาท (money lapsing, baht)"],
+        "measure": [text("policy", k, lang) for k in ("locked_out", "lapsed_documents", "lapsed_money")],
         "current": [a.locked_out, a.lapsed_documents, round(a.lapsed_money, 2)],
         "changed": [b.locked_out, b.lapsed_documents, round(b.lapsed_money, 2)],
     })
+
+

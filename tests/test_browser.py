@@ -307,7 +307,13 @@ def test_policy_timeline_and_simulation(voila, browser):
     page.wait_for_selector("text=วันที่ที่เปลี่ยนไป")
     assert "28 กันยายน 2566 เวลา 16.30 น." in page.inner_text("body")
     page.click("button.gf-pol-sim")
-    page.wait_for_selector("text=นโยบายปัจจุบัน (current)", timeout=60_000)
+    page.wait_for_selector(".gf-table >> text=นโยบายปัจจุบัน", timeout=60_000)
+    assert "ผู้ใช้ที่เข้าระบบไม่ได้เมื่อถึงวันเปลี่ยนผ่าน" in page.inner_text("body")
     page.wait_for_timeout(1500)
     shot(page, "22-policy-simulation")
+    page.click("button.gf-lang")  # for visitors: every label in English, the what-if kept
+    page.wait_for_selector("text=Dates that moved")
+    body = page.inner_text("body")
+    assert "Policy timeline" in body and "Users locked out at the cut-over" in body and "28 Sep 2566 BE, 16:30" in body
+    shot(page, "23-policy-english")
     page.close()

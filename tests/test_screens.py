@@ -78,3 +78,20 @@ def test_withdrawal_approval_with_nothing_ticked_says_so(app):
     screen.approve_btn.click()
     assert "gf-err" in screen.out.value and "ยังไม่ได้เลือกรายการ" in screen.out.value
     assert len(app.sandbox.audit()) == before  # nothing was sent to the engine
+
+
+def test_the_policy_page_switches_language_and_keeps_the_what_if():
+    from sandbox.ui.policy import PolicyExplorer
+
+    page = PolicyExplorer(fiscal_years=(2566,))
+    page.holiday.value = "2023-09-29"
+    page.draw_btn.click()
+    assert "วันที่ที่เปลี่ยนไป" in page.moved_view.value and "28 กันยายน 2566 เวลา 16.30 น." in page.moved_view.value
+    page.run_simulation()
+    assert "นโยบายปัจจุบัน" in page.sim_table.value
+    page.lang_btn.click()
+    assert page.lang == "en" and page.lang_btn.description == "ภาษาไทย"
+    assert page.holiday.value == "2023-09-29"
+    assert "Dates that moved" in page.moved_view.value and "28 Sep 2566 BE, 16:30" in page.moved_view.value
+    assert "Users locked out at the cut-over" in page.sim_table.value and "นโยบาย" not in page.sim_table.value
+    assert page.enrol.description == "Enrol/week"

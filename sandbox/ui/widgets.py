@@ -178,7 +178,7 @@ class PickTable(w.VBox):
                 for i, v in enumerate(values)
             ]
         grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=widths, grid_gap="2px 12px"))
-        self.children = [grid] if rows else [w.HTML(f"<i>{esc('ไม่พบรายการ' if self.lang == 'th' else 'No rows')}</i>")]
+        self.children = [grid] if rows else [w.HTML(f"<i>{esc(t('no_rows', self.lang))}</i>")]
 
     def clear(self) -> None:
         self.tick([])
