@@ -22,9 +22,9 @@ def voila_command(port: int) -> list[str]:
         sys.executable, "-m", "voila", str(NOTEBOOKS), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         "--template=gfmis", "--VoilaConfiguration.show_tracebacks=False",
         # The app notebook's kernel is started and run before a page asks for it: fast first
-        # paint. Exercises, single screens and the policy page start their kernel on request.
+        # paint. Exercises, single screens, checks and the policy page start their kernel on request.
         "--preheat_kernel=True", "--pool_size=1",
-        '--VoilaKernelManager.preheat_denylist=["scenarios/", "screens/", "policy"]',
+        '--VoilaKernelManager.preheat_denylist=["scenarios/", "screens/", "checks/", "policy"]',
     ]
 
 
