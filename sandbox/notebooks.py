@@ -77,8 +77,8 @@ def scenario_notebook(path: Path) -> nbformat.NotebookNode:
             "import os, tempfile\n"
             "from sandbox.ui.app import App, query_parameters\n"
             "from sandbox.engine import Sandbox\n\n"
-            "# In Voila: the app's database, the exercise in guided mode. Under nbval: a fresh database.\n"
-            "db = os.environ.get('SANDBOX_DB') or os.path.join(tempfile.mkdtemp(), 'exercise.sqlite')\n"
+            "# A database of its own (nbval, or Voila): playing the exercise never resets the class's.\n"
+            "db = os.path.join(tempfile.mkdtemp(), 'exercise.sqlite')\n"
             f"app = App(Sandbox(db), scenario={sid!r}, mode=query_parameters().get('mode', 'practice'))\n"
             "app"
         ),

@@ -31,7 +31,8 @@ def test_every_scenario_has_a_notebook_and_every_step_a_thai_and_english_title()
 
 def run_notebook(name: str, tmp_path, monkeypatch) -> None:
     """Run a scenario notebook's code cells in this process (so a rule can be switched off)."""
-    monkeypatch.setenv("SANDBOX_DB", str(tmp_path / "nb.sqlite"))
+    class_db = tmp_path / "class.sqlite"
+    monkeypatch.setenv("SANDBOX_DB", str(class_db))  # as under Voila: the class's database
     nb = json.loads((ROOT / "notebooks" / "scenarios" / f"{name}.ipynb").read_text("utf-8"))
     namespace: dict = {}
     cwd = os.getcwd()
@@ -42,6 +43,7 @@ def run_notebook(name: str, tmp_path, monkeypatch) -> None:
                 exec("".join(cell["source"]), namespace)  # noqa: S102 — our own generated notebook
     finally:
         os.chdir(cwd)
+    assert not class_db.exists(), "the exercise notebook must play on a database of its own"
 
 
 def test_the_segregation_notebook_passes_with_the_rule(tmp_path, monkeypatch):
