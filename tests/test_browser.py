@@ -82,7 +82,7 @@ OFF_SERVER: list[str] = []
 
 @pytest.fixture(autouse=True)
 def nothing_off_the_server():
-    """Every page asks only our Voila server (a CDN link once held a page's load for a minute)."""
+    """Every page asks only our Voila server: a page waiting on an unreachable CDN does not load."""
     OFF_SERVER.clear()
     yield
     assert OFF_SERVER == [], f"pages asked for resources off the server: {OFF_SERVER}"
