@@ -128,6 +128,11 @@ def format_datetime_en(moment: dt.datetime) -> str:
     return f"{moment.day} {moment.strftime('%b')} {be_year(moment.year)} BE, {moment.strftime('%H:%M')}"
 
 
+def format_moment(moment: dt.datetime, lang: str = "th") -> str:
+    """A moment as the page's language writes it (``format_datetime`` or ``format_datetime_en``)."""
+    return format_datetime(moment) if lang == "th" else format_datetime_en(moment)
+
+
 def thai_digits(text: str) -> str:
     return arabic_digit_to_thai_digit(text)
 

@@ -10,7 +10,13 @@ import io
 import json
 from dataclasses import asdict, dataclass, replace
 
-from .calendar import BANGKOK, BusinessCalendar, fiscal_year_bounds, format_datetime, parse_datetime
+from .calendar import (
+    BANGKOK,
+    BusinessCalendar,
+    fiscal_year_bounds,
+    format_moment,
+    parse_datetime,
+)
 from .domain.policy import Cutover, RoundPolicy, bundled_cutovers
 
 
@@ -25,6 +31,16 @@ class Event:
     rule_th: str
     rule_en: str
     source: str
+
+    def label(self, lang: str = "th") -> str:
+        return self.label_th if lang == "th" else self.label_en
+
+    def rule(self, lang: str = "th") -> str:
+        return self.rule_th if lang == "th" else self.rule_en
+
+    def span(self, lang: str = "th") -> str:
+        """``1 สิงหาคม 2566 เวลา 00.00 น. – 29 กันยายน 2566 เวลา 16.30 น.`` (an instant: one moment)."""
+        return format_moment(self.start, lang) + (f" – {format_moment(self.end, lang)}" if self.end else "")
 
     def as_row(self) -> dict:
         row = asdict(self)
@@ -128,6 +144,3 @@ def to_csv(events: list[Event]) -> str:
         writer.writerow(e.as_row())
     return buffer.getvalue()
 
-
-def thai_span(e: Event) -> str:
-    return format_datetime(e.start) + (f" – {format_datetime(e.end)}" if e.end else "")

@@ -29,22 +29,23 @@ def login(app: App, person: str) -> None:
     assert app.model.last_result.ok, app.model.last_result.message_en
 
 
-def listed_and_confirmed(app: App, n: int) -> list[str]:
+def cgd_desk_with(app: App, n: int):
+    """``n`` documents Listed and Confirmed, and the CGD desk showing them to cgd1."""
     sb = app.sandbox
     login(app, "rec1")
     docs = [sb.execute("rec1", "reserve.create", reserve_data("CK", 1000 + i, f"t{i}", "")).data["doc_no"] for i in range(n)]
     assert sb.execute("rec1", "round.list", {"docs": docs}).ok
     login(app, "appr_c")
     assert sb.execute("appr_c", "round.confirm", {"docs": docs}).ok
-    return docs
-
-
-def test_a_tick_survives_showing_the_list_again(app):
-    docs = listed_and_confirmed(app, 3)
     login(app, "cgd1")
     app.show("cgd")
     desk = app.screen("cgd")
     desk.refresh_btn.click()
+    return docs, desk
+
+
+def test_a_tick_survives_showing_the_list_again(app):
+    docs, desk = cgd_desk_with(app, 3)
     assert desk.table.row_keys == docs
     desk.table.boxes[docs[1]].value = True  # the trainee ticks the second row …
     desk.refresh_btn.click()  # … while «แสดงรายการ» is on its way
@@ -58,11 +59,7 @@ def test_a_tick_survives_showing_the_list_again(app):
 
 
 def test_approving_with_nothing_ticked_says_so_and_changes_nothing(app):
-    docs = listed_and_confirmed(app, 1)
-    login(app, "cgd1")
-    app.show("cgd")
-    desk = app.screen("cgd")
-    desk.refresh_btn.click()
+    docs, desk = cgd_desk_with(app, 1)
     desk.approve_btn.click()
     result = app.model.last_result
     assert (result.ok, result.error) == (False, "no_documents")

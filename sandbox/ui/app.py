@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 import traitlets as tl
 
-from ..calendar import format_datetime, format_datetime_en
+from ..calendar import format_moment
 from ..domain import auth
 from ..engine import Result, Sandbox
 from .screens import SCREENS, Screen
@@ -243,8 +243,7 @@ class App(w.VBox):
         person = self.model.person
         live = person and self.sandbox.session_live(person)
         who = f"{person} ({t('logged_in', lang)})" if live else f"{person} — {t('not_logged_in', lang)}"
-        shown = format_datetime(now) if lang == "th" else format_datetime_en(now)
-        self.bar_info.value = (f"{esc(t('sandbox_time', lang))}: <b class='gf-now'>{esc(shown)}</b>"
+        self.bar_info.value = (f"{esc(t('sandbox_time', lang))}: <b class='gf-now'>{esc(format_moment(now, lang))}</b>"
                                f" &nbsp;·&nbsp; {esc(t('logged_in_as', lang))}: <b class='gf-who'>{esc(who)}</b>")
         self.phone.refresh()
 

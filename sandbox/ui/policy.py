@@ -10,10 +10,9 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..calendar import format_datetime_en
 from ..i18n import text
 from ..simulation import Behaviour, Outcome, compare, population, simulate
-from ..timeline import Event, derive, moved, thai_span, with_cutover
+from ..timeline import Event, derive, moved, with_cutover
 from .widgets import CSS, button, esc, field, safe, table_html
 
 COLOURS = {"round": "#1f4e79", "cutover": "#c62828"}
@@ -22,12 +21,6 @@ MONTHS_TH = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "
 
 def tr(key: str, lang: str) -> str:
     return text("policy", key, lang)
-
-
-def span(e: Event, lang: str) -> str:
-    if lang == "th":
-        return thai_span(e)
-    return format_datetime_en(e.start) + (f" – {format_datetime_en(e.end)}" if e.end else "")
 
 
 def be_ticks(first: dt.datetime, last: dt.datetime, lang: str = "th") -> tuple[list, list]:
@@ -44,24 +37,22 @@ def be_ticks(first: dt.datetime, last: dt.datetime, lang: str = "th") -> tuple[l
 
 def gantt(events: list[Event], title: str, lang: str = "th") -> go.Figure:
     fig = go.Figure()
-    label = (lambda e: e.label_th) if lang == "th" else (lambda e: e.label_en)
     for e in events:
-        rule = e.rule_th if lang == "th" else e.rule_en
-        hover = f"<b>{label(e)}</b><br>{span(e, lang)}<br>{rule}<br>{tr('source', lang)}: [{e.source}]"
+        hover = f"<b>{e.label(lang)}</b><br>{e.span(lang)}<br>{e.rule(lang)}<br>{tr('source', lang)}: [{e.source}]"
         if e.end:
             fig.add_trace(go.Bar(
-                x=[(e.end - e.start).total_seconds() * 1000], base=[e.start], y=[label(e)], orientation="h",
+                x=[(e.end - e.start).total_seconds() * 1000], base=[e.start], y=[e.label(lang)], orientation="h",
                 marker_color=COLOURS[e.group], hovertemplate=hover + "<extra></extra>", showlegend=False))
         else:
             fig.add_trace(go.Scatter(
-                x=[e.start], y=[label(e)], mode="markers", marker={"symbol": "diamond", "size": 13, "color": COLOURS[e.group]},
+                x=[e.start], y=[e.label(lang)], mode="markers", marker={"symbol": "diamond", "size": 13, "color": COLOURS[e.group]},
                 hovertemplate=hover + "<extra></extra>", showlegend=False))
     if events:
         first = min(e.start for e in events)
         last = max((e.end or e.start) for e in events)
         vals, texts = be_ticks(first, last, lang)
         fig.update_xaxes(type="date", tickvals=vals, ticktext=texts)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed([label(e) for e in events])))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed([e.label(lang) for e in events])))
     fig.update_layout(title=title, height=120 + 28 * len(events), margin={"l": 10, "r": 10, "t": 50, "b": 30},
                       font={"family": "Sarabun, Noto Sans Thai, sans-serif"}, barmode="overlay")
     return fig
@@ -169,7 +160,7 @@ class PolicyExplorer(w.VBox):
         with self.chart:
             gantt(events, tr("chart_title", lang).format(years=", ".join(map(str, sorted(self.years.value)))), lang).show()
         if shifts:
-            rows = [[a.label_th if lang == "th" else a.label_en, span(a, lang), span(b, lang)] for a, b in shifts]
+            rows = [[a.label(lang), a.span(lang), b.span(lang)] for a, b in shifts]
             self.moved_view.value = (f"<b>{esc(tr('moved', lang))}</b>"
                                      + table_html([tr("event", lang), tr("before", lang), tr("after", lang)], rows))
         else:

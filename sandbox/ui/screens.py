@@ -74,6 +74,9 @@ class Screen(w.VBox):
     def _report(self, html: str) -> None:
         self.out.value = html
 
+    def nothing_selected(self) -> None:
+        self.out.value = f"<div class='gf-err'>{esc(self.tr('nothing_selected'))}</div>"
+
     def perform(self, action: str, inputs: dict) -> Result:
         raise NotImplementedError(action)
 
@@ -633,7 +636,7 @@ class RoundScreen(Screen):
 
     def ask(self) -> None:
         if not self.table.selected:
-            self.out.value = f"<div class='gf-err'>{esc(self.tr('nothing_selected'))}</div>"
+            self.nothing_selected()
             return
         self.confirm_box.children = [w.HTML(f"<div class='gf-info'>{esc(self.tr('confirm_save'))} ({len(self.table.selected)})</div>"), self.ok_btn]
 
@@ -845,7 +848,7 @@ class WithdrawalScreen(Screen):
 
     def _each(self, action: str) -> Result | None:
         if not self.table.selected:
-            self.out.value = f"<div class='gf-err'>{esc(self.tr('nothing_selected'))}</div>"
+            self.nothing_selected()
             return None
         result = None
         for request in self.table.selected:

@@ -136,6 +136,12 @@ def table_html(headers: list[str], rows: list[list[Any]], numeric: set[int] = fr
     return f"<table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _tick_box(key: str) -> w.Checkbox:
+    box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="28px"))
+    box.add_class(f"gf-pick-{key}")
+    return box
+
+
 class PickTable(w.VBox):
     """A table with the tick column «เลือก» (สง.02, สง.03, อพ.01, search results).
 
@@ -162,17 +168,13 @@ class PickTable(w.VBox):
         if rows == self.rows and self.children:
             return  # the same list: nothing to redraw
         self.rows = rows
-        boxes = {}
-        for key, _ in rows:
-            boxes[key] = self.boxes.get(key) or w.Checkbox(value=False, indent=False, layout=w.Layout(width="28px"))
-            boxes[key].add_class(f"gf-pick-{key}")
-        self.boxes = boxes
+        self.boxes = {key: self.boxes.get(key) or _tick_box(key) for key, _ in rows}
         cols = len(self.headers) + 1
         widths = " ".join(["40px"] + ["auto"] * (cols - 1))
         cells: list[w.Widget] = [w.HTML(f"<b>{esc(t('select', self.lang))}</b>")]
         cells += [w.HTML(f"<b>{esc(h)}</b>") for h in self.headers]
         for key, values in rows:
-            cells.append(boxes[key])
+            cells.append(self.boxes[key])
             cells += [
                 w.HTML(f"<div style='text-align:{'right' if i in self.numeric else 'left'}'>{esc(v)}</div>")
                 for i, v in enumerate(values)
