@@ -1,4 +1,4 @@
-"""The one text catalogue (``catalogue/messages.yaml``): Thai first, English alongside."""
+"""The one text catalogue (``catalogue/*.yaml``, merged section by section): Thai first, English alongside."""
 
 from __future__ import annotations
 
@@ -13,8 +13,25 @@ LANGS = ("th", "en")
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, Any]:
-    text = resources.files("sandbox").joinpath("catalogue/messages.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """Every ``catalogue/*.yaml`` file, in name order, merged section by section; a key defined
+    twice is an error (one text, one place)."""
+    merged: dict[str, Any] = {}
+    folder = resources.files("sandbox").joinpath("catalogue")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        for section, entries in (yaml.safe_load(entry.read_text("utf-8")) or {}).items():
+            target = merged.setdefault(section, {})
+            if not isinstance(entries, dict):
+                if section in merged and target:
+                    raise ValueError(f"catalogue section {section!r} defined twice ({entry.name})")
+                merged[section] = entries
+                continue
+            twice = set(target) & set(entries)
+            if twice:
+                raise ValueError(f"catalogue keys defined twice in {entry.name}: {sorted(twice)}")
+            target.update(entries)
+    return merged
 
 
 def text(section: str, key: str, lang: str = "th") -> str:
