@@ -1,7 +1,7 @@
-"""One small command per thing a user can ask for; names are the scenario actions of SCENARIOS.md.
+"""One small command per thing a user can ask for; names are the exercise actions (docs/exercises.md).
 
 Fields are loosely typed on purpose: the domain, not the parser, decides which value is wrong
-and answers with the error code SCENARIOS.md names (``invalid_amount``, ``invalid_date`` …).
+and answers with the error code the exercise format names (``invalid_amount``, ``invalid_date`` …).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .errors import Refusal
+from .domain.errors import Refusal
 
 Value = Any  # str, number or date, checked by the domain
 
@@ -103,6 +103,38 @@ class ReturnTokenKey(Command):
     action = "tokenkey.return"
 
 
+# ------------------------------------------------------------------ search and report conditions
+ROUNDS = ("september", "march")
+GROUPS = ("not_listed", "listed", "confirmed", "approved")
+
+
+def check_conditions(cond: dict[str, Any]) -> None:
+    """Raise ``ValueError`` naming the condition that is not one the report knows."""
+    if cond.get("round", "september") not in ROUNDS:
+        raise ValueError(f"round: september or march, not {cond['round']!r}")
+    if cond.get("status") and cond["status"] not in GROUPS:
+        raise ValueError(f"status: one of {', '.join(GROUPS)}, not {cond['status']!r}")
+    if cond.get("doc_type") and cond["doc_type"] not in ("CX", "CK", "PO"):
+        raise ValueError(f"doc_type: CX, CK or PO, not {cond['doc_type']!r}")
+
+
+class Conditions(Command):
+    """The conditions «ค้นหา» (reserve.search) and the reports NFMA60 / NFMA60CX share."""
+
+    doc: str | None = None
+    fiscal_year: Value = None
+    status: str | None = None
+    doc_type: str | None = None
+    fund_source: Value = None
+    budget_code: Value = None
+    area: Value = None
+    budget_unit: Value = None
+    reason: str | None = None
+
+    def conditions(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
 # ------------------------------------------------------------------ reserve documents
 class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -163,18 +195,9 @@ class CancelReserve(Command):
     reason: Value = None
 
 
-class SearchReserve(Command):
+class SearchReserve(Conditions):
     action = "reserve.search"
-    doc: str | None = None
-    fiscal_year: Value = None
     round: str | None = None
-    status: str | None = None
-    doc_type: str | None = None
-    fund_source: Value = None
-    budget_code: Value = None
-    area: Value = None
-    budget_unit: Value = None
-    reason: str | None = None
     unit: Value = None
 
 
@@ -240,19 +263,19 @@ class ApprovePayment(Command):
 
 
 # ------------------------------------------------------------------ reports and clock
-class Report(Command):
+class Report(Conditions):
     action = "report.nfma60"
-    fiscal_year: Value = None
     round: str = "september"
-    status: str | None = None
-    doc_type: str | None = None
-    doc: str | None = None
-    fund_source: Value = None
-    budget_code: Value = None
-    area: Value = None
-    budget_unit: Value = None
-    reason: str | None = None
     remaining: Value = None
+
+    def conditions(self) -> dict[str, Any]:
+        """The conditions, checked: a wrong round, status group or type is an ``invalid_input``."""
+        conditions = super().conditions()
+        try:
+            check_conditions(conditions)
+        except ValueError as exc:
+            raise Refusal("invalid_input", "status", detail=str(exc), detail_en=str(exc)) from None
+        return conditions
 
 
 class ReportCX(Report):

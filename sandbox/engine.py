@@ -3,53 +3,27 @@
     sb = Sandbox("var/sandbox.sqlite")           # or a postgresql+psycopg:// URL
     sb.load_world("demo", start="2025-09-01T09:00:00+07:00")
     result = sb.execute("rec1", "auth.login", {"method": "soft_token", "password": "…", "otp": "auto"})
+
+The composition root: it builds the database engine, the policy store and the dispatcher and
+hands each what it needs; the work itself is in :mod:`sandbox.service` (commands, clock, setup)
+and :mod:`sandbox.views` (reading).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.engine import Connection
-
-from . import commands as c
 from . import views
-from .adapters import orm
 from .adapters.db import database_url, make_engine, migrate, schema_is_current
-from .adapters.repository import ReferenceCache, Repository
-from .calendar import BusinessCalendar, fiscal_year_bounds, parse_datetime
-from .domain.policy import Cutover, RoundPolicy, bundled_cutovers
-from .errors import Refusal
-from .service.handlers import HANDLERS, Context
-from .service.lapse import sweep
-from .service.unit_of_work import UnitOfWork
+from .adapters.policy_store import PolicyStore
+from .adapters.repository import ReferenceCache
+from .adapters.state import StateStore, has_clock, read_now
+from .domain.calendar import BusinessCalendar, fiscal_year_bounds
+from .domain.policy import Cutover, RoundPolicy
+from .service import clock, setup
+from .service.dispatch import Dispatcher, Result
 
-
-@dataclass
-class Result:
-    """What an action gave: ``ok``, or the refusal's code with its Thai/English message."""
-
-    action: str
-    actor: str
-    ok: bool
-    data: dict[str, Any] = field(default_factory=dict)
-    error: str | None = None
-    field: str | None = None
-    message_th: str = ""
-    message_en: str = ""
-    source_th: str = ""
-    source_en: str = ""
-
-    def message(self, lang: str = "th") -> str:
-        return self.message_th if lang == "th" else self.message_en
-
-
-# Objects a batch keeps in memory before it writes them out and lets them go (bounds memory
-# when one batch touches tens of thousands of documents).
-MAP_LIMIT = 10_000
+__all__ = ["Result", "Sandbox"]
 
 
 class Sandbox:
@@ -58,151 +32,74 @@ class Sandbox:
         self.engine = make_engine(self.url)
         if not schema_is_current(self.engine):
             migrate(self.engine)
-        self._policy_cache: dict[str, Any] = {}
+        self.policy = PolicyStore(self.engine)
         self._reference = ReferenceCache()
+        self.ui_state = StateStore(self.engine)
+        self._dispatcher = Dispatcher(self.engine, self.policy, self._reference)
 
     def close(self) -> None:
         self.engine.dispose()
 
-    # ------------------------------------------------------------ state
+    # ------------------------------------------------------------ setting up
+    def _changed(self) -> None:
+        """The world or the policy changed: forget everything read ahead."""
+        self.policy.invalidate()
+        self._reference.clear()
+
     def reset(self) -> None:
         """Empty every table (the schema stays)."""
-        with self.engine.begin() as conn:
-            for table in orm.RESET_ORDER:
-                conn.execute(delete(table))
-        self._policy_cache.clear()
-        self._reference.clear()
+        setup.reset(self.engine)
+        self._changed()
 
     def load_world(self, world, start, *, extra_holidays=(), policy: dict | None = None) -> None:
         """Reset the sandbox and load ``world`` (a bundled name or a mapping) with the clock at ``start``."""
-        from .world import load_world
-
-        start = parse_datetime(start)
         self.reset()
-        with self.engine.begin() as conn:
-            load_world(conn, world, start)
-            conn.execute(insert(orm.state).values(key="now", value=start.isoformat()))
-            conn.execute(insert(orm.state).values(key="world", value=world if isinstance(world, str) else "inline"))
-            for key, cut in bundled_cutovers().items():
-                conn.execute(
-                    insert(orm.cutover_policy).values(
-                        key=key, name_th=cut.name_th, name_en=cut.name_en, register_from=cut.register_from,
-                        refuse_from=cut.refuse_from, token_return_by=cut.token_return_by, source=cut.source,
-                        clause=cut.clause, events=json.dumps(list(cut.events), default=str, ensure_ascii=False),
-                    )
-                )
-            for day in extra_holidays:
-                conn.execute(insert(orm.extra_holidays).values(day=parse_datetime(day).date(), name="scenario"))
+        setup.load_world(self.engine, world, start, extra_holidays=extra_holidays)
         if policy:
-            self.set_policy(policy)
-        self._policy_cache.clear()
+            setup.set_policy(self.engine, policy)
+        self._changed()
 
     def set_policy(self, policy: dict) -> None:
         """Override deadlines: ``september_deadline`` and/or ``march_deadline`` (a moment each)."""
-        rp = orm.round_policy
-        with self.engine.begin() as conn:
-            for key, fy_of in (("september_deadline", lambda m: _fy(m)), ("march_deadline", lambda m: _fy(m) - 1)):
-                if policy.get(key) is None:
-                    continue
-                moment = parse_datetime(policy[key])
-                fy = fy_of(moment)
-                if conn.execute(select(rp.c.fiscal_year).where(rp.c.fiscal_year == fy)).first() is None:
-                    conn.execute(insert(rp).values(fiscal_year=fy))
-                conn.execute(update(rp).where(rp.c.fiscal_year == fy).values(**{key: moment}))
-        self._policy_cache.clear()
+        setup.set_policy(self.engine, policy)
+        self._changed()
 
     def set_cutover(self, key: str, refuse_from) -> None:
         """What-if: move a cut-over instant (the timeline is data)."""
-        with self.engine.begin() as conn:
-            conn.execute(update(orm.cutover_policy).where(orm.cutover_policy.c.key == key)
-                         .values(refuse_from=parse_datetime(refuse_from)))
-        self._policy_cache.clear()
+        setup.set_cutover(self.engine, key, refuse_from)
+        self._changed()
 
     def has_world(self) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(select(orm.state.c.value).where(orm.state.c.key == "now")).first() is not None
+            return has_clock(conn)
 
+    # ------------------------------------------------------------ time and policy
     @property
     def now(self) -> dt.datetime:
         with self.engine.connect() as conn:
-            return self._now(conn)
-
-    def _now(self, conn: Connection) -> dt.datetime:
-        value = conn.execute(select(orm.state.c.value).where(orm.state.c.key == "now")).scalar_one_or_none()
-        if value is None:
-            raise RuntimeError("no world is loaded: call load_world() first")
-        return dt.datetime.fromisoformat(value)
-
-    def _cached(self, key: str, load):
-        if key not in self._policy_cache:
-            self._policy_cache[key] = load()
-        return self._policy_cache[key]
+            return read_now(conn)
 
     def calendar(self) -> BusinessCalendar:
-        def load():
-            with self.engine.connect() as conn:
-                days = conn.execute(select(orm.extra_holidays.c.day)).scalars().all()
-            return BusinessCalendar(days)
-
-        return self._cached("calendar", load)
+        return self.policy.calendar()
 
     def cutovers(self) -> dict[str, Cutover]:
-        def load():
-            with self.engine.connect() as conn:
-                rows = conn.execute(select(orm.cutover_policy)).all()
-            if not rows:
-                return bundled_cutovers()
-            return {
-                r.key: Cutover(r.key, r.name_th, r.name_en, r.refuse_from, r.register_from, r.token_return_by,
-                               r.source, r.clause, tuple(json.loads(r.events)))
-                for r in rows
-            }
-
-        return self._cached("cutovers", load)
+        return self.policy.cutovers()
 
     def cutover(self, key: str) -> Cutover:
-        return self.cutovers()[key]
+        return self.policy.cutover(key)
 
     def round_policy(self, fy: int) -> RoundPolicy:
-        def load():
-            with self.engine.connect() as conn:
-                return {r.fiscal_year: r for r in conn.execute(select(orm.round_policy))}
-
-        def build():
-            row = self._cached("round_overrides", load).get(fy)
-            return RoundPolicy(
-                fy, self.calendar(),
-                row.september_deadline if row else None,
-                row.march_deadline if row else None,
-            )
-
-        return self._cached(f"round_policy:{fy}", build)
+        return self.policy.round_policy(fy)
 
     @staticmethod
     def fiscal_year_bounds(fy: int):
         return fiscal_year_bounds(fy)
 
-    # ------------------------------------------------------------ the clock
-    def move_clock(self, conn: Connection, now: dt.datetime, to: dt.datetime) -> None:
-        if to < now:
-            raise Refusal("clock_backwards", "to", now=now.isoformat())
-        conn.execute(update(orm.state).where(orm.state.c.key == "now").values(value=to.isoformat()))
-        sweep(conn, self.round_policy, to)
-
     def advance_clock(self, to) -> dt.datetime:
         """Move the simulated clock (never backwards) and fire every rule time triggers."""
-        to = parse_datetime(to)
-        with self.engine.begin() as conn:
-            self.move_clock(conn, self._now(conn), to)
-        return to
+        return clock.advance_clock(self.engine, self.policy.round_policy, to)
 
     # ------------------------------------------------------------ actions
-    def require_session(self, ctx: Context) -> None:
-        session = ctx.repo.session(ctx.actor_id)
-        if session is None or not session.live_at(ctx.now):
-            raise Refusal("not_logged_in", "session")
-        session.last_seen = ctx.now
-
     def execute(self, actor: str, action: str, data: dict | None = None) -> Result:
         """Run one action as ``actor``. A refusal stores nothing but its audit line."""
         return self.execute_many([(actor, action, data)])[0]
@@ -210,55 +107,7 @@ class Sandbox:
     def execute_many(self, commands) -> list[Result]:
         """Run several actions in one transaction: every action gets exactly the checks, refusals
         and audit line it would get alone (for bulk work: one commit for the lot)."""
-        commands = list(commands)
-        results = []
-        with UnitOfWork(self.engine) as uow:
-            repo = Repository(uow.conn, self._reference)  # one identity map for the batch
-            now = self._now(uow.conn)
-            if len(commands) > 1:
-                repo.prefetch(commands)
-            for actor, action, data in commands:
-                result, now = self._run(uow, repo, now, actor, action, dict(data or {}))
-                results.append(result)
-            repo.flush()
-            uow.commit()
-        return results
-
-    def _run(self, uow: UnitOfWork, repo: Repository, now: dt.datetime, actor: str, action: str,
-             data: dict) -> tuple[Result, dt.datetime]:
-        # No savepoint: handlers change objects in memory (written when the repository flushes
-        # what settled commands changed) and write SQL of their own only after their last check,
-        # so a refused command has written nothing and dropping its objects undoes it.
-        repo.begin_command()
-        ctx = Context(self, repo, now, actor)
-        try:
-            try:
-                cmd = c.parse_command(action, data)
-            except KeyError:
-                raise Refusal("unknown_action", "action", action=action) from None
-            if cmd.needs_session:
-                self.require_session(ctx)
-            out = HANDLERS[type(cmd)](cmd, ctx) or {}
-            repo.settle()
-            if ctx.sweep_after or ctx.now != now or len(repo) > MAP_LIMIT:
-                # Set-based SQL (lapse) is about to change rows behind the identity map, or a big
-                # batch has gathered enough: write what is pending and start afresh.
-                repo.forget()
-                if ctx.sweep_after:
-                    sweep(uow.conn, self.round_policy, ctx.now)
-            repo.write_audit(ctx.now, actor, action, data, True, None, _audit_view(out))
-            return Result(action, actor, True, out), ctx.now
-        except Refusal as refusal:
-            repo.discard()
-            for table, key, values in ctx.keep:
-                uow.conn.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
-            repo.write_audit(now, actor, action, data, False, refusal.code, refusal.as_dict())
-            info = refusal.as_dict()
-            result = Result(
-                action, actor, False, {}, refusal.code, refusal.field,
-                info["message_th"], info["message_en"], info["source_th"], info["source_en"],
-            )
-            return result, now
+        return self._dispatcher.execute_many(commands)
 
     # ------------------------------------------------------------ read side
     def document(self, doc_no: str) -> dict | None:
@@ -267,7 +116,7 @@ class Sandbox:
 
     def user_state(self, user_id: str) -> dict | None:
         with self.engine.connect() as conn:
-            return views.user_state(conn, self, user_id)
+            return views.user_state(conn, user_id, read_now(conn), self.policy.cutover)
 
     def budget_line(self, budget_code: str, fund_source: str, commitment_item: str, unit: str | None = None) -> dict | None:
         with self.engine.connect() as conn:
@@ -275,11 +124,16 @@ class Sandbox:
 
     def unit_state(self, unit: str) -> dict:
         with self.engine.connect() as conn:
-            return views.unit_state(conn, unit, self._now(conn))
+            return views.unit_state(conn, unit, read_now(conn))
+
+    def unit(self, code: str) -> dict | None:
+        """A disbursement unit with its agency's code and name (``None`` if there is none)."""
+        with self.engine.connect() as conn:
+            return views.unit_with_agency(conn, code)
 
     def session_live(self, user_id: str) -> bool:
         with self.engine.connect() as conn:
-            return views.session_live(conn, user_id, self._now(conn))
+            return views.session_live(conn, user_id, read_now(conn))
 
     def users(self) -> list[dict]:
         with self.engine.connect() as conn:
@@ -290,37 +144,22 @@ class Sandbox:
         with self.engine.connect() as conn:
             return views.nfma60(conn, cond.pop("units", None), cond)
 
+    def report_rows(self, unit: str, cond: dict, *, contracts: bool = False) -> list[dict]:
+        """NFMA60 (or NFMA60CX) rows over the documents ``unit`` sees."""
+        with self.engine.connect() as conn:
+            return views.nfma60(conn, views.unit_scope(conn, unit), cond, contracts=contracts)
+
     def pending_requests(self, unit: str) -> list[dict]:
         with self.engine.connect() as conn:
             return views.withdrawals(conn, unit)
 
     def get_state(self, key: str, default: str | None = None) -> str | None:
-        with self.engine.connect() as conn:
-            value = conn.execute(select(orm.state.c.value).where(orm.state.c.key == key)).scalar_one_or_none()
-        return default if value is None else value
+        return self.ui_state.get(key, default)
 
     def set_state(self, key: str, value: str) -> None:
         """Screen state that survives a page reload or a kernel restart (who is at the desk …)."""
-        with self.engine.begin() as conn:
-            if conn.execute(select(orm.state.c.key).where(orm.state.c.key == key)).first() is None:
-                conn.execute(insert(orm.state).values(key=key, value=value))
-            else:
-                conn.execute(update(orm.state).where(orm.state.c.key == key).values(value=value))
+        self.ui_state.set(key, value)
 
     def audit(self, limit: int | None = None) -> list[dict]:
         with self.engine.connect() as conn:
             return views.audit(conn, limit)
-
-
-def _fy(moment: dt.datetime) -> int:
-    from .calendar import fiscal_year
-
-    return fiscal_year(moment)
-
-
-def _audit_view(out: dict) -> dict:
-    """What the audit keeps of a result: one-time passwords are never written down."""
-    hidden = {"one_time_password", "provisioning_uri"}
-    return {k: ("***" if k in hidden else v) for k, v in out.items() if k != "rows"} | (
-        {"rows": len(out["rows"])} if "rows" in out else {}
-    )

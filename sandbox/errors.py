@@ -1,12 +1,18 @@
-"""Refusals: an error code of SCENARIOS.md, the field it concerns, and a Thai/English message
-that names the rule and cites its source."""
+"""Refusals with their words: the pure :class:`Refusal` of the domain (re-exported here) and the
+catalogue lookup that turns one into a Thai/English message naming the rule and citing its
+source. Also the errors of world and exercise files."""
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from typing import Any
 
-from .i18n import catalogue, field_name, source_name
+from .calendar import format_date, format_datetime
+from .domain.errors import AnyOf, Joined, Refusal, Text
+from .i18n import catalogue, field_name, source_name, text
+
+__all__ = ["AnyOf", "Joined", "Refusal", "Text", "WorldError", "ScenarioFormatError", "message", "source", "describe"]
 
 
 class _Blank(dict):
@@ -14,48 +20,69 @@ class _Blank(dict):
         return ""
 
 
-class Refusal(Exception):
-    """An action the rules refuse. Raised inside a unit of work, which then stores nothing."""
+def render(value: Any, lang: str) -> Any:
+    """A refusal value as ``lang`` writes it: moments and days in Thai (Buddhist era) or ISO,
+    catalogue texts in their language; anything else as it is."""
+    if isinstance(value, Text):
+        template = text("details", value.key, lang)
+        return string.Formatter().vformat(template, (), _Blank(_rendered(value.params, lang)))
+    if isinstance(value, Joined):
+        return text("details", value.separator, lang).join(str(render(item, lang)) for item in value.items)
+    if isinstance(value, dt.datetime):
+        return format_datetime(value) if lang == "th" else value.isoformat()
+    if isinstance(value, dt.date):
+        return format_date(value) if lang == "th" else value.isoformat()
+    return value
 
-    def __init__(self, code: str, field: str | None = None, **params: Any):
-        self.code = code
-        self.field = field
-        self.params = params
-        super().__init__(f"{code}: {self.message('en')}")
 
-    def _entry(self) -> dict[str, Any]:
-        return catalogue()["errors"].get(self.code, {"th": self.code, "en": self.code})
+def _rendered(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {k: render(v, lang) for k, v in params.items()}
 
-    def _values(self) -> dict[str, Any]:
-        values = _Blank(self.params)
-        values.setdefault("detail_en", values.get("detail", ""))
-        if self.field:
-            values.setdefault("field_th", field_name(self.field, "th"))
-            values.setdefault("field_en", field_name(self.field, "en"))
-        for key in [k for k in values if k + "_en" not in values]:
-            values.setdefault(key + "_en", values[key])
-        return values
 
-    def message(self, lang: str = "th") -> str:
-        template = self._entry().get(lang) or self._entry().get("th", self.code)
-        return string.Formatter().vformat(template, (), self._values())
+def _entry(refusal: Refusal) -> dict[str, Any]:
+    return catalogue()["errors"].get(refusal.code, {"th": refusal.code, "en": refusal.code})
 
-    def source(self, lang: str = "th") -> str:
-        entry = self._entry()
-        key = string.Formatter().vformat(str(entry.get("source", "sandbox")), (), self._values())
-        clause = string.Formatter().vformat(str(entry.get("clause", "")), (), self._values())
-        cited = f"[{key}] {source_name(key, lang)}" if key != "sandbox" else source_name(key, lang)
-        return f"{cited} {clause}".strip()
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "field": self.field,
-            "message_th": self.message("th"),
-            "message_en": self.message("en"),
-            "source_th": self.source("th"),
-            "source_en": self.source("en"),
-        }
+def _values(refusal: Refusal) -> dict[str, Any]:
+    values = _Blank()
+    for key, value in refusal.params.items():
+        values[key] = render(value, "en" if key.endswith("_en") else "th")
+        if not isinstance(value, str) and key + "_en" not in refusal.params:
+            values[key + "_en"] = render(value, "en")
+    values.setdefault("detail_en", values.get("detail", ""))
+    if refusal.field:
+        values.setdefault("field_th", field_name(refusal.field, "th"))
+        values.setdefault("field_en", field_name(refusal.field, "en"))
+    for key in [k for k in values if k + "_en" not in values]:
+        values.setdefault(key + "_en", values[key])
+    return values
+
+
+def message(refusal: Refusal, lang: str = "th") -> str:
+    entry = _entry(refusal)
+    template = entry.get(lang) or entry.get("th", refusal.code)
+    return string.Formatter().vformat(template, (), _values(refusal))
+
+
+def source(refusal: Refusal, lang: str = "th") -> str:
+    entry = _entry(refusal)
+    values = _values(refusal)
+    key = string.Formatter().vformat(str(entry.get("source", "sandbox")), (), values)
+    clause = string.Formatter().vformat(str(entry.get("clause", "")), (), values)
+    cited = f"[{key}] {source_name(key, lang)}" if key != "sandbox" else source_name(key, lang)
+    return f"{cited} {clause}".strip()
+
+
+def describe(refusal: Refusal) -> dict[str, Any]:
+    """The refusal as the result and the audit line keep it."""
+    return {
+        "code": refusal.code,
+        "field": refusal.field,
+        "message_th": message(refusal, "th"),
+        "message_en": message(refusal, "en"),
+        "source_th": source(refusal, "th"),
+        "source_en": source(refusal, "en"),
+    }
 
 
 class WorldError(ValueError):
@@ -67,4 +94,4 @@ class WorldError(ValueError):
 
 
 class ScenarioFormatError(ValueError):
-    """A scenario file that does not follow SCENARIOS.md."""
+    """A scenario file that does not follow the exercise file format (docs/exercises.md)."""

@@ -1,6 +1,7 @@
-"""Reports NFMA60 and NFMA60CX (SPEC §6, [004 §5]) and their Excel, PDF and CSV files.
+"""Reports NFMA60 and NFMA60CX [manual 004 §5] and their Excel, PDF and CSV files.
 
-The rows come from one query (:func:`sandbox.views.nfma60`); this module adds the title block,
+The rows come from one query (:func:`sandbox.views.nfma60`, through the sandbox or the engine's
+report action); this module reads no database. It adds the title block,
 the Thai column headers, formatting and totals, and writes the files a treasury officer files.
 """
 
@@ -14,16 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from . import views
-from .adapters import orm
+from .calendar import fiscal_year as fy_of
 from .calendar import format_date, format_datetime
+from .commands import GROUPS, ROUNDS, check_conditions  # noqa: F401  (the report's conditions)
 from .i18n import label
 
 KINDS = ("nfma60", "nfma60cx")
-ROUNDS = ("september", "march")
-GROUPS = ("not_listed", "listed", "confirmed", "approved")
 MONEY = ("value", "approved", "remaining")
 DATES = ("signed", "due")
 
@@ -31,16 +28,6 @@ COLUMNS = ["doc_type", "doc_no", "text", "fund_source", "budget_code", "area", "
            "commitment_item", "value", "approved", "remaining", "status", "reason"]
 CX_COLUMNS = COLUMNS + ["line", "lao_name", "contract_no", "lc_no", "item", "creditor", "signed", "due"]
 CONDITION_KEYS = ["status", "doc_type", "doc", "remaining", "fund_source", "budget_code", "area", "budget_unit", "reason"]
-
-
-def check_conditions(cond: dict[str, Any]) -> None:
-    """Raise ``ValueError`` naming the condition that is not one the report knows."""
-    if cond.get("round", "september") not in ROUNDS:
-        raise ValueError(f"round: september or march, not {cond['round']!r}")
-    if cond.get("status") and cond["status"] not in GROUPS:
-        raise ValueError(f"status: one of {', '.join(GROUPS)}, not {cond['status']!r}")
-    if cond.get("doc_type") and cond["doc_type"] not in ("CX", "CK", "PO"):
-        raise ValueError(f"doc_type: CX, CK or PO, not {cond['doc_type']!r}")
 
 
 def status_text(status: str, closed: str = "", lang: str = "th") -> str:
@@ -109,21 +96,17 @@ def build_report(sandbox, unit: str, kind: str = "nfma60", *, fiscal_year: int |
     (already read by the engine's report action) are used as they are, not queried again."""
     if kind not in KINDS:
         raise ValueError(f"kind: nfma60 or nfma60cx, not {kind!r}")
-    from .calendar import fiscal_year as fy_of
-
     now = sandbox.now
     cond = {k: v for k, v in conditions.items() if v not in (None, "")}
     cond["round"] = round
     cond["fiscal_year"] = int(fiscal_year or fy_of(now))
     check_conditions(cond)
-    with sandbox.engine.connect() as conn:
-        u = conn.execute(select(orm.units).where(orm.units.c.code == str(unit))).first()
-        if u is None:
-            raise ValueError(f"unit: no disbursement unit {unit!r}")
-        a = conn.execute(select(orm.agencies).where(orm.agencies.c.code == u.agency)).first()
-        if rows is None:
-            rows = views.nfma60(conn, views.unit_scope(conn, u.code), cond, contracts=kind == "nfma60cx")
-    report = Report(kind, a.code, a.name, u.code, u.name, cond["fiscal_year"], round,
+    u = sandbox.unit(unit)
+    if u is None:
+        raise ValueError(f"unit: no disbursement unit {unit!r}")
+    if rows is None:
+        rows = sandbox.report_rows(u["code"], cond, contracts=kind == "nfma60cx")
+    report = Report(kind, u["agency_code"], u["agency_name"], u["code"], u["name"], cond["fiscal_year"], round,
                     cond, rows, now, lang)
     report.totals = totals(rows, kind)
     return report

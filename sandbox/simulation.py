@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .adapters.policy_store import bundled_cutovers
 from .calendar import BANGKOK, BusinessCalendar, parse_datetime
-from .domain.policy import RoundPolicy, bundled_cutovers
+from .domain.policy import RoundPolicy
 
 KINDS = np.array(["government", "state_agency", "lao", "dla_provincial", "provincial_treasury"])
 KIND_SHARE = np.array([0.55, 0.05, 0.33, 0.04, 0.03])

@@ -10,6 +10,7 @@ import io
 import json
 from dataclasses import asdict, dataclass, replace
 
+from .adapters.policy_store import bundled_cutovers
 from .calendar import (
     BANGKOK,
     BusinessCalendar,
@@ -17,7 +18,7 @@ from .calendar import (
     format_moment,
     parse_datetime,
 )
-from .domain.policy import Cutover, RoundPolicy, bundled_cutovers
+from .domain.policy import Cutover, RoundPolicy
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from .adapters import orm
-from .domain.model import BLOCKED, baht, satang
+from .adapters.repository import Repository
+from .domain.auth import login_methods
+from .domain.model import BLOCKED, Session, baht, satang
+from .domain.policy import Cutover
 
 if TYPE_CHECKING:
     from .domain.model import User
-    from .engine import Sandbox
 
 docs = orm.reserve_docs
 cl = orm.contract_lines
@@ -44,15 +47,13 @@ def document(conn: Connection, doc_no: str) -> dict | None:
     return out
 
 
-def user_state(conn: Connection, sandbox: Sandbox, user_id: str) -> dict | None:
-    from .adapters.repository import Repository
-    from .service.handlers import Context, login_methods
-
+def user_state(conn: Connection, user_id: str, now: dt.datetime, cutover: Callable[[str], Cutover]) -> dict | None:
+    """A user as the trainer's desk and the phone show them; ``cutover(key)`` is the policy's."""
     repo = Repository(conn)
     user = repo.user(user_id)
     if user is None:
         return None
-    ctx = Context(sandbox, repo, sandbox._now(conn), user_id)
+    agency = repo.agency(repo.unit(user.unit).agency)
     return {
         "id": user.id,
         "name": user.name,
@@ -62,13 +63,23 @@ def user_state(conn: Connection, sandbox: Sandbox, user_id: str) -> dict | None:
         "soft_token": user.soft_token,
         "identity": "verified" if user.identity_verified else "unverified",
         "apps": sorted(user.apps),
-        "login_methods": sorted(login_methods(ctx, user)),
+        "login_methods": sorted(login_methods(user, cutover(agency.cutover), now)),
         "password_change_required": bool(user.must_change),
         "token_key_held": user.token_key_held,
         "locked_until": user.locked_until,
         "failed_otps": user.failed_otps,
         "totp_secret": user.totp_secret,
     }
+
+
+def unit_with_agency(conn: Connection, code: str) -> dict | None:
+    """A unit's code and name with its agency's code and name (a report's title block)."""
+    u, a = orm.units, orm.agencies
+    row = conn.execute(
+        select(u.c.code, u.c.name, a.c.code.label("agency_code"), a.c.name.label("agency_name"))
+        .select_from(u.join(a, a.c.code == u.c.agency)).where(u.c.code == str(code))
+    ).first()
+    return None if row is None else dict(row._mapping)
 
 
 def budget_line(conn: Connection, budget_code: str, fund_source: str, commitment_item: str, unit: str | None = None) -> dict | None:
@@ -118,8 +129,6 @@ def unit_state(conn: Connection, unit: str, now: dt.datetime) -> dict:
 
 
 def session_live(conn: Connection, user_id: str, now: dt.datetime) -> bool:
-    from .domain.model import Session
-
     row = conn.execute(select(orm.sessions).where(orm.sessions.c.user_id == user_id)).first()
     return row is not None and Session(row.user_id, row.method, row.started_at, row.last_seen).live_at(now)
 
@@ -174,7 +183,7 @@ STATUS_GROUPS = {
 
 def unit_scope(conn: Connection, unit: str) -> list[str]:
     """The units whose documents a unit sees: a budget-owning (central) unit its agency's units
-    (its regional units send it their documents [004 letter 1.6]); any other unit itself."""
+    (its regional units send it their documents [letter 004 §1.6]); any other unit itself."""
     u = orm.units
     me = conn.execute(select(u).where(u.c.code == str(unit))).first()
     if me is not None and not me.regional:

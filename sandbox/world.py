@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from .adapters import orm
+from .adapters.policy_store import bundled_cutovers
 from .calendar import BANGKOK, fiscal_year, parse_date
 from .domain import auth
 from .domain.model import (
@@ -26,7 +27,6 @@ from .domain.model import (
     satang,
     valid_national_id,
 )
-from .domain.policy import bundled_cutovers
 from .errors import WorldError
 
 

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from sandbox import engine
 from sandbox.adapters import orm
 from sandbox.domain import auth
 from sandbox.engine import Sandbox
+from sandbox.service import dispatch as engine
 
 from .conftest import LINE, PASSWORD, reserve_data
 

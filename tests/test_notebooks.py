@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sandbox.domain import auth as handlers  # the rules the handlers apply
 from sandbox.notebooks import build, scenario_paths
-from sandbox.service import handlers
 
 ROOT = Path(__file__).resolve().parents[1]
 

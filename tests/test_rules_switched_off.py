@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.adapters.policy_store import bundled_cutovers
 from sandbox.domain import auth
-from sandbox.domain.policy import bundled_cutovers
+from sandbox.domain import auth as handlers  # the rules the handlers apply
 from sandbox.engine import Sandbox
 from sandbox.scenario import run_file
-from sandbox.service import handlers
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

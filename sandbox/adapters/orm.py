@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from ..calendar import BANGKOK
+from ..domain.calendar import BANGKOK
 
 metadata = MetaData(
     naming_convention={

@@ -27,6 +27,7 @@ from ..domain.model import (
 )
 from . import orm
 from .fastsql import FastSQL
+from .records import Records
 
 SET_FIELDS = {"roles", "apps"}
 PENDING_REQUEST = ("requested", "approved")  # withdrawal requests whose money is spoken for
@@ -146,7 +147,7 @@ def _state(obj) -> tuple:
     return _spec(type(obj)).values(obj), contracts
 
 
-class Repository:
+class Repository(Records):
     """Loads domain objects and writes back what changed, behind the commands of one batch.
 
     A command changes objects in memory. When it succeeds, ``settle`` records their new state;

@@ -1,4 +1,4 @@
-"""Credentials and the virtual phone's Nexus Smart ID codes (SPEC §3).
+"""Credentials, rights and the virtual phone's Nexus Smart ID codes [letters 000 and 002; docs/rules.md].
 
 Passwords are stored only as salted scrypt hashes. Codes are RFC 6238 TOTP (pyotp) at the
 simulated time: 30-second steps, 6 digits, each step's code accepted once.
@@ -12,15 +12,22 @@ import hashlib
 import hmac
 import secrets
 import string
+from dataclasses import dataclass
 
 import pyotp
 import segno
+
+from .calendar import BusinessCalendar, add_months, to_bangkok
+from .errors import Refusal, Text
+from .model import User, digits
+from .policy import Cutover
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 TOTP_STEP = 30
 MAX_FAILED_OTPS = 5
 OTP_LOCK = dt.timedelta(minutes=15)
 PASSWORD_MONTHS = 3
+LOSS_LETTER_BUSINESS_DAYS = 3  # the head's letter to CGD after a lost phone [000 §4]
 ISSUER = "New GFMIS Thai (sandbox)"
 
 
@@ -105,3 +112,80 @@ def provisioning_uri(secret: str, username: str) -> str:
 def qr_svg(secret: str, username: str, scale: int = 4) -> str:
     """An SVG QR code with which a real authenticator app enrols the same secret."""
     return segno.make(provisioning_uri(secret, username), error="m").svg_inline(scale=scale)
+
+
+# ---------------------------------------------------------------- rules on a login
+
+
+def login_methods(user: User, cutover: Cutover, now: dt.datetime) -> set[str]:
+    """The methods that would be accepted for ``user`` right now (password aside)."""
+    methods = set()
+    if now < cutover.refuse_from:
+        if user.credential == "token_key" and user.token_key_held:
+            methods.add("token_key")
+        if user.credential == "password":
+            methods.add("password")
+    locked = user.locked_until is not None and now < user.locked_until
+    if user.soft_token in ("registered", "active") and not locked:
+        methods.add("soft_token")
+    return methods
+
+
+def check_password(user: User, password: str | None, now: dt.datetime, field_name: str = "password") -> None:
+    """Password, then its age (3 months [000 §2]), then a pending change [000 §3]."""
+    if user.credential == "none" or not verify_password(password, user.password_hash):
+        raise Refusal("bad_credentials", field_name)
+    if user.password_changed and now.date() > add_months(user.password_changed.date(), PASSWORD_MONTHS):
+        raise Refusal("password_expired", field_name, changed=_day_of(user.password_changed),
+                      changed_en=user.password_changed.date().isoformat())
+    if user.must_change:
+        raise Refusal("password_change_required", field_name, detail=Text(f"must_change_{user.must_change}"))
+
+
+def _day_of(moment: dt.datetime) -> dt.date:
+    return to_bangkok(moment).date()
+
+
+@dataclass(frozen=True)
+class NexusAnswer:
+    """The phone's answer to a login request: accepted (the step used) or refused, with the
+    user's failure counters either way (a refusal keeps them: they are written even so)."""
+
+    accepted: bool
+    failed_otps: int
+    locked_until: dt.datetime | None
+    step: int | None = None
+    refusal: Refusal | None = None
+    counted: bool = True  # a refusal that counts as a failed code (a denied push does not)
+
+
+def approve_in_nexus(user: User, otp: str | None, now: dt.datetime) -> NexusAnswer:
+    """The login request on the phone: ``auto`` (the phone's current code), a code, or ``deny``.
+    Five wrong codes lock Soft Token logins for 15 minutes; each step's code is accepted once."""
+    if otp == "deny":
+        return NexusAnswer(False, user.failed_otps, user.locked_until,
+                           refusal=Refusal("bad_otp", "otp", detail=Text("otp_denied")), counted=False)
+    code = code_at(user.totp_secret, now) if otp in (None, "auto") else str(otp).strip()
+    step = matching_step(user.totp_secret, code, now) if digits(code, 6) else None
+    if step is not None and step > user.last_otp_counter:
+        return NexusAnswer(True, 0, None, step)
+    failed = user.failed_otps + 1
+    locked_until = None
+    if failed >= MAX_FAILED_OTPS:
+        failed, locked_until = 0, now + OTP_LOCK
+    why = "otp_reused" if step is not None else "otp_wrong"
+    return NexusAnswer(False, failed, locked_until, refusal=Refusal("bad_otp", "otp", detail=Text(why)))
+
+
+# ---------------------------------------------------------------- rights and a lost phone
+
+
+def check_segregation(user_id: str, roles) -> None:
+    """«อนุมัติ ๑» and «อนุมัติ ๒» never on one person [000 §2]."""
+    if "approver_withdrawal" in roles and "approver_payment" in roles:
+        raise Refusal("segregation_of_duties", "roles", detail=Text("of_user", user=user_id))
+
+
+def loss_letter_due(calendar: BusinessCalendar, lost_at: dt.datetime) -> dt.datetime:
+    """The head's letter reports a lost phone within 3 business days [000 §4]."""
+    return calendar.end_of_day(calendar.add_business_days(lost_at.date(), LOSS_LETTER_BUSINESS_DAYS))

@@ -1,4 +1,5 @@
-"""The domain: plain objects and the rules of SPEC §2–§5. No database, no widgets, no wall clock."""
+"""The domain: plain objects and the rules on users, budget lines and reserve documents
+(docs/rules.md). No database, no widgets, no wall clock, no words: refusals carry catalogue keys."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..errors import Refusal
+from .errors import AnyOf, Refusal, Text
 
 ROLES = (
     "recorder",
@@ -129,20 +130,8 @@ class User:
             raise Refusal(
                 "not_authorized",
                 "actor",
-                detail=f"{action} ต้องมีสิทธิ {' หรือ '.join(roles)}",
-                detail_en=f"{action} needs role {' or '.join(roles)}",
+                detail=Text("needs_role", action=action, roles=AnyOf(roles)),
             )
-
-
-def check_segregation(user_id: str, roles) -> None:
-    """«อนุมัติ ๑» and «อนุมัติ ๒» never on one person [000 §2]."""
-    if "approver_withdrawal" in roles and "approver_payment" in roles:
-        raise Refusal(
-            "segregation_of_duties",
-            "roles",
-            detail=f"ผู้ใช้งาน {user_id}",
-            detail_en=f"user {user_id}",
-        )
 
 
 @dataclass
@@ -237,8 +226,7 @@ class ReserveDocument:
                 "document_closed",
                 "doc",
                 doc=self.doc_no,
-                detail={"cancelled": "ยกเลิกแล้ว", "converted": "แปลงเป็น PO แล้ว", "lapsed": "ถูกพับไปโดยผลของกฎหมาย"}[self.closed],
-                detail_en=self.closed,
+                detail=Text(f"closed_{self.closed}"),
             )
 
     def require_changeable(self) -> None:
@@ -259,16 +247,15 @@ class ReserveDocument:
         return released
 
 
-def wrong_status(doc: ReserveDocument, step: str, detail: str, detail_en: str) -> Refusal:
+def wrong_status(doc: ReserveDocument, step: str) -> Refusal:
+    """``step`` names the step's texts in the catalogue: ``step_<step>`` and ``takes_<step>``."""
     return Refusal(
         "wrong_status",
         "docs",
         doc=doc.doc_no,
-        status=doc.status or "ว่าง",
-        status_en=doc.status or "blank",
-        step=step,
-        detail=detail,
-        detail_en=detail_en,
+        status=doc.status or Text("status_blank"),
+        step=Text(f"step_{step}"),
+        detail=Text(f"takes_{step}"),
     )
 
 
@@ -277,11 +264,11 @@ def list_document(doc: ReserveDocument, round_: str) -> None:
     doc.require_open()
     if round_ == "september":
         if doc.status != "" or doc.sept_approved:
-            raise wrong_status(doc, "List", "List รอบกันยายนได้เฉพาะเอกสารสถานะว่าง", "the September List takes blank documents")
+            raise wrong_status(doc, "list_september")
         doc.status = "21"
     else:
         if not (doc.status == "50" or (doc.status == "" and doc.sept_approved)):
-            raise wrong_status(doc, "List", "List รอบมีนาคมได้เฉพาะเอกสารที่อนุมัติรอบกันยายน (50)", "the March List takes documents approved in September (50)")
+            raise wrong_status(doc, "list_march")
         doc.status = "22"
 
 
@@ -289,7 +276,7 @@ def list_cancel_document(doc: ReserveDocument) -> None:
     """สง.03: 21 or 22 → blank (a March document stays eligible to List again)."""
     doc.require_open()
     if doc.status not in LISTED:
-        raise wrong_status(doc, "List cancel", "ยกเลิก List ได้เฉพาะเอกสารสถานะ 21 หรือ 22", "List cancel takes status 21 or 22")
+        raise wrong_status(doc, "list_cancel")
     doc.status = ""
 
 
@@ -297,14 +284,14 @@ def confirm_document(doc: ReserveDocument) -> None:
     """อพ.01: 21 → 31, 22 → 32; the document is then BLOCKED."""
     doc.require_open()
     if doc.status not in LISTED:
-        raise wrong_status(doc, "Confirm", "ยืนยันได้เฉพาะเอกสารที่ List แล้ว (21 หรือ 22)", "Confirm takes listed documents (21 or 22)")
+        raise wrong_status(doc, "confirm")
     doc.status = "31" if doc.status == "21" else "32"
 
 
 def cancel_confirm_document(doc: ReserveDocument) -> None:
     doc.require_open()
     if doc.status not in BLOCKED:
-        raise wrong_status(doc, "ยกเลิก Confirm", "ยกเลิกการยืนยันได้เฉพาะสถานะ 31 หรือ 32", "cancel Confirm takes status 31 or 32")
+        raise wrong_status(doc, "cancel_confirm")
     doc.status = "21" if doc.status == "31" else "22"
 
 
@@ -312,7 +299,7 @@ def approve_document(doc: ReserveDocument) -> None:
     """CGD approval: 31 → 50, 32 → 40; «ยอดอนุมัติ» is the remaining at this approval."""
     doc.require_open()
     if doc.status not in BLOCKED:
-        raise wrong_status(doc, "อนุมัติ", "อนุมัติได้เฉพาะเอกสารที่ยืนยันแล้ว (31 หรือ 32)", "approval takes confirmed documents (31 or 32)")
+        raise wrong_status(doc, "approve")
     if doc.status == "31":
         doc.status = "50"
         doc.sept_approved = True
@@ -324,7 +311,7 @@ def approve_document(doc: ReserveDocument) -> None:
 def reject_document(doc: ReserveDocument) -> None:
     doc.require_open()
     if doc.status not in BLOCKED:
-        raise wrong_status(doc, "ไม่อนุมัติ", "ไม่อนุมัติได้เฉพาะเอกสารที่ยืนยันแล้ว (31 หรือ 32)", "rejection takes confirmed documents (31 or 32)")
+        raise wrong_status(doc, "reject")
 
 
 # ---------------------------------------------------------------- spending

@@ -1,16 +1,14 @@
-"""Policy data: the Soft Token cut-over timeline (SPEC §3.5) and each fiscal year's round
-windows, deadlines and usable periods (SPEC §5), derived with the business-day calendar."""
+"""Policy data: the Soft Token cut-over timeline [letters 000 and 002] and each fiscal year's
+round windows, deadlines and usable periods [manual 004], derived with the business-day calendar
+(docs/rules.md). The bundled cut-overs are read by :mod:`sandbox.adapters.policy_store`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from importlib import resources
+from functools import cached_property
 
-import yaml
-
-from ..calendar import BANGKOK, BusinessCalendar, ce_year, parse_datetime
+from .calendar import BANGKOK, BusinessCalendar, ce_year
 
 DEADLINE_TIME = dt.time(16, 30)
 
@@ -26,27 +24,6 @@ class Cutover:
     source: str = ""
     clause: str = ""
     events: tuple = ()
-
-
-@lru_cache(maxsize=1)
-def bundled_cutovers() -> dict[str, Cutover]:
-    raw = yaml.safe_load(
-        resources.files("sandbox").joinpath("data/cutover.yaml").read_text("utf-8")
-    )
-    result = {}
-    for key, row in raw.items():
-        result[key] = Cutover(
-            key=key,
-            name_th=row["name"]["th"],
-            name_en=row["name"]["en"],
-            refuse_from=parse_datetime(row["refuse_from"]),
-            register_from=parse_datetime(row["register_from"]) if row.get("register_from") else None,
-            token_return_by=row.get("token_return_by"),
-            source=str(row.get("source", "")),
-            clause=row.get("clause", ""),
-            events=tuple(row.get("events", ())),
-        )
-    return result
 
 
 @dataclass

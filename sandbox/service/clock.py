@@ -1,7 +1,9 @@
-"""Lapse «ถูกพับไปโดยผลของกฎหมาย» (SPEC §5): set-based, one statement per rule and fiscal year.
+"""The simulated clock: it moves forward only, and every rule that time triggers fires as it
+moves — the lapse «ถูกพับไปโดยผลของกฎหมาย» [manual 004; docs/rules.md, lapse].
 
-A document that must have lapsed by ``now`` is closed with the instant of the rule that closed
-it, so one jump of the clock across several deadlines gives the same result as many small ones.
+The lapse is set-based, one statement per rule and fiscal year. A document that must have lapsed
+by ``now`` is closed with the instant of the rule that closed it, so one jump of the clock across
+several deadlines gives the same result as many small ones.
 """
 
 from __future__ import annotations
@@ -10,13 +12,32 @@ import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import and_, func, insert, literal, not_, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from ..adapters import orm
+from ..adapters.state import read_now, write_now
+from ..domain.calendar import parse_datetime
+from ..domain.errors import Refusal
 from ..domain.policy import RoundPolicy
 
 docs = orm.reserve_docs
 lines = orm.budget_lines
+
+
+def move_clock(conn: Connection, round_policy: Callable[[int], RoundPolicy], now: dt.datetime, to: dt.datetime) -> None:
+    """Within a transaction: set the clock to ``to`` (never backwards) and sweep the lapses."""
+    if to < now:
+        raise Refusal("clock_backwards", "to", now=now.isoformat())
+    write_now(conn, to)
+    sweep(conn, round_policy, to)
+
+
+def advance_clock(engine: Engine, round_policy: Callable[[int], RoundPolicy], to) -> dt.datetime:
+    """Move the simulated clock in a transaction of its own; returns the new moment."""
+    to = parse_datetime(to)
+    with engine.begin() as conn:
+        move_clock(conn, round_policy, read_now(conn), to)
+    return to
 
 
 def lapse_rules(policy: RoundPolicy):

@@ -1,0 +1,111 @@
+"""Running commands: parse → session check → handler → audit line, or the refusal with its
+message. One transaction per batch; every command in it gets exactly the checks, refusals and
+audit line it would get alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+
+from .. import commands as c
+from ..adapters import orm
+from ..adapters.repository import ReferenceCache, Repository
+from ..adapters.state import read_now
+from ..errors import Refusal, describe
+from .clock import sweep
+from .handlers import HANDLERS, Context, PolicyPort, require_session
+from .unit_of_work import UnitOfWork
+
+# Objects a batch keeps in memory before it writes them out and lets them go (bounds memory
+# when one batch touches tens of thousands of documents).
+MAP_LIMIT = 10_000
+
+
+@dataclass
+class Result:
+    """What an action gave: ``ok``, or the refusal's code with its Thai/English message."""
+
+    action: str
+    actor: str
+    ok: bool
+    data: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    field: str | None = None
+    message_th: str = ""
+    message_en: str = ""
+    source_th: str = ""
+    source_en: str = ""
+
+    def message(self, lang: str = "th") -> str:
+        return self.message_th if lang == "th" else self.message_en
+
+
+class Dispatcher:
+    def __init__(self, engine: Engine, policy: PolicyPort, reference: ReferenceCache):
+        self.engine = engine
+        self.policy = policy
+        self.reference = reference
+
+    def execute_many(self, commands) -> list[Result]:
+        commands = list(commands)
+        results = []
+        with UnitOfWork(self.engine) as uow:
+            repo = Repository(uow.conn, self.reference)  # one identity map for the batch
+            now = read_now(uow.conn)
+            if len(commands) > 1:
+                repo.prefetch(commands)
+            for actor, action, data in commands:
+                result, now = self._run(uow, repo, now, actor, action, dict(data or {}))
+                results.append(result)
+            repo.flush()
+            uow.commit()
+        return results
+
+    def _run(self, uow: UnitOfWork, repo: Repository, now: dt.datetime, actor: str, action: str,
+             data: dict) -> tuple[Result, dt.datetime]:
+        # No savepoint: handlers change objects in memory (written when the repository flushes
+        # what settled commands changed) and write SQL of their own only after their last check,
+        # so a refused command has written nothing and dropping its objects undoes it.
+        repo.begin_command()
+        ctx = Context(repo, now, actor, self.policy)
+        try:
+            try:
+                cmd = c.parse_command(action, data)
+            except KeyError:
+                raise Refusal("unknown_action", "action", action=action) from None
+            if cmd.needs_session:
+                require_session(ctx)
+            out = HANDLERS[type(cmd)](cmd, ctx) or {}
+            repo.settle()
+            if ctx.sweep_after or ctx.now != now or len(repo) > MAP_LIMIT:
+                # Set-based SQL (lapse) is about to change rows behind the identity map, or a big
+                # batch has gathered enough: write what is pending and start afresh.
+                repo.forget()
+                if ctx.sweep_after:
+                    sweep(uow.conn, self.policy.round_policy, ctx.now)
+            repo.write_audit(ctx.now, actor, action, data, True, None, audit_view(out))
+            return Result(action, actor, True, out), ctx.now
+        except Refusal as refusal:
+            repo.discard()
+            for table_name, key, values in ctx.keep:
+                table = getattr(orm, table_name)
+                uow.conn.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
+            info = describe(refusal)
+            repo.write_audit(now, actor, action, data, False, refusal.code, info)
+            result = Result(
+                action, actor, False, {}, refusal.code, refusal.field,
+                info["message_th"], info["message_en"], info["source_th"], info["source_en"],
+            )
+            return result, now
+
+
+def audit_view(out: dict) -> dict:
+    """What the audit keeps of a result: one-time passwords are never written down."""
+    hidden = {"one_time_password", "provisioning_uri"}
+    return {k: ("***" if k in hidden else v) for k, v in out.items() if k != "rows"} | (
+        {"rows": len(out["rows"])} if "rows" in out else {}
+    )
