@@ -83,9 +83,11 @@ def _world_list(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .i18n import text
+
     parser = argparse.ArgumentParser(
         prog="python -m sandbox",
-        description="New GFMIS Thai training sandbox (ระบบจำลองเพื่อการฝึกอบรม New GFMIS Thai)",
+        description=" ".join(text("labels", "cli_description", lang) for lang in ("en", "th")),
     )
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -1,5 +1,6 @@
-"""The derived timeline: for any fiscal year, every date of SPEC §3.5 (Soft Token cut-over) and §5
-(the two rounds) from the policy data and the business-day calendar, each with its rule and source.
+"""The derived timeline: for any fiscal year, every date of the Soft Token cut-over [letters 000
+and 002] and of the two rounds [manual 004] from the policy data and the business-day calendar,
+each with its rule and source (texts: the catalogue's ``timeline`` section).
 Policy makers change the inputs (a deadline, a holiday, a cut-over date) and see what moves."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .calendar import (
     parse_datetime,
 )
 from .domain.policy import Cutover, RoundPolicy
+from .i18n import LANGS, catalogue
 
 
 @dataclass(frozen=True)
@@ -50,57 +52,45 @@ class Event:
         return row
 
 
+def _event(key: str, text_key: str, group: str, start, end, source: str, **params) -> Event:
+    """An event whose label and rule are the catalogue's ``timeline.<text_key>`` (Thai and English)."""
+    entry = catalogue()["timeline"][text_key]
+    label = {lang: entry["label"][lang].format(**params) for lang in LANGS}
+    rule = {lang: entry["rule"][lang].format(**params) for lang in LANGS}
+    return Event(key, group, label["th"], label["en"], start, end, rule["th"], rule["en"], source)
+
+
 def round_events(policy: RoundPolicy) -> list[Event]:
     n = policy.fiscal_year
     deadline_s, deadline_m = policy.september_deadline, policy.march_deadline
     return [
-        Event("september_window", "round", f"รอบกันยายน: List/Confirm เงินปี {n}", f"September round: List/Confirm, FY{n} money",
-              policy.september_opens, deadline_s,
-              "List (สง.02), ยกเลิก List (สง.03) และ Confirm (อพ.01) ตั้งแต่ 1 สิงหาคมถึงวันทำการสุดท้ายของกันยายน เวลา 16.30 น.",
-              "List, List cancel and Confirm from 1 August to the last business day of September, 16:30", "004 / sandbox"),
-        Event("september_deadline", "round", "กำหนดส่งรอบกันยายน", "September deadline", deadline_s, None,
-              "หนังสือยกเลิก Confirm ต้องลงวันที่ไม่เกินวันนี้", "A cancel-Confirm letter must be dated no later than this day", "004"),
-        Event("fiscal_year_end", "round", f"สิ้นปีงบประมาณ {n}: เงินที่ไม่ได้ Confirm ถูกพับ", f"End of FY{n}: unconfirmed money lapses",
-              policy.september_lapse, None, "เอกสารสถานะว่างและ 21 ถูกพับไปโดยผลของกฎหมาย", "Blank and 21 documents lapse by law",
-              "004 (Act §43)"),
-        Event("carry_over_usable", "round", "เงินกันไว้เบิกเหลื่อมปี (50) ใช้จ่ายได้", "Carried-over money (50) usable",
-              policy.fiscal_year_end, policy.carry_over_usable_until,
-              "ใช้จ่ายได้ถึงวันทำการสุดท้ายของเดือนมีนาคมปีถัดไป", "Usable to the last business day of March of the next year", "004"),
-        Event("march_window", "round", f"รอบมีนาคม: ขอขยายเวลาเบิกจ่ายเงินปี {n}", f"March round: extension of FY{n} money",
-              policy.march_opens, deadline_m,
-              "List และ Confirm ตั้งแต่ 1 กุมภาพันธ์ถึงวันทำการสุดท้ายของมีนาคม เวลา 16.30 น.",
-              "List and Confirm from 1 February to the last business day of March, 16:30", "004 / sandbox"),
-        Event("march_deadline", "round", "กำหนดส่งรอบมีนาคม", "March deadline", deadline_m, None,
-              "ดำเนินการให้แล้วเสร็จภายในกำหนด (ปี 2566: 29 มีนาคม 2567 เวลา 16.30 น.)",
-              "Complete by the deadline (FY2566: 29 Mar 2024 16:30)", "004"),
-        Event("march_lapse", "round", "เงินที่ไม่ได้ขยายเวลาถูกพับ", "Money not extended lapses", policy.march_lapse, None,
-              "เอกสาร 50 22 และว่างถูกพับเมื่อสิ้นวันทำการสุดท้ายของเดือนมีนาคม", "50, 22 and blank lapse at the end of March's last business day",
-              "004 / sandbox"),
-        Event("extension_usable", "round", "เงินขยายเวลา (40) ใช้จ่ายได้", "Extended money (40) usable",
-              policy.march_lapse, policy.extension_usable_until,
-              "ใช้จ่ายได้ถึงวันทำการสุดท้ายของเดือนกันยายนปีถัดไป", "Usable to the last business day of September of the next year", "004"),
-        Event("extension_end", "round", "เงินขยายเวลาที่เหลือถูกพับ", "Remaining extended money lapses", policy.extension_usable_until, None,
-              "เกินกว่านี้ต้องตกลงกับกระทรวงการคลัง (มาตรา 43)", "Beyond this only an agreement with MoF (Act §43)", "004"),
+        _event("september_window", "september_window", "round", policy.september_opens, deadline_s, "004 / sandbox", n=n),
+        _event("september_deadline", "september_deadline", "round", deadline_s, None, "004"),
+        _event("fiscal_year_end", "fiscal_year_end", "round", policy.september_lapse, None, "004 (Act §43)", n=n),
+        _event("carry_over_usable", "carry_over_usable", "round", policy.fiscal_year_end, policy.carry_over_usable_until, "004"),
+        _event("march_window", "march_window", "round", policy.march_opens, deadline_m, "004 / sandbox", n=n),
+        _event("march_deadline", "march_deadline", "round", deadline_m, None, "004"),
+        _event("march_lapse", "march_lapse", "round", policy.march_lapse, None, "004 / sandbox"),
+        _event("extension_usable", "extension_usable", "round", policy.march_lapse, policy.extension_usable_until, "004"),
+        _event("extension_end", "extension_end", "round", policy.extension_usable_until, None, "004"),
     ]
 
 
 def cutover_events(cut: Cutover) -> list[Event]:
     out = []
+    names = {"name_th": cut.name_th, "name_en": cut.name_en}
     if cut.register_from:
-        out.append(Event(f"{cut.key}:register", "cutover", f"ลงทะเบียน Soft Token: {cut.name_th}", f"Soft Token registration: {cut.name_en}",
-                         cut.register_from, cut.refuse_from, "ยังใช้ Token Key และ Username/Password ได้", "Token Key and passwords still work",
-                         cut.source))
-    out.append(Event(f"{cut.key}:cutover", "cutover", f"Soft Token เท่านั้น: {cut.name_th}", f"Soft Token only: {cut.name_en}",
-                     cut.refuse_from, None, "ไม่รับ Token Key และ Username/Password", "Token Key and password logins refused", cut.source))
+        out.append(_event(f"{cut.key}:register", "cutover_register", "cutover", cut.register_from, cut.refuse_from,
+                          cut.source, **names))
+    out.append(_event(f"{cut.key}:cutover", "cutover_refuse", "cutover", cut.refuse_from, None, cut.source, **names))
     if cut.token_return_by:
         day = dt.datetime.combine(cut.token_return_by, dt.time(0), tzinfo=BANGKOK)
-        out.append(Event(f"{cut.key}:token_return", "cutover", f"คืน Token Key: {cut.name_th}", f"Return Token Keys: {cut.name_en}",
-                         day, None, "ส่งคืนอุปกรณ์ GFMIS Token Key ให้กรมบัญชีกลาง", "Send the Token Keys back to CGD", cut.source))
+        out.append(_event(f"{cut.key}:token_return", "cutover_token_return", "cutover", day, None, cut.source, **names))
     for e in cut.events:
         start = parse_datetime(e["at"])
         end = parse_datetime(e["until"]) if e.get("until") else None
-        out.append(Event(f"{cut.key}:{e['key']}", "cutover", f"{e['th']}: {cut.name_th}", f"{e['en']}: {cut.name_en}",
-                         start, end, e["th"], e["en"], cut.source))
+        out.append(_event(f"{cut.key}:{e['key']}", "cutover_event", "cutover", start, end, cut.source,
+                          event_th=e["th"], event_en=e["en"], **names))
     return out
 
 

@@ -28,6 +28,13 @@ from .domain.model import (
     valid_national_id,
 )
 from .errors import WorldError
+from .i18n import LANGS, catalogue
+
+
+def _problem(key: str) -> str:
+    """A world problem from the catalogue: «Thai / English» (or the one language it has)."""
+    entry = catalogue()["world_problems"][key]
+    return " / ".join(entry[lang] for lang in LANGS if entry.get(lang))
 
 
 def _text(value):
@@ -134,7 +141,7 @@ def validate_world(world: str | dict, start: dt.datetime | None = None) -> World
     agencies = {}
     for i, a in enumerate(spec.agencies):
         if not CODE_PATTERNS["agency"].match(a.code):
-            bad("agencies", i, a.code, "code", "รหัสหน่วยงานต้องเป็นตัวเลข 5 หลัก / agency code must be 5 digits")
+            bad("agencies", i, a.code, "code", _problem("agency_code"))
         if a.kind not in AGENCY_KINDS:
             bad("agencies", i, a.code, "kind", f"unknown kind {a.kind!r}; one of {', '.join(AGENCY_KINDS)}")
         if a.cutover not in cutovers:
@@ -145,13 +152,13 @@ def validate_world(world: str | dict, start: dt.datetime | None = None) -> World
     units = {}
     for i, u in enumerate(spec.units):
         if not CODE_PATTERNS["unit"].match(u.code):
-            bad("units", i, u.code, "code", "รหัสหน่วยเบิกจ่ายต้องเป็นตัวเลข 10 หลัก / unit code must be 10 digits")
+            bad("units", i, u.code, "code", _problem("unit_code"))
         elif u.code[:5] != u.agency:
             bad("units", i, u.code, "code", f"the first 5 digits must be the agency code {u.agency}")
         if u.agency not in agencies:
             bad("units", i, u.code, "agency", f"unknown agency {u.agency!r}")
         if not CODE_PATTERNS["area"].match(u.area):
-            bad("units", i, u.code, "area", "รหัสพื้นที่ต้องเป็นตัวเลข 4 หลัก / area code must be 4 digits")
+            bad("units", i, u.code, "area", _problem("area_code"))
         if u.code in units:
             bad("units", i, u.code, "code", "duplicate unit code")
         units[u.code] = u
@@ -164,14 +171,14 @@ def validate_world(world: str | dict, start: dt.datetime | None = None) -> World
             bad("users", i, u.id, "id", "duplicate user id")
         seen_users.add(u.id)
         if not valid_national_id(u.national_id):
-            bad("users", i, u.id, "national_id", "เลขประจำตัวประชาชนต้องมี 13 หลักและเลขตรวจสอบถูกต้อง / 13 digits with a valid check digit")
+            bad("users", i, u.id, "national_id", _problem("national_id"))
         if u.unit not in units:
             bad("users", i, u.id, "unit", f"unknown unit {u.unit!r}")
         for role in u.roles:
             if role not in ROLES:
                 bad("users", i, u.id, "roles", f"unknown role {role!r}; one of {', '.join(ROLES)}")
         if "approver_withdrawal" in u.roles and "approver_payment" in u.roles:
-            bad("users", i, u.id, "roles", "segregation_of_duties: «อนุมัติ ๑» and «อนุมัติ ๒» on one person [000 §2]")
+            bad("users", i, u.id, "roles", _problem("segregation"))
         if u.credential not in CREDENTIALS:
             bad("users", i, u.id, "credential", f"one of {', '.join(CREDENTIALS)}")
         elif u.credential != "none" and not u.password:
@@ -188,9 +195,9 @@ def validate_world(world: str | dict, start: dt.datetime | None = None) -> World
         if b.unit not in units:
             bad("budget_lines", i, ident, "unit", f"unknown unit {b.unit!r}")
         if not CODE_PATTERNS["budget_code"].match(b.budget_code):
-            bad("budget_lines", i, ident, "budget_code", "รหัสงบประมาณต้องเป็นตัวเลข 20 หลัก / budget code must be 20 digits")
+            bad("budget_lines", i, ident, "budget_code", _problem("budget_code"))
         if not CODE_PATTERNS["fund_source"].match(b.fund_source):
-            bad("budget_lines", i, ident, "fund_source", "รหัสแหล่งของเงินต้องเป็นตัวเลข 7 หลัก / fund source must be 7 digits")
+            bad("budget_lines", i, ident, "fund_source", _problem("fund_source"))
         if not (b.commitment_item.isdigit() and 1 <= len(b.commitment_item) <= 10):
             bad("budget_lines", i, ident, "commitment_item", "up to 10 digits")
         try:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sandbox.adapters import orm
 from sandbox.domain import auth
 from sandbox.engine import Sandbox
-from sandbox.service import dispatch as engine
+from sandbox.service import dispatch
 
 from .conftest import LINE, PASSWORD, reserve_data
 
@@ -155,7 +155,7 @@ def test_batches_change_nothing_but_speed(store, tmp_path, request, monkeypatch)
         alone, rows_alone = run(sb, commands, None)
         # A small limit makes a batch write out and drop its objects between commands.
         with monkeypatch.context() as patch:
-            patch.setattr(engine, "MAP_LIMIT", limit)
+            patch.setattr(dispatch, "MAP_LIMIT", limit)
             batched, rows_batched = run(sb, commands, [c for c in cuts if c < len(commands)])
         assert batched == alone
         for _, action, ok, error, _ in alone:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sandbox.domain import auth as handlers  # the rules the handlers apply
+from sandbox.domain import auth
 from sandbox.notebooks import build, scenario_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +51,6 @@ def test_the_segregation_notebook_passes_with_the_rule(tmp_path, monkeypatch):
 
 
 def test_the_segregation_notebook_fails_without_the_rule(tmp_path, monkeypatch):
-    monkeypatch.setattr(handlers, "check_segregation", lambda *args: None)
+    monkeypatch.setattr(auth, "check_segregation", lambda *args: None)
     with pytest.raises(AssertionError):
         run_notebook("users-segregation-of-duties", tmp_path, monkeypatch)

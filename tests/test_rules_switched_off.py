@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.adapters.policy_store import bundled_cutovers
+from sandbox.adapters.policy_store import PolicyStore, bundled_cutovers
 from sandbox.domain import auth
-from sandbox.domain import auth as handlers  # the rules the handlers apply
-from sandbox.engine import Sandbox
 from sandbox.scenario import run_file
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -28,10 +26,10 @@ def run(name, sandbox):
 @pytest.mark.parametrize(
     ("scenario", "switch_off"),
     [
-        ("users-segregation-of-duties", lambda mp: mp.setattr(handlers, "check_segregation", lambda *a: None)),
+        ("users-segregation-of-duties", lambda mp: mp.setattr(auth, "check_segregation", lambda *a: None)),
         ("softtoken-otp-lockout-replay", lambda mp: mp.setattr(auth, "MAX_FAILED_OTPS", 99)),
-        ("softtoken-cutover-lockout", lambda mp: mp.setattr(Sandbox, "cutover", never_cut_over)),
-        ("softtoken-lost-phone", lambda mp: mp.setattr(handlers, "LOSS_LETTER_BUSINESS_DAYS", 30)),
+        ("softtoken-cutover-lockout", lambda mp: mp.setattr(PolicyStore, "cutover", never_cut_over)),
+        ("softtoken-lost-phone", lambda mp: mp.setattr(auth, "LOSS_LETTER_BUSINESS_DAYS", 30)),
         ("users-password-expiry", lambda mp: mp.setattr(auth, "PASSWORD_MONTHS", 120)),
     ],
     ids=["segregation", "otp-lockout", "cutover", "loss-letter-deadline", "password-expiry"],
