@@ -1,4 +1,4 @@
-"""Scenario files (SCENARIOS.md): their schema, and the runner that plays them against a sandbox."""
+"""Scenario files (the exercise format, docs/exercises.md): their schema, and the runner that plays them against a sandbox."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Worlds: organisations, users with their phones, and budget lines (SCENARIOS.md "World").
+"""Worlds: organisations, users with their phones, and budget lines (docs/exercises.md, "World").
 
 ``validate_world`` reports every problem at once, each naming the entry and the field;
 ``load_world`` writes a valid world into an empty sandbox.

@@ -1,4 +1,4 @@
-"""Login, Soft Token and sessions at their edges (SPEC §3), on both stores."""
+"""Login, Soft Token and sessions at their edges [letters 000 and 002; docs/rules.md], on both stores."""
 
 import base64
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The public contract of SCENARIOS.md: every action and error code exists, and the scenario
+"""The public contract of the exercise format (docs/exercises.md): every action and error code exists, and the scenario
 library produces every reserve, round and withdrawal refusal at least once."""
 
 from pathlib import Path

@@ -1,5 +1,5 @@
 """Random sequences of reserve, round, withdrawal and clock actions (hypothesis, stateful):
-money is conserved on every budget line, and only the transitions of SPEC §5 ever happen."""
+money is conserved on every budget line, and only the transitions of the manual [004] (docs/rules.md) ever happen."""
 
 import datetime as dt
 import tempfile
@@ -16,7 +16,7 @@ from sandbox.engine import Sandbox
 
 from .conftest import reserve_data
 
-# SPEC §5: (from, to) status pairs a document may take in one action.
+# [manual 004] (docs/rules.md): (from, to) status pairs a document may take in one action.
 ALLOWED = {
     ("", "21"), ("21", ""), ("21", "31"), ("31", "21"), ("31", "50"),
     ("50", "22"), ("22", ""), ("", "22"), ("22", "32"), ("32", "22"), ("32", "40"),
