@@ -17,7 +17,7 @@ from ..adapters.repository import ReferenceCache, Repository
 from ..adapters.state import read_now
 from ..errors import Refusal, describe
 from .clock import sweep
-from .handlers import HANDLERS, Context, PolicyPort, require_session
+from .handlers import HANDLERS, Context, PolicyPort, base
 from .unit_of_work import UnitOfWork
 
 # Objects a batch keeps in memory before it writes them out and lets them go (bounds memory
@@ -78,7 +78,7 @@ class Dispatcher:
             except KeyError:
                 raise Refusal("unknown_action", "action", action=action) from None
             if cmd.needs_session:
-                require_session(ctx)
+                base.require_session(ctx)  # looked up here: tests may switch sessions off
             out = HANDLERS[type(cmd)](cmd, ctx) or {}
             repo.settle()
             if ctx.sweep_after or ctx.now != now or len(repo) > MAP_LIMIT:

@@ -7,7 +7,8 @@ from ... import commands as c
 from ...domain import auth
 from ...domain.errors import Joined, Refusal, Text
 from ...domain.model import APPS, User
-from .base import Context, handles, require_session, target
+from . import base
+from .base import Context, handles, target
 
 
 @handles(c.InstallApps)
@@ -52,7 +53,7 @@ def register_soft_token(cmd: c.RegisterSoftToken, ctx: Context) -> dict:
 @handles(c.ReportLost)
 def report_lost(cmd: c.ReportLost, ctx: Context) -> dict:
     if cmd.user and cmd.user != ctx.actor_id:
-        require_session(ctx)
+        base.require_session(ctx)
         ctx.actor.require_role("cgd_officer", action="softtoken.report_lost")
     user = target(ctx, cmd.user or ctx.actor_id)
     if user.soft_token not in ("registered", "active"):
