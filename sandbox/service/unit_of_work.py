@@ -25,6 +25,7 @@ T = TypeVar("T")
 ATTEMPTS = 8  # transactions tried before giving up
 BACKOFF = 0.01  # seconds: first pause, doubled at each attempt (with jitter) up to BACKOFF_MAX
 BACKOFF_MAX = 0.4
+STATS = {"redone": 0, "busy": 0}  # in this process: transactions redone after a conflict, batches given up
 
 
 class UnitOfWork:
@@ -81,8 +82,10 @@ def run_in_transaction(engine: Engine, work: Callable[[UnitOfWork], T], attempts
         except Exception as exc:
             if not is_conflict(exc):
                 raise
+            STATS["redone"] += 1
             if attempt + 1 < attempts:
                 time.sleep(pause(attempt))
+    STATS["busy"] += 1
     raise Busy(attempts)
 
 
