@@ -331,8 +331,11 @@ def run_races(url: str, trials: int, races=RACES, clients: Clients | None = None
                         problems.append(f"{won} sides won, not {race.winners} ({', '.join(errors)})")
                 if race.judge:
                     problems += race.judge(sb, info, ra, rb)
-                problems += invariants(sb)
-                if race.cleanup:
+                broken = invariants(sb)
+                problems += broken
+                if broken:  # start the next trial on a sound world (do not count one fault twice)
+                    prepare(sb)
+                elif race.cleanup:
                     race.cleanup(sb, info, ra, rb)
                 tally.races += 1
                 tally.redone += redone
