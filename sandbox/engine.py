@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from . import commands as c
 from . import views
 from .adapters import orm
-from .adapters.db import database_url, make_engine, migrate, schema_is_current
+from .adapters.db import begin_writing, database_url, make_engine, migrate, schema_is_current
 from .adapters.repository import ReferenceCache, Repository
 from .calendar import BusinessCalendar, fiscal_year_bounds, parse_datetime
 from .domain.policy import Cutover, RoundPolicy, bundled_cutovers
@@ -67,7 +67,7 @@ class Sandbox:
     # ------------------------------------------------------------ state
     def reset(self) -> None:
         """Empty every table (the schema stays)."""
-        with self.engine.begin() as conn:
+        with begin_writing(self.engine) as conn:
             for table in orm.RESET_ORDER:
                 conn.execute(delete(table))
         self._policy_cache.clear()
@@ -79,7 +79,7 @@ class Sandbox:
 
         start = parse_datetime(start)
         self.reset()
-        with self.engine.begin() as conn:
+        with begin_writing(self.engine) as conn:
             load_world(conn, world, start)
             conn.execute(insert(orm.state).values(key="now", value=start.isoformat()))
             conn.execute(insert(orm.state).values(key="world", value=world if isinstance(world, str) else "inline"))
@@ -100,7 +100,7 @@ class Sandbox:
     def set_policy(self, policy: dict) -> None:
         """Override deadlines: ``september_deadline`` and/or ``march_deadline`` (a moment each)."""
         rp = orm.round_policy
-        with self.engine.begin() as conn:
+        with begin_writing(self.engine) as conn:
             for key, fy_of in (("september_deadline", lambda m: _fy(m)), ("march_deadline", lambda m: _fy(m) - 1)):
                 if policy.get(key) is None:
                     continue
@@ -113,7 +113,7 @@ class Sandbox:
 
     def set_cutover(self, key: str, refuse_from) -> None:
         """What-if: move a cut-over instant (the timeline is data)."""
-        with self.engine.begin() as conn:
+        with begin_writing(self.engine) as conn:
             conn.execute(update(orm.cutover_policy).where(orm.cutover_policy.c.key == key)
                          .values(refuse_from=parse_datetime(refuse_from)))
         self._policy_cache.clear()
@@ -192,7 +192,7 @@ class Sandbox:
     def advance_clock(self, to) -> dt.datetime:
         """Move the simulated clock (never backwards) and fire every rule time triggers."""
         to = parse_datetime(to)
-        with self.engine.begin() as conn:
+        with begin_writing(self.engine) as conn:
             self.move_clock(conn, self._now(conn), to)
         return to
 
@@ -325,7 +325,7 @@ class Sandbox:
 
     def set_state(self, key: str, value: str) -> None:
         """Screen state that survives a page reload or a kernel restart (who is at the desk …)."""
-        with self.engine.begin() as conn:
+        with begin_writing(self.engine) as conn:
             if conn.execute(select(orm.state.c.key).where(orm.state.c.key == key)).first() is None:
                 conn.execute(insert(orm.state).values(key=key, value=value))
             else:

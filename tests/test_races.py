@@ -103,3 +103,30 @@ def test_writers_take_the_write_lock_at_once_and_readers_do_not(sqlite_sandbox):
             raw.close()
         finally:
             other.close()
+
+
+def test_screen_state_written_while_a_command_commits(sqlite_sandbox):
+    """A short write outside the unit of work (the screen's state) waits for a writer instead of
+    failing on a stale read snapshot ("database is locked")."""
+    import threading
+    import time
+
+    sb = sqlite_sandbox
+    races.prepare(sb)
+    sb.set_state("ui_screen", "home")
+    holding, done = threading.Event(), []
+
+    def writer():
+        with unit_of_work.UnitOfWork(sb.engine) as uow:
+            uow.conn.execute(orm.state.update().where(orm.state.c.key == "world").values(value="busy"))
+            holding.set()
+            time.sleep(0.3)
+            uow.commit()
+        done.append(True)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    holding.wait(5)
+    sb.set_state("ui_screen", "reserve")
+    thread.join()
+    assert done and sb.get_state("ui_screen") == "reserve" and sb.get_state("world") == "busy"

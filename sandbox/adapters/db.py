@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -69,6 +71,18 @@ def for_writing(conn: Connection) -> Connection:
     if conn.dialect.name == "sqlite":
         return conn.execution_options(**{_WRITE: True})
     return conn.execution_options(isolation_level="SERIALIZABLE")
+
+
+@contextmanager
+def begin_writing(engine: Engine) -> Iterator[Connection]:
+    """``engine.begin()`` for a short write outside a unit of work (screen state, the clock, the
+    world): on SQLite it takes the write lock at once (``BEGIN IMMEDIATE``, waiting its turn)
+    rather than failing when a read snapshot turns out stale; PostgreSQL keeps its default."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(**{_WRITE: True})
+        with conn.begin():
+            yield conn
 
 
 def is_conflict(exc: BaseException) -> bool:
