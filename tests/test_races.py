@@ -7,6 +7,10 @@ races many more times."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -35,8 +39,6 @@ def test_a_collision_redoes_the_whole_transaction(sqlite_sandbox):
         attempts.append(len(attempts))
         uow.conn.execute(orm.state.update().where(orm.state.c.key == "world").values(value=f"try {len(attempts)}"))
         if len(attempts) < 3:  # what SQLite says to a writer that lost the race
-            import sqlite3
-
             raise sqlite3.OperationalError("database is locked")
         return "done"
 
@@ -94,8 +96,6 @@ def test_writers_take_the_write_lock_at_once_and_readers_do_not(sqlite_sandbox):
         uow.conn.execute(select(orm.state.c.value)).all()  # only read, yet the write lock is held
         other = Sandbox(sb.url)
         try:
-            import sqlite3
-
             raw = sqlite3.connect(sb.engine.url.database, timeout=0.1, isolation_level=None)
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 raw.execute("BEGIN IMMEDIATE")
@@ -108,9 +108,6 @@ def test_writers_take_the_write_lock_at_once_and_readers_do_not(sqlite_sandbox):
 def test_screen_state_written_while_a_command_commits(sqlite_sandbox):
     """A short write outside the unit of work (the screen's state) waits for a writer instead of
     failing on a stale read snapshot ("database is locked")."""
-    import threading
-    import time
-
     sb = sqlite_sandbox
     races.prepare(sb)
     sb.set_state("ui_screen", "home")
