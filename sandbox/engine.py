@@ -41,7 +41,7 @@ class Sandbox:
         self.engine.dispose()
 
     # ------------------------------------------------------------ setting up
-    def _changed(self) -> None:
+    def invalidate(self) -> None:
         """The world or the policy changed: forget everything read ahead."""
         self.policy.invalidate()
         self._reference.clear()
@@ -49,7 +49,7 @@ class Sandbox:
     def reset(self) -> None:
         """Empty every table (the schema stays)."""
         setup.reset(self.engine)
-        self._changed()
+        self.invalidate()
 
     def load_world(self, world, start, *, extra_holidays=(), policy: dict | None = None) -> None:
         """Reset the sandbox and load ``world`` (a bundled name or a mapping) with the clock at ``start``."""
@@ -57,17 +57,17 @@ class Sandbox:
         setup.load_world(self.engine, world, start, extra_holidays=extra_holidays)
         if policy:
             setup.set_policy(self.engine, policy)
-        self._changed()
+        self.invalidate()
 
     def set_policy(self, policy: dict) -> None:
         """Override deadlines: ``september_deadline`` and/or ``march_deadline`` (a moment each)."""
         setup.set_policy(self.engine, policy)
-        self._changed()
+        self.invalidate()
 
     def set_cutover(self, key: str, refuse_from) -> None:
         """What-if: move a cut-over instant (the timeline is data)."""
         setup.set_cutover(self.engine, key, refuse_from)
-        self._changed()
+        self.invalidate()
 
     def has_world(self) -> bool:
         with self.engine.connect() as conn:

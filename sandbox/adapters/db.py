@@ -1,16 +1,37 @@
-"""Database connection: a SQLite file by default (WAL), PostgreSQL when given a URL."""
+"""Database connection: a SQLite file by default (WAL), PostgreSQL when given a URL.
+
+Reads run at the store's default (PostgreSQL: READ COMMITTED; SQLite: a deferred ``BEGIN``, so
+readers never queue behind a writer). A unit of work that may write asks for ``for_writing``:
+SERIALIZABLE on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite (it takes the write lock at once and
+waits its turn for up to ``BUSY_TIMEOUT`` seconds, instead of failing when it later upgrades a
+stale read snapshot). What two concurrent writers can still run into (a serialization failure,
+a deadlock, a duplicate number, a busy database) ``is_conflict`` recognises: the transaction is
+then redone from the start (``service.unit_of_work.run_in_transaction``).
+"""
 
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 DEFAULT_DB = Path("var") / "sandbox.sqlite"
+BUSY_TIMEOUT = 30  # seconds a SQLite writer waits for the write lock
+_WRITE = "sandbox_write"  # execution option: this connection's transactions may write
+# PostgreSQL SQLSTATEs of a conflict between concurrent transactions (redo the transaction)
+_RETRY_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+_UNIQUE_VIOLATION = "23505"
+# Tables whose unique keys two concurrent transactions may both try to take: the number counters
+# (a first number of a type) and sessions (a first login). Another duplicate key is a bug.
+_RETRY_UNIQUE_TABLES = {"counters", "sessions"}
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED (extended codes: the low byte)
 
 
 def database_url(db: str | os.PathLike | None = None) -> str:
@@ -25,7 +46,7 @@ def database_url(db: str | os.PathLike | None = None) -> str:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
@@ -39,10 +60,46 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def for_writing(conn: Connection) -> Connection:
+    """Make ``conn``'s next transaction a writing one (call before it begins)."""
+    if conn.dialect.name == "sqlite":
+        return conn.execution_options(**{_WRITE: True})
+    return conn.execution_options(isolation_level="SERIALIZABLE")
+
+
+@contextmanager
+def begin_writing(engine: Engine) -> Iterator[Connection]:
+    """``engine.begin()`` for a short write outside a unit of work (screen state, the clock, the
+    world): on SQLite it takes the write lock at once (``BEGIN IMMEDIATE``, waiting its turn)
+    rather than failing when a read snapshot turns out stale; PostgreSQL keeps its default."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(**{_WRITE: True})
+        with conn.begin():
+            yield conn
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """``exc`` (a SQLAlchemy error or the driver's own, from a raw cursor) says the transaction
+    collided with a concurrent one and would succeed if redone."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.OperationalError):
+        code = getattr(orig, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in _SQLITE_BUSY
+        return "database is locked" in str(orig) or "database table is locked" in str(orig)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in _RETRY_STATES:
+        return True
+    if state == _UNIQUE_VIOLATION:
+        return getattr(getattr(orig, "diag", None), "table_name", None) in _RETRY_UNIQUE_TABLES
+    return False
 
 
 def alembic_config(engine_or_url):

@@ -1,16 +1,11 @@
 """Repository: loads domain objects from the tables and writes back what changed.
 
 Objects loaded in one unit of work are kept in an identity map with a snapshot of their row;
-``flush`` writes only the columns that differ, so a handler just changes objects.
+``flush`` (the write-behind in ``adapters/batch.py``) writes only the columns that differ, so a
+handler just changes objects.
 """
 
 from __future__ import annotations
-
-import dataclasses
-import json
-from functools import cache
-from operator import attrgetter
-from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
@@ -26,82 +21,19 @@ from ..domain.model import (
     Withdrawal,
 )
 from . import orm
-from .fastsql import FastSQL
+from .batch import (
+    TABLES,
+    Entry,
+    WriteBehind,
+    from_row,
+    insert_into,
+    select_by_key,
+    state_of,
+    to_row,
+)
 from .records import Records
 
-SET_FIELDS = {"roles", "apps"}
 PENDING_REQUEST = ("requested", "approved")  # withdrawal requests whose money is spoken for
-
-
-class _Spec:
-    """How a dataclass maps to its row: its column fields, read all at once as a tuple."""
-
-    def __init__(self, cls):
-        self.names = tuple(f.name for f in dataclasses.fields(cls) if f.name != "contracts")
-        self.values = attrgetter(*self.names)  # obj -> tuple, the snapshot kept in the identity map
-        self.sets = tuple(n for n in self.names if n in SET_FIELDS)
-
-
-@cache
-def _spec(cls) -> _Spec:
-    return _Spec(cls)
-
-
-def _db(name: str, value):
-    """A field's value as stored: sets are comma-joined."""
-    return ",".join(sorted(value)) if name in SET_FIELDS else value
-
-
-def _to_row(obj) -> dict[str, Any]:
-    spec = _spec(type(obj))
-    if spec.sets:
-        return {n: _db(n, v) for n, v in zip(spec.names, spec.values(obj), strict=True)}
-    return dict(zip(spec.names, spec.values(obj), strict=True))
-
-
-def _from_row(cls, data) -> Any:
-    """An object from a row mapping with every column."""
-    spec = _spec(cls)
-    values = {name: data[name] for name in spec.names}
-    for name in spec.sets:
-        values[name] = frozenset(x for x in data[name].split(",") if x)
-    return cls(**values)
-
-
-def _contract_snapshot(doc) -> tuple:
-    values = _spec(ContractLine).values
-    return tuple(values(c) for c in doc.contracts)
-
-
-TABLES = {
-    Agency: (orm.agencies, "code"),
-    Unit: (orm.units, "code"),
-    User: (orm.users, "id"),
-    Session: (orm.sessions, "user_id"),
-    BudgetLine: (orm.budget_lines, "id"),
-    ReserveDocument: (orm.reserve_docs, "doc_no"),
-    Withdrawal: (orm.withdrawals, "request_no"),
-}
-
-
-# Statements are built once with bind parameters, so SQLAlchemy compiles each only once.
-@cache
-def _select_by_key(table_name: str):
-    table = orm.metadata.tables[table_name]
-    pk = next(iter(table.primary_key.columns)) if table_name != "contract_lines" else table.c.doc_no
-    return select(table).where(pk == bindparam("key"))
-
-
-@cache
-def _insert(table_name: str):
-    return insert(orm.metadata.tables[table_name])
-
-
-@cache
-def _update_by_key(table_name: str, columns: tuple[str, ...]):
-    table = orm.metadata.tables[table_name]
-    pk = next(iter(table.primary_key.columns))
-    return update(table).where(pk == bindparam("_key")).values({c: bindparam(c) for c in columns})
 
 
 _LINES_OF = select(orm.budget_lines).where(
@@ -113,7 +45,6 @@ _TAKE_COUNTER = (
     update(orm.counters).where(orm.counters.c.name == bindparam("prefix"))
     .values(value=orm.counters.c.value).returning(orm.counters.c.value)
 )
-_SET_COUNTER = update(orm.counters).where(orm.counters.c.name == bindparam("prefix")).values(value=bindparam("last"))
 
 
 class ReferenceCache:
@@ -128,26 +59,7 @@ class ReferenceCache:
         self.owners: dict[str, Unit | None] = {}
 
 
-class _Entry:
-    """One object in the identity map.
-
-    ``stored``: its row as the database has it (``None`` while its insert is pending);
-    ``settled``: its state after the last command that succeeded (``None`` while the running
-    command created it). Both are (column values, contract lines) tuples.
-    """
-
-    __slots__ = ("obj", "stored", "settled")
-
-    def __init__(self, obj, stored, settled):
-        self.obj, self.stored, self.settled = obj, stored, settled
-
-
-def _state(obj) -> tuple:
-    contracts = _contract_snapshot(obj) if isinstance(obj, ReserveDocument) else None
-    return _spec(type(obj)).values(obj), contracts
-
-
-class Repository(Records):
+class Repository(Records, WriteBehind):
     """Loads domain objects and writes back what changed, behind the commands of one batch.
 
     A command changes objects in memory. When it succeeds, ``settle`` records their new state;
@@ -158,23 +70,15 @@ class Repository(Records):
     """
 
     def __init__(self, conn: Connection, reference: ReferenceCache | None = None):
-        self._conn = conn
-        self.sql = FastSQL(conn)  # the per-command statements
+        super().__init__(conn)
         self.reference = reference or ReferenceCache()
-        self._seen: dict[tuple, _Entry] = {}
         self._touched: set[tuple] = set()  # loaded, handed out or added by the running command
-        self._dirty: dict[tuple, None] = {}  # settled differs from stored (ordered set)
-        self._deletes: list[tuple] = []  # (table, pk column, key) settled for deletion
         self._command_deletes: list[tuple] = []
-        self._history: list[dict] = []  # lines of settled commands, written with the next flush
         self._command_history: list[dict] = []  # lines of the running command
-        self._audit: list[dict] = []
         self._lines_of: dict[tuple[str, str], list[tuple]] = {}
         self._withdrawals_of: dict[str, set[tuple]] = {}  # doc_no -> withdrawal keys in the map
         self._all_withdrawals_of: set[str] = set()  # documents whose every request is in the map
-        self._counters: dict[str, int] = {}  # prefix -> last number handed out (row locked)
         self._counters_at_start: dict[str, int] = {}  # … when the running command began
-        self._counters_written: dict[str, int] = {}
 
     def __len__(self) -> int:
         """Objects in the identity map."""
@@ -200,7 +104,7 @@ class Repository(Records):
             entry = self._seen.get(key)
             if entry is None:
                 continue
-            state = _state(entry.obj)
+            state = state_of(entry.obj)
             if state != entry.settled:
                 entry.settled = state
                 if state != entry.stored:
@@ -252,8 +156,8 @@ class Repository(Records):
         entry = self._seen.get(key)
         if entry is not None:
             return entry.obj
-        state = _state(obj)
-        self._seen[key] = _Entry(obj, state if stored else None, state if stored else None)
+        state = state_of(obj)
+        self._seen[key] = Entry(obj, state if stored else None, state if stored else None)
         if isinstance(obj, Withdrawal):
             self._withdrawals_of.setdefault(obj.doc_no, set()).add(key)
         return obj
@@ -267,10 +171,10 @@ class Repository(Records):
             return entry.obj
         if any((table.name, value) == key for table, _, value in (*self._deletes, *self._command_deletes)):
             return None  # its deletion is not written yet
-        row = self.sql.first(_select_by_key(table.name), {"key": key_value})
+        row = self.sql.first(select_by_key(table.name), {"key": key_value})
         if row is None:
             return None
-        obj = _from_row(cls, row)
+        obj = from_row(cls, row)
         if isinstance(obj, ReserveDocument):
             obj.contracts = self._contracts(obj.doc_no)
         return self._track(obj)
@@ -288,7 +192,7 @@ class Repository(Records):
         docs = set(named)
         wanted = sorted(r for r in requests if ("withdrawals", r) not in self._seen)
         for row in self.sql.rows_in(orm.withdrawals, "request_no", wanted):
-            docs.add(self._track(_from_row(Withdrawal, row), touch=False).doc_no)
+            docs.add(self._track(from_row(Withdrawal, row), touch=False).doc_no)
         self.load_documents(docs, touch=False)
         self._load_withdrawals_of(named)  # a withdrawal request checks what is spoken for
 
@@ -296,7 +200,7 @@ class Repository(Records):
         """Every withdrawal request of these documents into the map (those there already stay)."""
         wanted = sorted(d for d in doc_nos if d not in self._all_withdrawals_of)
         for row in self.sql.rows_in(orm.withdrawals, "doc_no", wanted):
-            self._track(_from_row(Withdrawal, row), touch=False)
+            self._track(from_row(Withdrawal, row), touch=False)
         self._all_withdrawals_of.update(wanted)
 
     def load_documents(self, doc_nos, touch: bool = True) -> None:
@@ -305,9 +209,9 @@ class Repository(Records):
         if touch:
             self._touched.update(k for k in keys if k in self._seen)
         wanted = sorted({k[1] for k in keys if k not in self._seen})
-        docs = {r["doc_no"]: _from_row(ReserveDocument, r) for r in self.sql.rows_in(orm.reserve_docs, "doc_no", wanted)}
+        docs = {r["doc_no"]: from_row(ReserveDocument, r) for r in self.sql.rows_in(orm.reserve_docs, "doc_no", wanted)}
         for r in self.sql.rows_in(orm.contract_lines, "doc_no", list(docs)):
-            docs[r["doc_no"]].contracts.append(_from_row(ContractLine, r))
+            docs[r["doc_no"]].contracts.append(from_row(ContractLine, r))
         for doc in docs.values():
             doc.contracts.sort(key=lambda c: c.line)
             self._track(doc, touch)
@@ -316,7 +220,7 @@ class Repository(Records):
         """A new object: inserted with the next flush if the running command succeeds."""
         if getattr(obj, "id", 0) is None:  # the database gives the key: insert at once
             table, _ = TABLES[type(obj)]
-            row = _to_row(obj)
+            row = to_row(obj)
             row.pop("id")
             obj.id = self._conn.execute(insert(table).returning(table.c.id), row).scalar_one()
             self._track(obj)
@@ -369,7 +273,7 @@ class Repository(Records):
             self._touched.update(keys)
             return [self._seen[k].obj for k in keys]
         rows = self.sql.rows(_LINES_OF, {"unit": unit, "code": budget_code})
-        lines = [self._track(_from_row(BudgetLine, r)) for r in rows]
+        lines = [self._track(from_row(BudgetLine, r)) for r in rows]
         self._lines_of[(unit, budget_code)] = [self._key(x) for x in lines]
         return lines
 
@@ -384,7 +288,7 @@ class Repository(Records):
             row = self._conn.execute(
                 select(t).where(t.c.agency == agency, t.c.regional.is_(False)).order_by(t.c.code).limit(1)
             ).first()
-            self.reference.owners[agency] = _from_row(Unit, row._mapping) if row else None
+            self.reference.owners[agency] = from_row(Unit, row._mapping) if row else None
         return self.reference.owners[agency]
 
     def pending_withdrawals(self, doc_no: str) -> int:
@@ -395,8 +299,8 @@ class Repository(Records):
         return sum(wd.amount for wd in requests if wd.status in PENDING_REQUEST)
 
     def _contracts(self, doc_no: str) -> list[ContractLine]:
-        rows = self.sql.rows(_select_by_key("contract_lines"), {"key": doc_no})
-        return sorted((_from_row(ContractLine, r) for r in rows), key=lambda c: c.line)
+        rows = self.sql.rows(select_by_key("contract_lines"), {"key": doc_no})
+        return sorted((from_row(ContractLine, r) for r in rows), key=lambda c: c.line)
 
     def next_number(self, prefix: str) -> str:
         """``CX00000001``: the type, then 8 digits, one counter per type."""
@@ -404,87 +308,8 @@ class Repository(Records):
         if value is None:
             row = self.sql.first(_TAKE_COUNTER, {"prefix": prefix})
             if row is None:
-                self.sql.execute(_insert("counters"), {"name": prefix, "value": 0})
+                self.sql.execute(insert_into("counters"), {"name": prefix, "value": 0})
             value = self._counters_written[prefix] = row["value"] if row else 0
         value += 1
         self._counters[prefix] = value
         return f"{prefix}{value:08d}"
-
-    # ------------------------------------------------------------ writes
-    def history(self, doc: ReserveDocument, at, actor: str, action: str, from_status: str, note: str = "") -> None:
-        """A line of the document's history, written if the running command succeeds."""
-        self._command_history.append({
-            "doc_no": doc.doc_no, "at": at, "actor": actor, "action": action,
-            "from_status": from_status, "to_status": doc.status, "note": note,
-        })
-
-    def flush(self) -> None:
-        """Write what settled commands changed: deletions, then inserts (parents first), then
-        updates of the changed columns, then history and audit lines; rows of the same shape go
-        out as one executemany."""
-        if self._deletes:
-            for table, pk, value in self._deletes:
-                self._conn.execute(table.delete().where(table.c[pk] == value))
-            self._deletes.clear()
-        for prefix, last in self._counters.items():
-            if self._counters_written.get(prefix) != last:
-                self.sql.execute(_SET_COUNTER, {"prefix": prefix, "last": last})
-                self._counters_written[prefix] = last
-        if self._dirty:
-            self._write_objects()
-        if self._history:
-            self.sql.execute(_insert("doc_history"), self._history)
-            self._history = []
-        if self._audit:
-            self.sql.execute(_insert("audit"), self._audit)
-            self._audit = []
-
-    def _write_objects(self) -> None:
-        inserts: dict[tuple, list[dict]] = {}
-        updates: dict[tuple, list[dict]] = {}
-        contracts_of: list[tuple[str, tuple]] = []
-        rewrite: list[str] = []
-        for key in self._dirty:
-            entry = self._seen[key]
-            obj, (now, contracts) = entry.obj, entry.settled
-            spec = _spec(type(obj))
-            table, pk = TABLES[type(obj)]
-            if entry.stored is None:
-                row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)}
-                inserts.setdefault((table.name, spec.names), []).append(row)
-                if contracts:
-                    contracts_of.append((getattr(obj, pk), contracts))
-            else:
-                before, contracts_before = entry.stored
-                if now != before:
-                    changed = [i for i, (a, b) in enumerate(zip(now, before, strict=True)) if a != b]
-                    params = {"_key": getattr(obj, pk)}
-                    for i in changed:
-                        params[spec.names[i]] = _db(spec.names[i], now[i])
-                    updates.setdefault((table.name, tuple(spec.names[i] for i in changed)), []).append(params)
-                if contracts != contracts_before:
-                    rewrite.append(getattr(obj, pk))
-                    contracts_of.append((getattr(obj, pk), contracts))
-            entry.stored = entry.settled
-        self._dirty.clear()
-        for table in orm.metadata.sorted_tables:  # parents before children (foreign keys)
-            for (name, columns), rows in inserts.items():
-                if name == table.name:
-                    self.sql.execute(_insert(name), rows, columns)
-        for (name, columns), params in updates.items():
-            self.sql.execute(_update_by_key(name, columns), params if len(params) > 1 else params[0])
-        cl = orm.contract_lines
-        for doc_no in rewrite:
-            self._conn.execute(cl.delete().where(cl.c.doc_no == doc_no))
-        names = _spec(ContractLine).names
-        rows = [{"doc_no": doc_no, **dict(zip(names, c, strict=True))} for doc_no, lines in contracts_of for c in lines]
-        self.sql.execute(_insert("contract_lines"), rows, ("doc_no", *names))
-
-    def write_audit(self, at, actor: str, action: str, input_: dict, ok: bool, error: str | None, result: dict) -> None:
-        """Buffer an audit line (of a finished command, refused or not); ``flush`` writes it."""
-        self._audit.append({
-            "at": at, "actor": actor, "action": action,
-            "input": json.dumps(input_, ensure_ascii=False, default=str),
-            "ok": ok, "error": error,
-            "result": json.dumps(result, ensure_ascii=False, default=str),
-        })

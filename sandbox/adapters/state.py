@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from . import orm
+from .db import begin_writing
 
 
 def read_now(conn: Connection) -> dt.datetime:
@@ -45,5 +46,5 @@ class StateStore:
         return default if value is None else value
 
     def set(self, key: str, value: str) -> None:
-        with self.engine.begin() as conn:
+        with begin_writing(self.engine) as conn:
             put(conn, key, value)

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, insert, literal, not_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..adapters import orm
+from ..adapters.db import begin_writing
 from ..adapters.state import read_now, write_now
 from ..domain.calendar import parse_datetime
 from ..domain.errors import Refusal
@@ -35,7 +36,7 @@ def move_clock(conn: Connection, round_policy: Callable[[int], RoundPolicy], now
 def advance_clock(engine: Engine, round_policy: Callable[[int], RoundPolicy], to) -> dt.datetime:
     """Move the simulated clock in a transaction of its own; returns the new moment."""
     to = parse_datetime(to)
-    with engine.begin() as conn:
+    with begin_writing(engine) as conn:
         move_clock(conn, round_policy, read_now(conn), to)
     return to
 

@@ -18,7 +18,7 @@ from ..adapters.state import read_now
 from ..errors import Refusal, describe
 from .clock import sweep
 from .handlers import HANDLERS, Context, PolicyPort, base
-from .unit_of_work import UnitOfWork
+from .unit_of_work import Busy, UnitOfWork, busy_refusal, run_in_transaction
 
 # Objects a batch keeps in memory before it writes them out and lets them go (bounds memory
 # when one batch touches tens of thousands of documents).
@@ -51,19 +51,43 @@ class Dispatcher:
         self.reference = reference
 
     def execute_many(self, commands) -> list[Result]:
+        """One transaction for the lot. A transaction that collides with a concurrent one is
+        redone from scratch; if it keeps colliding, every action is refused with ``busy``."""
         commands = list(commands)
+        try:
+            return run_in_transaction(self.engine, lambda uow: self._batch(uow, commands))
+        except Busy:
+            return self._refuse_all(commands, busy_refusal(commands))
+
+    def _batch(self, uow: UnitOfWork, commands: list) -> list[Result]:
         results = []
-        with UnitOfWork(self.engine) as uow:
-            repo = Repository(uow.conn, self.reference)  # one identity map for the batch
-            now = read_now(uow.conn)
-            if len(commands) > 1:
-                repo.prefetch(commands)
-            for actor, action, data in commands:
-                result, now = self._run(uow, repo, now, actor, action, dict(data or {}))
-                results.append(result)
-            repo.flush()
-            uow.commit()
+        repo = Repository(uow.conn, self.reference)  # one identity map for the batch
+        now = read_now(uow.conn)
+        if len(commands) > 1:
+            repo.prefetch(commands)
+        for actor, action, data in commands:
+            result, now = self._run(uow, repo, now, actor, action, dict(data or {}))
+            results.append(result)
+        repo.flush()
         return results
+
+    def _refuse_all(self, commands: list, refusal: Refusal) -> list[Result]:
+        """Every command refused with ``refusal`` without running: audited if the store lets us."""
+        info = describe(refusal)
+
+        def audit(uow: UnitOfWork) -> None:
+            repo = Repository(uow.conn, self.reference)
+            now = read_now(uow.conn)
+            for actor, action, data in commands:
+                repo.write_audit(now, actor, action, dict(data or {}), False, refusal.code, info)
+            repo.flush()
+
+        try:
+            run_in_transaction(self.engine, audit, attempts=2)
+        except Busy:
+            pass
+        return [Result(action, actor, False, {}, refusal.code, refusal.field, info["message_th"],
+                       info["message_en"], info["source_th"], info["source_en"]) for actor, action, _ in commands]
 
     def _run(self, uow: UnitOfWork, repo: Repository, now: dt.datetime, actor: str, action: str,
              data: dict) -> tuple[Result, dt.datetime]:

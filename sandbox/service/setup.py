@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 
 from ..adapters import orm
+from ..adapters.db import begin_writing
 from ..adapters.policy_store import bundled_cutovers
 from ..domain.calendar import fiscal_year, parse_datetime
 from ..world import load_world as load
@@ -17,7 +18,7 @@ from ..world import load_world as load
 
 def reset(engine: Engine) -> None:
     """Empty every table (the schema stays)."""
-    with engine.begin() as conn:
+    with begin_writing(engine) as conn:
         for table in orm.RESET_ORDER:
             conn.execute(delete(table))
 
@@ -25,7 +26,7 @@ def reset(engine: Engine) -> None:
 def load_world(engine: Engine, world, start, *, extra_holidays=()) -> None:
     """Load ``world`` (a bundled name or a mapping) into an empty sandbox with the clock at ``start``."""
     start = parse_datetime(start)
-    with engine.begin() as conn:
+    with begin_writing(engine) as conn:
         load(conn, world, start)
         conn.execute(insert(orm.state).values(key="now", value=start.isoformat()))
         conn.execute(insert(orm.state).values(key="world", value=world if isinstance(world, str) else "inline"))
@@ -44,7 +45,7 @@ def load_world(engine: Engine, world, start, *, extra_holidays=()) -> None:
 def set_policy(engine: Engine, policy: dict) -> None:
     """Override deadlines: ``september_deadline`` and/or ``march_deadline`` (a moment each)."""
     rp = orm.round_policy
-    with engine.begin() as conn:
+    with begin_writing(engine) as conn:
         for key, fy_of in (("september_deadline", fiscal_year), ("march_deadline", lambda m: fiscal_year(m) - 1)):
             if policy.get(key) is None:
                 continue
@@ -57,6 +58,6 @@ def set_policy(engine: Engine, policy: dict) -> None:
 
 def set_cutover(engine: Engine, key: str, refuse_from) -> None:
     """What-if: move a cut-over instant (the timeline is data)."""
-    with engine.begin() as conn:
+    with begin_writing(engine) as conn:
         conn.execute(update(orm.cutover_policy).where(orm.cutover_policy.c.key == key)
                      .values(refuse_from=parse_datetime(refuse_from)))

@@ -1,0 +1,219 @@
+"""Write-behind for the repository: rows of the domain objects, the identity map's entries, and
+the batch writer that sends what settled commands changed in as few statements as possible.
+
+``Repository`` (``adapters/repository.py``) builds on ``WriteBehind``: it loads objects and
+decides when a command's changes are settled; ``flush`` here writes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from functools import cache
+from operator import attrgetter
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from ..domain.model import (
+    Agency,
+    BudgetLine,
+    ContractLine,
+    ReserveDocument,
+    Session,
+    Unit,
+    User,
+    Withdrawal,
+)
+from . import orm
+from .fastsql import FastSQL
+
+SET_FIELDS = {"roles", "apps"}
+
+
+class _Spec:
+    """How a dataclass maps to its row: its column fields, read all at once as a tuple."""
+
+    def __init__(self, cls):
+        self.names = tuple(f.name for f in dataclasses.fields(cls) if f.name != "contracts")
+        self.values = attrgetter(*self.names)  # obj -> tuple, the snapshot kept in the identity map
+        self.sets = tuple(n for n in self.names if n in SET_FIELDS)
+
+
+@cache
+def _spec(cls) -> _Spec:
+    return _Spec(cls)
+
+
+def _db(name: str, value):
+    """A field's value as stored: sets are comma-joined."""
+    return ",".join(sorted(value)) if name in SET_FIELDS else value
+
+
+def to_row(obj) -> dict[str, Any]:
+    spec = _spec(type(obj))
+    if spec.sets:
+        return {n: _db(n, v) for n, v in zip(spec.names, spec.values(obj), strict=True)}
+    return dict(zip(spec.names, spec.values(obj), strict=True))
+
+
+def from_row(cls, data) -> Any:
+    """An object from a row mapping with every column."""
+    spec = _spec(cls)
+    values = {name: data[name] for name in spec.names}
+    for name in spec.sets:
+        values[name] = frozenset(x for x in data[name].split(",") if x)
+    return cls(**values)
+
+
+def _contract_snapshot(doc) -> tuple:
+    values = _spec(ContractLine).values
+    return tuple(values(c) for c in doc.contracts)
+
+
+TABLES = {
+    Agency: (orm.agencies, "code"),
+    Unit: (orm.units, "code"),
+    User: (orm.users, "id"),
+    Session: (orm.sessions, "user_id"),
+    BudgetLine: (orm.budget_lines, "id"),
+    ReserveDocument: (orm.reserve_docs, "doc_no"),
+    Withdrawal: (orm.withdrawals, "request_no"),
+}
+
+
+# Statements are built once with bind parameters, so SQLAlchemy compiles each only once.
+@cache
+def select_by_key(table_name: str):
+    table = orm.metadata.tables[table_name]
+    pk = next(iter(table.primary_key.columns)) if table_name != "contract_lines" else table.c.doc_no
+    return select(table).where(pk == bindparam("key"))
+
+
+@cache
+def insert_into(table_name: str):
+    return insert(orm.metadata.tables[table_name])
+
+
+@cache
+def _update_by_key(table_name: str, columns: tuple[str, ...]):
+    table = orm.metadata.tables[table_name]
+    pk = next(iter(table.primary_key.columns))
+    return update(table).where(pk == bindparam("_key")).values({c: bindparam(c) for c in columns})
+
+
+_SET_COUNTER = update(orm.counters).where(orm.counters.c.name == bindparam("prefix")).values(value=bindparam("last"))
+
+
+class Entry:
+    """One object in the identity map.
+
+    ``stored``: its row as the database has it (``None`` while its insert is pending);
+    ``settled``: its state after the last command that succeeded (``None`` while the running
+    command created it). Both are (column values, contract lines) tuples.
+    """
+
+    __slots__ = ("obj", "stored", "settled")
+
+    def __init__(self, obj, stored, settled):
+        self.obj, self.stored, self.settled = obj, stored, settled
+
+
+def state_of(obj) -> tuple:
+    contracts = _contract_snapshot(obj) if isinstance(obj, ReserveDocument) else None
+    return _spec(type(obj)).values(obj), contracts
+
+
+class WriteBehind:
+    """What settled commands changed and not yet written: objects (``_dirty`` keys of the identity
+    map ``_seen``), deletions, number counters, history and audit lines."""
+
+    def __init__(self, conn: Connection):
+        self._conn = conn
+        self.sql = FastSQL(conn)  # the per-command statements
+        self._seen: dict[tuple, Entry] = {}
+        self._dirty: dict[tuple, None] = {}  # settled differs from stored (ordered set)
+        self._deletes: list[tuple] = []  # (table, pk column, key) settled for deletion
+        self._history: list[dict] = []  # lines of settled commands, written with the next flush
+        self._audit: list[dict] = []
+        self._counters: dict[str, int] = {}  # prefix -> last number handed out (row locked)
+        self._counters_written: dict[str, int] = {}
+
+    def history(self, doc: ReserveDocument, at, actor: str, action: str, from_status: str, note: str = "") -> None:
+        """A line of the document's history, written if the running command succeeds."""
+        self._command_history.append({
+            "doc_no": doc.doc_no, "at": at, "actor": actor, "action": action,
+            "from_status": from_status, "to_status": doc.status, "note": note,
+        })
+
+    def flush(self) -> None:
+        """Write what settled commands changed: deletions, then inserts (parents first), then
+        updates of the changed columns, then history and audit lines; rows of the same shape go
+        out as one executemany."""
+        if self._deletes:
+            for table, pk, value in self._deletes:
+                self._conn.execute(table.delete().where(table.c[pk] == value))
+            self._deletes.clear()
+        for prefix, last in self._counters.items():
+            if self._counters_written.get(prefix) != last:
+                self.sql.execute(_SET_COUNTER, {"prefix": prefix, "last": last})
+                self._counters_written[prefix] = last
+        if self._dirty:
+            self._write_objects()
+        if self._history:
+            self.sql.execute(insert_into("doc_history"), self._history)
+            self._history = []
+        if self._audit:
+            self.sql.execute(insert_into("audit"), self._audit)
+            self._audit = []
+
+    def _write_objects(self) -> None:
+        inserts: dict[tuple, list[dict]] = {}
+        updates: dict[tuple, list[dict]] = {}
+        contracts_of: list[tuple[str, tuple]] = []
+        rewrite: list[str] = []
+        for key in self._dirty:
+            entry = self._seen[key]
+            obj, (now, contracts) = entry.obj, entry.settled
+            spec = _spec(type(obj))
+            table, pk = TABLES[type(obj)]
+            if entry.stored is None:
+                row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)}
+                inserts.setdefault((table.name, spec.names), []).append(row)
+                if contracts:
+                    contracts_of.append((getattr(obj, pk), contracts))
+            else:
+                before, contracts_before = entry.stored
+                if now != before:
+                    changed = [i for i, (a, b) in enumerate(zip(now, before, strict=True)) if a != b]
+                    params = {"_key": getattr(obj, pk)}
+                    for i in changed:
+                        params[spec.names[i]] = _db(spec.names[i], now[i])
+                    updates.setdefault((table.name, tuple(spec.names[i] for i in changed)), []).append(params)
+                if contracts != contracts_before:
+                    rewrite.append(getattr(obj, pk))
+                    contracts_of.append((getattr(obj, pk), contracts))
+            entry.stored = entry.settled
+        self._dirty.clear()
+        for table in orm.metadata.sorted_tables:  # parents before children (foreign keys)
+            for (name, columns), rows in inserts.items():
+                if name == table.name:
+                    self.sql.execute(insert_into(name), rows, columns)
+        for (name, columns), params in updates.items():
+            self.sql.execute(_update_by_key(name, columns), params if len(params) > 1 else params[0])
+        cl = orm.contract_lines
+        for doc_no in rewrite:
+            self._conn.execute(cl.delete().where(cl.c.doc_no == doc_no))
+        names = _spec(ContractLine).names
+        rows = [{"doc_no": doc_no, **dict(zip(names, c, strict=True))} for doc_no, lines in contracts_of for c in lines]
+        self.sql.execute(insert_into("contract_lines"), rows, ("doc_no", *names))
+
+    def write_audit(self, at, actor: str, action: str, input_: dict, ok: bool, error: str | None, result: dict) -> None:
+        """Buffer an audit line (of a finished command, refused or not); ``flush`` writes it."""
+        self._audit.append({
+            "at": at, "actor": actor, "action": action,
+            "input": json.dumps(input_, ensure_ascii=False, default=str),
+            "ok": ok, "error": error,
+            "result": json.dumps(result, ensure_ascii=False, default=str),
+        })
