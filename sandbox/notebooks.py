@@ -181,7 +181,7 @@ def policy_checks_notebook() -> nbformat.NotebookNode:
             "for a, b in shifts:\n"
             "    print(a.key, (a.end or a.start).isoformat(), '->', (b.end or b.start).isoformat())",
             # A holiday on Friday 29 Sep 2566 moves the September deadline to Thursday; a March
-            # deadline moved to 5 Apr 2567 moves the March lapse with it (SPEC §5 sandbox rules).
+            # deadline moved to 5 Apr 2567 moves the March lapse with it (docs/rules.md, the sandbox rules of the rounds).
             "september_window 2023-09-29T16:30:00+07:00 -> 2023-09-28T16:30:00+07:00\n"
             "september_deadline 2023-09-29T16:30:00+07:00 -> 2023-09-28T16:30:00+07:00\n"
             "march_window 2024-03-29T16:30:00+07:00 -> 2024-04-05T16:30:00+07:00\n"

@@ -17,7 +17,6 @@ from .. import views
 from ..calendar import format_moment
 from ..engine import Result, Sandbox
 from ..reports import build_report
-from .guided import GuidedPanel, find_scenario
 from .phone import Phone
 from .screens.base import Desk, Driver, Screen
 from .screens.registry import BY_KEY, entry_for, menu
@@ -103,6 +102,7 @@ class App(w.VBox):
         if not sandbox.has_world():  # a new database: the exercise's world, or the demo world
             if scenario:
                 from ..scenario import load_scenario
+                from .guided import find_scenario
 
                 s = load_scenario(find_scenario(scenario))
                 sandbox.load_world(s.world, s.start, extra_holidays=s.calendar.extra_holidays,
@@ -118,7 +118,7 @@ class App(w.VBox):
         self._units = {u["unit"]: u for u in sandbox.users()}
         if self.model.person not in self.user_ids and self.user_ids:
             self.model.person = sorted(self.user_ids)[0]
-        self.guide: GuidedPanel | None = None
+        self.guide = None  # the guided-exercise panel (loaded only for an exercise: the app opens faster)
         self.add_class("gf-app")
         self.build()
         if scenario:
@@ -127,6 +127,8 @@ class App(w.VBox):
 
     def start_guide(self, scenario: str, mode: str | None = None) -> None:
         """The guided-exercise panel for a scenario file (``?scenario=<id>``)."""
+        from .guided import GuidedPanel
+
         self.guide = GuidedPanel(self, scenario, mode or "practice")
         self.side.children = [self.guide, self.phone]
         self.reload_people()
