@@ -73,14 +73,15 @@ class ReportScreen(Screen):
         money = {i for i, c in enumerate(cols) if c in MONEY}
         rows = [[report.cell(r, c) for c in cols] for r in report.rows]
         rows.append([self.tr("total") if i == 0 else (f"{report.totals[c]:,.2f}" if i in money else "") for i, c in enumerate(cols)])
-        self.table.value = table_html([report.header(c) for c in cols], rows, money)
         links = []
         for fmt, mime in DOWNLOADS:
             payload = base64.b64encode(as_bytes(report, fmt)).decode()
             name = self.model.file_name(state["unit"], report.fiscal_year, report.round, fmt)
             links.append(f"<a class='gf-download gf-download-{fmt}' download='{name}' href='data:{mime};base64,{payload}' "
                          f"style='margin-right:16px'>⬇ {esc(self.tr('download_' + fmt))}</a>")
+        # the files first, then the table: the page never shows a table without its downloads
         self.downloads.value = f"<div class='gf-info'>{''.join(links)} · {esc(self.tr('rows_count').format(n=len(report.rows)))}</div>"
+        self.table.value = table_html([report.header(c) for c in cols], rows, money)
         return result
 
 
