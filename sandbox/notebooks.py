@@ -15,25 +15,26 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from .i18n import label
 from .scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
-SCREENS = {
-    "login": "เข้าสู่ระบบ (Login)",
-    "enrol": "ลงทะเบียน Soft Token (Enrolment)",
-    "rights": "กำหนดสิทธิผู้ใช้งาน (User rights)",
-    "sng01": "สง.01 สำรองเงิน - เงินปีปัจจุบัน",
-    "sng02": "สง.02 คัดเลือกเอกสารสำรองเงิน (List)",
-    "sng03": "สง.03 ยกเลิกการคัดเลือก (List cancel)",
-    "op01": "อพ.01 ยืนยันรายการ (Confirm)",
-    "cgd": "งานของกรมบัญชีกลาง (CGD desk)",
-    "withdrawal": "ขอเบิกเงินและอนุมัติ (Withdrawals)",
-    "nfma60": "รายงาน NFMA60",
-    "nfma60cx": "รายงาน NFMA60CX",
-}
+AUDIENCES = ("trainee", "self-learner", "trainer", "policy-maker")
+
+
+def th_en(key: str) -> str:
+    """A catalogue label as the notebooks show it: Thai, then English in brackets."""
+    return f"{label(key)} ({label(key, 'en')})"
+
+
+def screen_titles() -> dict[str, str]:
+    """Each screen notebook's title, in the registry's order (the one list of screens)."""
+    from .ui.screens.registry import SCREENS
+
+    return {e.key: label(e.notebook_title_key) for e in SCREENS}
 
 
 def _notebook(cells: list) -> nbformat.NotebookNode:
@@ -67,10 +68,7 @@ def scenario_notebook(path: Path) -> nbformat.NotebookNode:
     intro = f"# {scenario.title.th}\n\n*{scenario.title.en}*"
     if scenario.summary:
         intro += f"\n\n{scenario.summary.th}\n\n*{scenario.summary.en}*"
-    intro += (
-        "\n\nแบบฝึกหัดนี้เปิดใน Voila เป็นโหมดแนะนำ (ฝึกปฏิบัติ/สาธิต/ทดสอบ) · "
-        "Run top to bottom, the notebook plays every step on the screens and checks it."
-    )
+    intro += f"\n\n{label('notebook_scenario_opens')} · {label('notebook_scenario_runs')}"
     cells = [
         nbformat.v4.new_markdown_cell(intro),
         _hidden(
@@ -82,7 +80,7 @@ def scenario_notebook(path: Path) -> nbformat.NotebookNode:
             f"app = App(Sandbox(db), scenario={sid!r}, mode=query_parameters().get('mode', 'practice'))\n"
             "app"
         ),
-        nbformat.v4.new_markdown_cell("## เล่นทุกขั้นตอนบนหน้าจอ (play every step on the screens)"),
+        nbformat.v4.new_markdown_cell(f"## {th_en('notebook_play_all')}"),
         nbformat.v4.new_code_cell(
             "guide = app.guide\n"
             "guide.restart()\n"
@@ -134,31 +132,33 @@ def catalogue_notebook(paths: list[Path]) -> nbformat.NotebookNode:
         rows.append({"id": s.id, "th": s.title.th, "en": s.title.en, "audience": s.audience or ["trainee"],
                      "tags": s.tags, "steps": len(s.steps)})
     data = json.dumps(rows, ensure_ascii=False)
+    pairs = [f"{a!r}: {th_en('audience_' + a)!r}" for a in AUDIENCES]
+    audiences = (", ".join(pairs[:2]), ", ".join(pairs[2:]))
     return _notebook([
         nbformat.v4.new_markdown_cell(
-            "# แบบฝึกหัด (scenario catalogue)\n\nเลือกแบบฝึกหัดตามกลุ่มผู้ใช้และหัวข้อ แต่ละลิงก์เปิดแบบฝึกหัดในโหมดแนะนำ · "
-            "Pick an exercise by audience and topic; each link opens it in guided mode."),
+            f"# {th_en('notebook_catalogue_title')}\n\n{label('notebook_catalogue_intro')} · "
+            f"{label('notebook_catalogue_intro', 'en')}"),
         _hidden(
             "import html, json\nimport ipywidgets as w\n\n"
             f"SCENARIOS = json.loads({data!r})\n"
-            "AUDIENCES = {'trainee': 'ผู้เข้ารับการฝึกอบรม (trainees)', 'self-learner': 'เรียนด้วยตนเอง (self-learners)',\n"
-            "             'trainer': 'ผู้ฝึกสอน (trainers)', 'policy-maker': 'ผู้กำหนดนโยบาย (policy makers)'}\n\n"
+            f"AUDIENCES = {{{audiences[0]},\n             {audiences[1]}}}\n\n"
             "def table(audience):\n"
             "    rows = [s for s in SCENARIOS if audience in s['audience']]\n"
             "    body = ''.join(\n"
             "        f\"<tr><td><a href='../app.ipynb?scenario={s['id']}&mode=practice'>{html.escape(s['th'])}</a><br>\"\n"
             "        f\"<i>{html.escape(s['en'])}</i></td><td>{', '.join(s['tags'])}</td><td>{s['steps']}</td>\"\n"
-            "        f\"<td><a href='../app.ipynb?scenario={s['id']}&mode=demo'>สาธิต</a> · \"\n"
-            "        f\"<a href='../app.ipynb?scenario={s['id']}&mode=test'>ทดสอบ</a></td></tr>\" for s in rows)\n"
-            "    return (f'<h3>{AUDIENCES[audience]}</h3><table class=\"gf-table\"><tr><th>แบบฝึกหัด</th><th>หัวข้อ</th>'\n"
-            "            f'<th>ขั้นตอน</th><th>โหมด</th></tr>{body}</table>')\n\n"
+            "        f\"<td><a href='../app.ipynb?scenario={s['id']}&mode=demo'>" + label("mode_demo") + "</a> · \"\n"
+            "        f\"<a href='../app.ipynb?scenario={s['id']}&mode=test'>" + label("mode_test") + "</a></td></tr>\" for s in rows)\n"
+            "    return (f'<h3>{AUDIENCES[audience]}</h3><table class=\"gf-table\"><tr><th>" + label("catalogue_exercise")
+            + "</th><th>" + label("catalogue_topics") + "</th>'\n"
+            "            f'<th>" + label("catalogue_steps") + "</th><th>" + label("catalogue_modes") + "</th></tr>{body}</table>')\n\n"
             "w.HTML(''.join(table(a) for a in AUDIENCES))"
         ),
         _checked(
             "# NBVAL_CHECK_OUTPUT\nprint(len(SCENARIOS), 'scenarios')\n"
             "for a in AUDIENCES:\n    print(a, sum(a in s['audience'] for s in SCENARIOS))",
             f"{len(rows)} scenarios\n" + "".join(
-                f"{a} {sum(a in r['audience'] for r in rows)}\n" for a in ("trainee", "self-learner", "trainer", "policy-maker")),
+                f"{a} {sum(a in r['audience'] for r in rows)}\n" for a in AUDIENCES),
         ),
     ])
 
@@ -170,7 +170,7 @@ def policy_notebook() -> nbformat.NotebookNode:
 def policy_checks_notebook() -> nbformat.NotebookNode:
     """The policy page's checks, for nbval (kept off the page policy makers open)."""
     return _notebook([
-        nbformat.v4.new_markdown_cell("# ตรวจสอบหน้านโยบาย (checks of the policy page, run by nbval)"),
+        nbformat.v4.new_markdown_cell(f"# {th_en('notebook_policy_checks')}"),
         nbformat.v4.new_code_cell("from sandbox.ui.policy import PolicyExplorer\n\nexplorer = PolicyExplorer()"),
         _checked(
             "# NBVAL_CHECK_OUTPUT\n"
@@ -181,7 +181,7 @@ def policy_checks_notebook() -> nbformat.NotebookNode:
             "for a, b in shifts:\n"
             "    print(a.key, (a.end or a.start).isoformat(), '->', (b.end or b.start).isoformat())",
             # A holiday on Friday 29 Sep 2566 moves the September deadline to Thursday; a March
-            # deadline moved to 5 Apr 2567 moves the March lapse with it (SPEC §5 sandbox rules).
+            # deadline moved to 5 Apr 2567 moves the March lapse with it (docs/rules.md, the sandbox rules of the rounds).
             "september_window 2023-09-29T16:30:00+07:00 -> 2023-09-28T16:30:00+07:00\n"
             "september_deadline 2023-09-29T16:30:00+07:00 -> 2023-09-28T16:30:00+07:00\n"
             "march_window 2024-03-29T16:30:00+07:00 -> 2024-04-05T16:30:00+07:00\n"
@@ -207,7 +207,7 @@ def scenario_paths() -> list[Path]:
 def build(check: bool = False) -> list[Path]:
     """Write every generated notebook; with ``check``, write nothing and return the stale ones."""
     wanted: dict[Path, nbformat.NotebookNode] = {NOTEBOOKS / "app.ipynb": app_notebook()}
-    for key, title in SCREENS.items():
+    for key, title in screen_titles().items():
         wanted[NOTEBOOKS / "screens" / f"{key}.ipynb"] = screen_notebook(key, title)
     paths = scenario_paths()
     for path in paths:
@@ -230,13 +230,13 @@ def new_scenario_template(scenario_id: str) -> str:
     """A starting point for a trainer's own exercise."""
     return yaml.safe_dump({
         "id": scenario_id,
-        "title": {"th": "ชื่อแบบฝึกหัด", "en": "Exercise title"},
+        "title": {"th": label("template_title"), "en": label("template_title", "en")},
         "audience": ["trainee"],
         "tags": ["reserve"],
         "world": "demo",
         "start": "2025-09-01T09:00:00+07:00",
         "steps": [
-            {"title": {"th": "เข้าสู่ระบบ", "en": "Log in"}, "actor": "rec1", "action": "auth.login",
+            {"title": {"th": label("menu_login"), "en": label("menu_login", "en")}, "actor": "rec1", "action": "auth.login",
              "input": {"method": "soft_token", "password": "Sandbox#2566", "otp": "auto"}},
         ],
     }, allow_unicode=True, sort_keys=False)

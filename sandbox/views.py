@@ -21,6 +21,7 @@ from .domain.policy import Cutover
 
 if TYPE_CHECKING:
     from .domain.model import User
+    from .domain.policy import RoundPolicy
 
 docs = orm.reserve_docs
 cl = orm.contract_lines
@@ -250,3 +251,21 @@ def nfma60(conn: Connection, units: list[str] | None, cond: dict[str, Any], *, c
 def search(conn: Connection, user: User, cond: dict[str, Any]) -> list[dict]:
     """สง.01 «ค้นหา»: the user's documents by number or by the report conditions."""
     return nfma60(conn, visible_units(conn, user), cond)
+
+
+def screen_round(round_policy: Callable[[int], RoundPolicy], now: dt.datetime) -> tuple[int, str]:
+    """The fiscal year and round the round and report screens open on at ``now``: the round the
+    policy has open now, else the last one that opened (its documents are the ones in play: from
+    October to January that is last year's September round)."""
+    from .calendar import fiscal_year
+
+    fy = fiscal_year(now)
+    opened = []
+    for year in (fy, fy - 1):
+        policy = round_policy(year)
+        open_now = policy.open_round(now)
+        if open_now:
+            return year, open_now
+        opened += [(policy.window(r)[0], year, r) for r in ("september", "march") if policy.window(r)[0] <= now]
+    _, year, round_ = max(opened)
+    return year, round_

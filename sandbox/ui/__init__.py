@@ -1,2 +1,3 @@
-"""The trainee's screens (ipywidgets). They talk to the engine only through Sandbox.execute and
-its read side; they never touch the database."""
+"""The trainee's screens (ipywidgets). ``app`` builds the page; each screen under ``screens/``
+works at a ``Desk`` (the engine's commands through ``Sandbox.execute`` and its read side) and
+never touches the database or the app itself."""

@@ -4,34 +4,24 @@ kernel restart resumes where the trainee was."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 import ipywidgets as w
 import traitlets as tl
 
+from .. import views
 from ..calendar import format_moment
-from ..domain import auth
 from ..engine import Result, Sandbox
-from .screens import SCREENS, Screen
-from .widgets import CSS, button, esc, safe, t
-
-SCREEN_CLASSES = {cls.key: cls for cls in SCREENS}
-
-MENU = [
-    ("menu_user", [("menu_login", "login"), ("menu_enrol", "enrol"), ("menu_rights", "rights")]),
-    ("menu_record", []),
-    ("menu_budget", []),
-    ("menu_reserve", [("menu_sng01", "sng01")]),
-    ("menu_carry", [("menu_sng02", "sng02"), ("menu_sng03", "sng03")]),
-    ("menu_approve", [("menu_op01", "op01")]),
-    ("menu_spend", [("menu_withdrawal", "withdrawal")]),
-    ("menu_reports", []),
-    ("menu_reports_budget", []),
-    ("menu_report_reserve", [("menu_nfma60", "nfma60"), ("menu_nfma60cx", "nfma60cx")]),
-    ("menu_cgd", [("menu_cgd", "cgd")]),
-]
+from ..reports import build_report
+from .phone import Phone
+from .screens.base import Desk, Driver, Screen
+from .screens.registry import BY_KEY, entry_for, menu
+from .session import DEMO_START
+from .widgets import CSS, button, esc, message_html, safe, t
 
 
 class AppModel(tl.HasTraits):
@@ -41,57 +31,68 @@ class AppModel(tl.HasTraits):
     last_result = tl.Any(None)
 
 
-class Phone(w.VBox):
-    """The person's phone: Nexus Smart ID (login request, the current 6-digit code, a QR code to
-    enrol a real authenticator app) and เป๋าตัง (identity status)."""
+class AppDesk(Desk):
+    """The app's desk: what a screen may use of the app and of the sandbox, and nothing more."""
 
     def __init__(self, app: App):
-        super().__init__()
-        self.app = app
-        self.add_class("gf-phone")
-        self.body = w.HTML()
-        self.approve = button(t("approve_login", app.model.lang), "gf-phone-approve", "success")
-        self.deny = button(t("deny_login", app.model.lang), "gf-phone-deny", "danger")
-        self.approve.on_click(safe(lambda _b: self.press("auto")))
-        self.deny.on_click(safe(lambda _b: self.press("deny")))
-        self.qr = w.HTML()
-        self.children = [self.body, w.HBox([self.approve, self.deny]), self.qr]
+        self._app = app
 
-    def press(self, otp: str) -> Result:
-        """Approve (or deny) the login request typed on the login screen."""
-        login = self.app.screen("login")
-        return login.login(otp)
+    @property
+    def person(self) -> str:
+        return self._app.model.person
 
-    def refresh(self) -> None:
-        lang = self.app.model.lang
-        state = self.app.sandbox.user_state(self.app.model.person)
-        if state is None:
-            self.body.value = ""
-            return
-        now = self.app.sandbox.now
-        nexus = "nexus_smart_id" in state["apps"]
-        lines = [f"<div style='text-align:center'><b>{esc(t('phone_of', lang))} {esc(state['name'])}</b></div>",
-                 f"<div style='margin-top:6px'><b>{esc(t('nexus', lang))}</b></div>"]
-        if not nexus:
-            lines.append(f"<i>{esc(t('not_installed', lang))}</i>")
-        elif state["soft_token"] == "suspended":
-            lines.append(f"<span class='gf-step-fail'>{esc(t('token_suspended', lang))}</span>")
-        elif state["soft_token"] in ("registered", "active") and state["totp_secret"]:
-            code = auth.code_at(state["totp_secret"], now)
-            lines.append(f"<div>{esc(t('login_request', lang))}</div>"
-                         f"<div class='gf-code gf-phone-code'>{code[:3]} {code[3:]}</div>"
-                         f"<div style='text-align:center' class='gf-src'>{esc(t('phone_code', lang))} · "
-                         f"{auth.seconds_left(now)} {esc(t('seconds_left', lang))}</div>")
-            self.qr.value = (f"<details><summary class='gf-src'>QR</summary><div class='gf-src'>{esc(t('qr_hint', lang))}</div>"
-                             f"{auth.qr_svg(state['totp_secret'], state['id'], scale=3)}</details>")
-        else:
-            lines.append(f"<i>{esc(t('no_token', lang))}</i>")
-            self.qr.value = ""
-        paotang = "paotang" in state["apps"]
-        status = t("identity_verified" if state["identity"] == "verified" else "identity_unverified", lang)
-        lines.append(f"<div style='margin-top:8px'><b>{esc(t('paotang', lang))}</b></div>"
-                     f"<div class='gf-paotang-status'>{esc(status) if paotang else '<i>' + esc(t('not_installed', lang)) + '</i>'}</div>")
-        self.body.value = "".join(lines)
+    @property
+    def lang(self) -> str:
+        return self._app.model.lang
+
+    @property
+    def last_result(self) -> Result | None:
+        return self._app.model.last_result
+
+    @property
+    def now(self) -> dt.datetime:
+        return self._app.sandbox.now
+
+    def execute(self, action: str, data: dict) -> Result:
+        return self._app.execute(action, data)
+
+    def navigate(self, screen: str) -> None:
+        self._app.show(screen)
+
+    def knows(self, user_id: str) -> bool:
+        return user_id in self._app.user_ids
+
+    def sit(self, user_id: str) -> None:
+        self._app.set_person(user_id)
+
+    def signed_in(self) -> None:
+        self._app.refresh_bar()
+
+    def user_state(self, user_id: str | None = None) -> dict | None:
+        return self._app.sandbox.user_state(user_id or self.person)
+
+    def unit(self, code: str) -> dict:
+        return self._app.unit(code)
+
+    def scope_of(self, unit: str) -> list[str]:
+        with self._app.sandbox.engine.connect() as conn:
+            return views.unit_scope(conn, unit)
+
+    def document(self, doc_no: str) -> dict | None:
+        return self._app.sandbox.document(doc_no)
+
+    def documents(self, **cond: Any) -> list[dict]:
+        return self._app.sandbox.documents(**cond)
+
+    def pending_requests(self, unit: str) -> list[dict]:
+        return self._app.sandbox.pending_requests(unit)
+
+    def default_round(self) -> tuple[int, str]:
+        sandbox = self._app.sandbox
+        return views.screen_round(sandbox.round_policy, sandbox.now)
+
+    def report(self, unit: str, kind: str, rows: list[dict], cond: dict) -> Any:
+        return build_report(self._app.sandbox, unit, kind, lang=self.lang, rows=rows, **cond)
 
 
 class App(w.VBox):
@@ -107,18 +108,17 @@ class App(w.VBox):
                 sandbox.load_world(s.world, s.start, extra_holidays=s.calendar.extra_holidays,
                                    policy=s.policy.model_dump(exclude_none=True))
             else:
-                from .session import DEMO_START
-
                 sandbox.load_world("demo", DEMO_START)
         self.model = AppModel(lang=lang or sandbox.get_state("ui_lang", "th"),
                               person=sandbox.get_state("ui_person", "rec1"),
                               screen=sandbox.get_state("ui_screen", "login"))
+        self.desk = AppDesk(self)
         self.listeners: list[Callable[[str, dict, Result], None]] = []
         self.user_ids = {u["id"] for u in sandbox.users()}
         self._units = {u["unit"]: u for u in sandbox.users()}
         if self.model.person not in self.user_ids and self.user_ids:
             self.model.person = sorted(self.user_ids)[0]
-        self.guide = None
+        self.guide = None  # the guided-exercise panel (loaded only for an exercise: the app opens faster)
         self.add_class("gf-app")
         self.build()
         if scenario:
@@ -138,7 +138,9 @@ class App(w.VBox):
         lang = self.model.lang
         # Screens are built when first opened: the first page carries few widgets and paints fast.
         self.screens: dict[str, Screen] = {}
-        self.phone = Phone(self)
+        self.drivers: dict[str, Driver] = {}
+        self.phone = Phone(lang, lambda otp: self.screen("login").login(otp),
+                           lambda: self.sandbox.user_state(self.model.person), lambda: self.sandbox.now)
         self.bar_info = w.HTML()
         self.person_pick = w.Dropdown(options=self._people(), value=self.model.person, layout=w.Layout(width="420px"))
         self.person_pick.add_class("gf-switch-user")
@@ -182,11 +184,11 @@ class App(w.VBox):
     def _menu(self) -> w.VBox:
         lang = self.model.lang
         items: list[w.Widget] = []
-        for head, entries in MENU:
+        for head, entries in menu():
             items.append(w.HTML(f"<div class='gf-menu-head'>{esc(t(head, lang))}</div>"))
-            for label_key, screen in entries:
-                b = button(t(label_key, lang), f"gf-menu-{screen}", width="250px")
-                b.on_click(safe(lambda _b, s=screen: self.show(s)))
+            for entry in entries:
+                b = button(t(entry.menu_key, lang), f"gf-menu-{entry.key}", width="250px")
+                b.on_click(safe(lambda _b, s=entry.key: self.show(s)))
                 items.append(b)
         box = w.VBox(items, layout=w.Layout(width="262px"))
         box.add_class("gf-menu")
@@ -196,19 +198,20 @@ class App(w.VBox):
     def unit(self, code: str) -> dict:
         return self._units.get(code, {"agency": code[:5], "unit_name": "", "area": ""})
 
-    def scope_of(self, unit: str) -> list[str]:
-        from .. import views
-
-        with self.sandbox.engine.connect() as conn:
-            return views.unit_scope(conn, unit)
-
     def screen(self, key: str) -> Screen:
+        """The screen's view (built when first asked for)."""
         if key not in self.screens:
-            self.screens[key] = SCREEN_CLASSES[key](self)
+            self.screens[key] = BY_KEY[key].view(self.desk)
         return self.screens[key]
 
+    def driver(self, key: str) -> Driver:
+        view = self.screen(key)
+        if key not in self.drivers or self.drivers[key].view is not view:
+            self.drivers[key] = BY_KEY[key].driver(view, self.desk)
+        return self.drivers[key]
+
     def show(self, screen: str) -> None:
-        if screen not in SCREEN_CLASSES:
+        if screen not in BY_KEY:
             screen = "login"
         self.model.screen = screen
         self.sandbox.set_state("ui_screen", screen)
@@ -265,8 +268,6 @@ class App(w.VBox):
         if not to.strip():
             return None
         result = self.execute("clock.advance", {"to": to.strip()})
-        from .widgets import message_html
-
         self.bar_msg.value = message_html(result, self.model.lang) if not result.ok else ""
         self.screen(self.model.screen).refresh()
         return result
@@ -276,19 +277,12 @@ class App(w.VBox):
         if self.guide is not None:
             self.guide.restart()
         else:
-            from .session import DEMO_START
-
             self.sandbox.load_world(self.sandbox.get_state("world", "demo") or "demo", DEMO_START)
         self.show("login")
 
     def screen_for(self, action: str, inputs: dict | None = None) -> Screen:
         """The screen on which a person does ``action``."""
-        if action == "softtoken.report_lost" and (inputs or {}).get("user"):
-            return self.screen("cgd")
-        for cls in SCREENS:
-            if action in cls.actions:
-                return self.screen(cls.key)
-        raise KeyError(action)
+        return self.screen(entry_for(action, inputs).key)
 
     def perform(self, actor: str, action: str, inputs: dict) -> Result:
         """Do one scenario action on the screens, as the person would (Demo mode, notebooks)."""
@@ -298,9 +292,9 @@ class App(w.VBox):
             self.clock_to.value = to.isoformat() if hasattr(to, "isoformat") else str(to)
             self.clock_btn.click()
             return self.model.last_result
-        screen = self.screen_for(action, inputs)
-        self.show(screen.key)
-        return screen.perform(action, inputs)
+        key = entry_for(action, inputs).key
+        self.show(key)
+        return self.driver(key).perform(action, inputs)
 
 
 def query_parameters() -> dict[str, str]:

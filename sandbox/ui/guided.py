@@ -6,17 +6,16 @@ hides the hints and gives a score at the end. Progress is kept in the sandbox da
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import ipywidgets as w
 
-from ..engine import Result
+from ..engine import Result, Sandbox
 from ..scenario import ScenarioPlayer, load_scenario, run_check, substitute
+from .screens.registry import BY_KEY, entry_for
 from .widgets import button, esc, safe, t
-
-if TYPE_CHECKING:
-    from .app import App
 
 SCENARIO_DIRS = [Path.cwd() / "scenarios", Path(__file__).resolve().parents[2] / "scenarios"]
 MODES = ("demo", "practice", "test")
@@ -30,8 +29,30 @@ def find_scenario(scenario_id: str) -> Path:
     raise FileNotFoundError(f"no scenario {scenario_id!r} in {', '.join(map(str, SCENARIO_DIRS))}")
 
 
+class Host(Protocol):
+    """What the panel needs of the app it sits in (the app is handed in, never imported)."""
+
+    sandbox: Sandbox
+    model: Any  # .lang
+    listeners: list[Callable[[str, dict, Result], None]]
+
+    def refresh_bar(self) -> None: ...
+
+    def reload_people(self) -> None: ...
+
+    def perform(self, actor: str, action: str, inputs: dict) -> Result: ...
+
+
+def menu_label(screen: str, lang: str) -> str:
+    """Where a step is done, as the menu names it («advance the clock» on the sandbox bar)."""
+    if screen == "bar":
+        return t("advance_clock", lang)
+    entry = BY_KEY.get(screen)
+    return t(entry.menu_key, lang) if entry else screen
+
+
 class GuidedPanel(w.VBox):
-    def __init__(self, app: App, scenario_id: str, mode: str = "practice"):
+    def __init__(self, app: Host, scenario_id: str, mode: str = "practice"):
         super().__init__()
         self.app = app
         self.add_class("gf-guide")
@@ -121,10 +142,8 @@ class GuidedPanel(w.VBox):
             from ..describe import describe
 
             title = describe(step.model_dump(exclude_none=True))[0 if lang == "th" else 1]
-        screen = "bar" if step.action == "clock.advance" else self.app.screen_for(step.action, step.input).key
-        menu = t({"login": "menu_login", "enrol": "menu_enrol", "rights": "menu_rights", "sng01": "menu_sng01",
-                  "sng02": "menu_sng02", "sng03": "menu_sng03", "op01": "menu_op01", "withdrawal": "menu_withdrawal",
-                  "nfma60": "menu_nfma60", "nfma60cx": "menu_nfma60cx", "cgd": "menu_cgd", "bar": "advance_clock"}.get(screen, screen), lang)
+        screen = "bar" if step.action == "clock.advance" else entry_for(step.action, step.input).key
+        menu = menu_label(screen, lang)
         lines = [f"<div><b>{esc(t('step', lang))} {self.player.position + 1}/{total}</b>: {esc(title)}</div>",
                  f"<div class='gf-src'>{esc(t('as_user', lang))} <b>{esc(step.actor)}</b> · {esc(t('screen_hint', lang))}: {esc(menu)}</div>"]
         if self.mode != "test":
@@ -140,7 +159,7 @@ class GuidedPanel(w.VBox):
     def on_result(self, action: str, data: dict, result: Result) -> None:
         """Each action done on the screens: is it the step's, and did it give what was expected?"""
         step = self.step
-        # On สง.01 «สร้าง» runs «จำลองการบันทึก» first: a refused simulation answers the create step.
+        # On SNG.01 «create» runs «simulate» first: a refused simulation answers the create step.
         answers = action == step.action if step else False
         if step is not None and step.action == "reserve.create" and action == "reserve.simulate" and not result.ok:
             answers = True

@@ -16,7 +16,6 @@ from ..timeline import Event, derive, moved, with_cutover
 from .widgets import CSS, button, esc, field, safe, table_html
 
 COLOURS = {"round": "#1f4e79", "cutover": "#c62828"}
-MONTHS_TH = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
 
 
 def tr(key: str, lang: str) -> str:
@@ -24,13 +23,13 @@ def tr(key: str, lang: str) -> str:
 
 
 def be_ticks(first: dt.datetime, last: dt.datetime, lang: str = "th") -> tuple[list, list]:
-    """Month ticks with the Buddhist-era year (``ก.ย. 66``; ``Sep 2566`` in English)."""
+    """Month ticks with the Buddhist-era year (the Thai short month and two digits; ``Sep 2566`` in English)."""
     vals, texts = [], []
     day = dt.date(first.year, first.month, 1)
     while day <= last.date():
         vals.append(day)
-        texts.append(f"{MONTHS_TH[day.month - 1]} {str(day.year + 543)[-2:]}" if lang == "th"
-                     else f"{day.strftime('%b')} {day.year + 543}")
+        year = str(day.year + 543)
+        texts.append(f"{tr(f'month_{day.month}', lang)} {year[-2:] if lang == 'th' else year}")
         day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return vals, texts
 

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..i18n import label
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 # Our Voila template (``gfmis``: the lab template without links to a CDN) lives in the package.
@@ -44,7 +46,7 @@ def serve(port: int, db: str | None = None) -> None:
 
     env = voila_env(db)
     app_sandbox(env["SANDBOX_DB"]).close()
-    print("\n  New GFMIS Thai training sandbox / ระบบจำลองเพื่อการฝึกอบรม")
+    print(f"\n  {label('serve_banner')}")
     print(f"  Open: http://localhost:{port}/voila/render/app.ipynb")
     print(f"  (database: {env['SANDBOX_DB']}; stop with Ctrl+C)\n", flush=True)
     command = voila_command(port)

@@ -1,5 +1,5 @@
 """Shared pieces of every screen: text from the catalogue, the message box that explains a
-refusal, form rows, tables with a «เลือก» column, and the CSS that makes them look like GFMIS."""
+refusal, form rows, tables with a tick («select») column, and the CSS that makes them look like GFMIS."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def esc(value: Any) -> str:
 
 
 def message_html(result: Result | None, lang: str = "th", ok_text: str | None = None) -> str:
-    """The answer to an action: «สำเร็จ», or «ไม่สำเร็จ» with the rule, in Thai and English, and its source."""
+    """The answer to an action: «success», or «failed» with the rule, in Thai and English, and its source."""
     if result is None:
         return ""
     if result.ok:
@@ -111,7 +111,7 @@ def fiscal_year_input(cls: str) -> w.IntText:
 
 
 def round_dropdown(lang: str, cls: str) -> w.Dropdown:
-    """«รอบ»: กันยายน (round 1) or มีนาคม (round 2)."""
+    """«Round»: September (round 1) or March (round 2)."""
     box = w.Dropdown(options=[(t("round_september", lang), "september"), (t("round_march", lang), "march")],
                      layout=w.Layout(width="200px"))
     box.add_class(cls)
@@ -119,7 +119,7 @@ def round_dropdown(lang: str, cls: str) -> w.Dropdown:
 
 
 def status_group_dropdown(lang: str, cls: str) -> w.Dropdown:
-    """«สถานะ» as NFMA60 groups them: all, not listed, listed, confirmed, approved."""
+    """«Status» as NFMA60 groups them: all, not listed, listed, confirmed, approved."""
     box = w.Dropdown(options=[(t("group_all", lang), "")] + [(t(f"group_{g}", lang), g) for g in
                                                             ("not_listed", "listed", "confirmed", "approved")],
                      layout=w.Layout(width="200px"))
@@ -143,10 +143,10 @@ def _tick_box(key: str) -> w.Checkbox:
 
 
 class PickTable(w.VBox):
-    """A table with the tick column «เลือก» (สง.02, สง.03, อพ.01, search results).
+    """A table with the tick column «select» (SNG.02, SNG.03, OP.01, search results).
 
     A row keeps its tick box while it stays on the list: a trainee who ticks a row while a
-    refresh is on its way (or clicks «แสดงรายการ» again) keeps the tick. ``clear()`` after a
+    refresh is on its way (or clicks «show list» again) keeps the tick. ``clear()`` after a
     step that succeeded."""
 
     def __init__(self, headers: list[str], lang: str = "th", numeric: set[int] = frozenset()):

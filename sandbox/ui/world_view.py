@@ -5,12 +5,11 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-from sqlalchemy import select
 
 from .. import views
-from ..adapters import orm
 from ..calendar import format_amount, format_datetime
 from ..engine import Sandbox
+from .widgets import t
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
@@ -25,21 +24,21 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozen
 
 
 def world_view(sb: Sandbox) -> w.VBox:
+    users = sb.users()  # ordered by unit, then id
     with sb.engine.connect() as conn:
-        users = conn.execute(select(orm.users).order_by(orm.users.c.unit, orm.users.c.id)).all()
         lines = views.budget_lines(conn)
     now = sb.now
-    user_rows = [
-        [u.id, u.name, u.unit, u.roles.replace(",", ", "), u.credential, u.soft_token] for u in users
-    ]
+    user_rows = [[u["id"], u["name"], u["unit"], u["roles"].replace(",", ", "), u["credential"], u["soft_token"]] for u in users]
     line_rows = [
         [b["unit"], b["budget_code"], b["fund_source"], b["commitment_item"],
          format_amount(b["allocation"]), format_amount(b["available"])]
         for b in lines
     ]
+    user_heads = [t(k) for k in ("world_user_id", "world_user_name", "world_unit", "world_roles", "world_login", "world_soft_token")]
+    line_heads = [t(k) for k in ("world_unit", "world_budget_code", "world_fund_source", "world_commitment_item",
+                                 "world_allocation", "world_available")]
     return w.VBox([
-        w.HTML(f"<h3>โลกจำลอง (Demo world) — เวลาจำลอง {format_datetime(now)}</h3>"),
-        w.HTML("<h4>ผู้ใช้งาน (Users)</h4>" + _table(["รหัสผู้ใช้", "ชื่อ", "หน่วยเบิกจ่าย", "สิทธิ", "วิธีเข้าใช้งาน", "Soft Token"], user_rows)),
-        w.HTML("<h4>งบประมาณ (Budget lines)</h4>" + _table(
-            ["หน่วยเบิกจ่าย", "รหัสงบประมาณ", "แหล่งของเงิน", "รายการผูกพัน", "งบที่ได้รับ", "คงเหลือ"], line_rows, {4, 5})),
+        w.HTML(f"<h3>{html.escape(t('world_title'))} {format_datetime(now)}</h3>"),
+        w.HTML(f"<h4>{html.escape(t('world_users'))}</h4>" + _table(user_heads, user_rows)),
+        w.HTML(f"<h4>{html.escape(t('world_budget_lines'))}</h4>" + _table(line_heads, line_rows, {4, 5})),
     ])

@@ -1,0 +1,148 @@
+"""What every screen shares: the ``Desk`` a screen works at, and the ``Screen`` widget base.
+
+A screen's view gets its model and the desk, never the whole app and never the sandbox: the desk
+is the narrow way to act (``execute``), move (``navigate``, ``sit``) and read (the queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ...engine import Result
+from ..widgets import esc, message_html, safe, t
+
+
+class Desk:
+    """The person at the desk, the language, the engine's commands and the read side.
+
+    ``app.py`` makes the one desk of an app and hands it to every screen. The base class answers
+    nothing (a screen driven without an app fails loudly); the app's desk fills every method."""
+
+    @property
+    def person(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def lang(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def last_result(self) -> Result | None:
+        raise NotImplementedError
+
+    @property
+    def now(self) -> dt.datetime:
+        raise NotImplementedError
+
+    def execute(self, action: str, data: dict) -> Result:
+        """The engine's command as the person at the desk (every screen acts through here)."""
+        raise NotImplementedError
+
+    def navigate(self, screen: str) -> None:
+        raise NotImplementedError
+
+    def knows(self, user_id: str) -> bool:
+        """Is ``user_id`` a person of the loaded world?"""
+        raise NotImplementedError
+
+    def sit(self, user_id: str) -> None:
+        """Another person sits at the desk (the login screen's user name)."""
+        raise NotImplementedError
+
+    def signed_in(self) -> None:
+        """A login succeeded: the sandbox bar and the phone show it."""
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- queries
+    def user_state(self, user_id: str | None = None) -> dict | None:
+        raise NotImplementedError
+
+    def unit(self, code: str) -> dict:
+        raise NotImplementedError
+
+    def scope_of(self, unit: str) -> list[str]:
+        raise NotImplementedError
+
+    def document(self, doc_no: str) -> dict | None:
+        raise NotImplementedError
+
+    def documents(self, **cond: Any) -> list[dict]:
+        raise NotImplementedError
+
+    def pending_requests(self, unit: str) -> list[dict]:
+        raise NotImplementedError
+
+    def default_round(self) -> tuple[int, str]:
+        """The fiscal year and round a round or report screen opens on now."""
+        raise NotImplementedError
+
+    def report(self, unit: str, kind: str, rows: list[dict], cond: dict) -> Any:
+        """NFMA60 / NFMA60CX laid out for the screen from the rows the engine gave."""
+        raise NotImplementedError
+
+
+class Screen(w.VBox):
+    """A screen's view: widgets over its model, acting through the desk."""
+
+    key = ""
+    title_key = ""
+    crumb_keys: tuple[str, ...] = ()
+
+    def __init__(self, desk: Desk, model: Any = None):
+        super().__init__()
+        self.desk = desk
+        self.model = model
+        self.lang = desk.lang
+        self.out = w.HTML()
+        self.add_class("gf-screen")
+        self.add_class(f"gf-screen-{self.key}")
+        self.build()
+
+    def tr(self, key: str) -> str:
+        return t(key, self.lang)
+
+    def header(self) -> list[w.Widget]:
+        crumb = " > ".join(self.tr(k) for k in self.crumb_keys)
+        return [w.HTML(f"<div class='gf-crumb'>{esc(crumb)}</div><div class='gf-title'>{esc(self.tr(self.title_key))}</div>")]
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Called when the screen is shown, the clock moves or the person changes."""
+
+    def run(self, action: str, data: dict, ok_text: str = "") -> Result:
+        result = self.desk.execute(action, data)
+        self.out.value = message_html(result, self.lang, ok_text)
+        return result
+
+    def on(self, btn: w.Button, fn: Callable) -> None:
+        btn.on_click(safe(lambda _b: fn(), self._report))
+
+    def _report(self, html: str) -> None:
+        self.out.value = html
+
+    def nothing_selected(self) -> None:
+        self.out.value = f"<div class='gf-err'>{esc(self.tr('nothing_selected'))}</div>"
+
+
+class Driver:
+    """Plays scenario steps on a screen as a trainee would: fills widgets and clicks buttons
+    (guided Demo mode and the scenario notebooks)."""
+
+    def __init__(self, view: Screen, desk: Desk):
+        self.view = view
+        self.desk = desk
+
+    def perform(self, action: str, inputs: dict) -> Result:
+        raise NotImplementedError(action)
+
+
+def as_text_date(value: Any) -> str:
+    """A date as a trainee types it into a date box."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,1 @@
+"""The CGD desk: approving, rejecting and cancelling confirmed documents; users' credentials."""

@@ -1,0 +1,1 @@
+"""Soft Token enrolment: credentials, the two apps, identity, registration, a lost phone."""

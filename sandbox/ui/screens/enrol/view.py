@@ -1,0 +1,79 @@
+"""The enrolment screen: one button per step and the person's checklist."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ....engine import Result
+from ...widgets import button, esc, field
+from ..base import Screen
+from .model import EnrolModel
+
+
+class EnrolScreen(Screen):
+    key, title_key = "enrol", "enrol_title"
+    crumb_keys = ("menu_user",)
+
+    def build(self) -> None:
+        self.model = self.model or EnrolModel()
+        self.status = w.HTML()
+        self.request_btn = button(self.tr("request_credentials"), "gf-request-credentials")
+        self.nexus_btn = button(self.tr("install_nexus"), "gf-install-nexus")
+        self.paotang_btn = button(self.tr("install_paotang"), "gf-install-paotang")
+        self.verify_btn = button(self.tr("verify_paotang"), "gf-verify-paotang")
+        self.reg_password = w.Password(layout=w.Layout(width="200px"))
+        self.reg_password.add_class("gf-register-password")
+        self.register_btn = button(self.tr("register_token"), "gf-register", "primary")
+        self.lost_btn = button(self.tr("report_lost"), "gf-report-lost", "danger")
+        self.return_btn = button(self.tr("return_token_key"), "gf-return-token")
+        self.otp_shown = w.HTML()
+        self.on(self.request_btn, self.request_credentials)
+        self.on(self.nexus_btn, lambda: self.run("phone.install", {"apps": ["nexus_smart_id"]}))
+        self.on(self.paotang_btn, lambda: self.run("phone.install", {"apps": ["paotang"]}))
+        self.on(self.verify_btn, lambda: self.run("paotang.verify", {}, self.tr("identity_verified")))
+        self.on(self.register_btn, lambda: self.run("softtoken.register", {"password": self.reg_password.value}))
+        self.on(self.lost_btn, lambda: self.run("softtoken.report_lost", {}))
+        self.on(self.return_btn, lambda: self.run("tokenkey.return", {}))
+        self.children = self.header() + [
+            self.status,
+            w.HTML(f"<b>{esc(self.tr('step_credentials'))}</b>"), w.HBox([self.request_btn]), self.otp_shown,
+            w.HTML(f"<b>{esc(self.tr('step_apps'))}</b>"), w.HBox([self.nexus_btn, self.paotang_btn]),
+            w.HTML(f"<b>{esc(self.tr('step_identity'))}</b>"), self.verify_btn,
+            w.HTML(f"<b>{esc(self.tr('step_register'))}</b>"), w.HBox([field(self.tr("password"), self.reg_password, "120px"), self.register_btn]),
+            w.HTML(f"<b>{esc(self.tr('step_first_login'))}</b> → {esc(self.tr('menu_login'))}"),
+            w.HTML("<hr>"), w.HBox([self.lost_btn, self.return_btn]),
+            self.out,
+        ]
+
+    def run(self, action: str, data: dict, ok_text: str = "") -> Result:
+        result = super().run(action, data, ok_text)
+        self.refresh()
+        return result
+
+    def request_credentials(self) -> Result:
+        result = self.run("user.request_credentials", {})
+        if result.ok:
+            self.otp_shown.value = (f"<div class='gf-info'>{esc(self.tr('username'))}: <b>{esc(result.data['username'])}</b> · "
+                                    f"{esc(self.tr('one_time_password_is'))}: <b class='gf-otp-value'>{esc(result.data['one_time_password'])}</b></div>")
+        return result
+
+    def refresh(self) -> None:
+        self.model.state = self.desk.user_state()
+        self.render()
+
+    def render(self) -> None:
+        state = self.model.state
+        if state is None:
+            self.status.value = ""
+            return
+
+        def mark(done: bool) -> str:
+            return f"<span class='{'gf-step-done' if done else 'gf-step-fail'}'>{'✔' if done else '✘'} {esc(self.tr('done' if done else 'todo'))}</span>"
+
+        def shown(step: str, value: str) -> str:
+            return self.tr(value) if step == "step_identity" else value
+
+        body = "".join(f"<tr><td>{esc(self.tr(step))}</td><td>{esc(shown(step, value))}</td><td>{mark(done)}</td></tr>"
+                       for step, value, done in self.model.steps())
+        self.status.value = (f"<div>{esc(self.tr('user_id'))}: <b>{esc(state['id'])}</b> {esc(state['name'])}</div>"
+                             f"<table class='gf-table'>{body}</table>")

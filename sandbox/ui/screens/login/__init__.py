@@ -1,0 +1,1 @@
+"""Login: the portal's login form and the password change."""

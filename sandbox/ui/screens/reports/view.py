@@ -1,0 +1,93 @@
+"""NFMA60 / NFMA60CX: the report's conditions, the table with its total, Excel and PDF downloads."""
+
+from __future__ import annotations
+
+import base64
+
+import ipywidgets as w
+import traitlets as tl
+
+from ....engine import Result
+from ....reports import as_bytes
+from ...widgets import (
+    button,
+    esc,
+    field,
+    fiscal_year_input,
+    message_html,
+    round_dropdown,
+    status_group_dropdown,
+    table_html,
+    text_input,
+)
+from ..base import Screen
+from .model import DOWNLOADS, MONEY, OPTIONAL, ReportModel
+
+
+class ReportScreen(Screen):
+    crumb_keys = ("menu_reports", "menu_reports_budget", "menu_report_reserve")
+    kind = "nfma60"
+
+    def build(self) -> None:
+        self.model = self.model or ReportModel(kind=self.kind)
+        self.fy = fiscal_year_input("gf-rep-fy")
+        self.round = round_dropdown(self.lang, "gf-rep-round")
+        self.status = status_group_dropdown(self.lang, "gf-rep-status")
+        self.doc_type = w.Dropdown(options=[(self.tr("group_all"), "")] + [(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], layout=w.Layout(width="320px"))
+        for name, box in (("fiscal_year", self.fy), ("round", self.round), ("status", self.status), ("doc_type", self.doc_type)):
+            tl.link((box, "value"), (self.model, name))
+        self.opt = {k: text_input(cls=f"gf-rep-{k}", width="200px") for k in OPTIONAL}
+        self.show_btn = button(self.tr("show_report"), "gf-rep-show", "primary")
+        self.table = w.HTML()
+        self.downloads = w.HTML()
+        self.on(self.show_btn, self.show)
+        cond = [field(self.tr("cond_fiscal_year"), self.fy), field(self.tr("cond_round"), self.round),
+                field(self.tr("cond_status"), self.status), field(self.tr("cond_doc_type"), self.doc_type)]
+        cond += [field(self.tr(f"cond_{k}"), box) for k, box in self.opt.items()]
+        self.children = self.header() + [w.VBox(cond), self.show_btn, self.downloads, self.table, self.out]
+
+    def header(self) -> list[w.Widget]:
+        return [w.HTML(f"<div class='gf-crumb'>{esc(' > '.join(self.tr(k) for k in self.crumb_keys))}</div>"
+                       f"<div class='gf-title'>{esc(self.tr(self.kind + '_title'))} ({self.kind.upper()})</div>")]
+
+    def refresh(self) -> None:
+        """An empty «fiscal year» takes today's, as the round policy says (the year and round
+        the round screens open on); a year the trainee typed stays."""
+        if not self.model.fiscal_year:
+            self.model.fiscal_year, self.model.round = self.desk.default_round()
+
+    def conditions(self) -> dict:
+        return self.model.conditions({k: box.value for k, box in self.opt.items()})
+
+    def show(self) -> Result:
+        cond = self.conditions()
+        result = self.desk.execute(f"report.{self.kind}", cond)
+        self.out.value = message_html(result, self.lang) if not result.ok else ""
+        if not result.ok:
+            self.table.value = self.downloads.value = ""
+            return result
+        state = self.desk.user_state()
+        # the rows the engine gave this user (CGD sees every unit), not a second query
+        report = self.desk.report(state["unit"], self.kind, result.data["rows"], cond)
+        cols = report.columns
+        money = {i for i, c in enumerate(cols) if c in MONEY}
+        rows = [[report.cell(r, c) for c in cols] for r in report.rows]
+        rows.append([self.tr("total") if i == 0 else (f"{report.totals[c]:,.2f}" if i in money else "") for i, c in enumerate(cols)])
+        links = []
+        for fmt, mime in DOWNLOADS:
+            payload = base64.b64encode(as_bytes(report, fmt)).decode()
+            name = self.model.file_name(state["unit"], report.fiscal_year, report.round, fmt)
+            links.append(f"<a class='gf-download gf-download-{fmt}' download='{name}' href='data:{mime};base64,{payload}' "
+                         f"style='margin-right:16px'>⬇ {esc(self.tr('download_' + fmt))}</a>")
+        # the files first, then the table: the page never shows a table without its downloads
+        self.downloads.value = f"<div class='gf-info'>{''.join(links)} · {esc(self.tr('rows_count').format(n=len(report.rows)))}</div>"
+        self.table.value = table_html([report.header(c) for c in cols], rows, money)
+        return result
+
+
+class NFMA60Screen(ReportScreen):
+    key, kind = "nfma60", "nfma60"
+
+
+class NFMA60CXScreen(ReportScreen):
+    key, kind = "nfma60cx", "nfma60cx"

@@ -1,0 +1,1 @@
+"""Form SNG.01 (reserve documents): create, edit, cancel, search, convert to PO."""

@@ -1,0 +1,283 @@
+"""Form SNG.01 as GFMIS shows it: the function bar (create, edit, cancel, search), the form with
+its general and contract tabs, simulate then save, and what follows a saved document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from ....calendar import format_date
+from ....engine import Result
+from ....reports import status_text
+from ...widgets import (
+    PickTable,
+    button,
+    esc,
+    field,
+    message_html,
+    status_group_dropdown,
+    table_html,
+    text_input,
+)
+from ..base import Screen
+from .model import FUNCTIONS, ReserveModel, changeable, reasons
+
+FORM_TEXTS = ("budget_code", "text", "reason_detail", "fund_source", "commitment_item")
+CONTRACT_FIELDS = ("lao_name", "contract_no", "lc_no", "item", "creditor", "signed", "due")
+
+
+class ReserveScreen(Screen):
+    key, title_key = "sng01", "sng01_title"
+    crumb_keys = ("menu_record", "menu_budget", "menu_reserve")
+
+    def build(self) -> None:
+        self.model = self.model or ReserveModel()
+        self.fn_buttons = {f: button(self.tr(f"fn_{f}"), f"gf-fn-{f}") for f in FUNCTIONS}
+        for f, b in self.fn_buttons.items():
+            self.on(b, lambda f=f: self.set_function(f))
+        self.fn_bar = w.HBox(list(self.fn_buttons.values()), layout=w.Layout(justify_content="flex-end"))
+        self.fn_bar.add_class("gf-fn")
+        self.body = w.VBox()
+        self.model.observe(lambda _c: self.render(), names=["function", "state"])
+        self._build_create()
+        self._build_search()
+        self._build_cancel()
+        self.children = self.header() + [self.fn_bar, self.body, self.out]
+        self.render()
+
+    # -- the form of «create» (also shown read-only for «edit»)
+    def _build_create(self) -> None:
+        date_hint = self.tr("placeholder_date")
+        self.unit_info = w.HTML()
+        self.doc_type = w.Dropdown(options=[(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], value="CX", layout=w.Layout(width="360px"))
+        self.doc_type.add_class("gf-doc-type")
+        self.reason = w.Dropdown(layout=w.Layout(width="460px"))
+        self.reason.add_class("gf-reason")
+        self.doc_type.observe(lambda _c: self._reasons(), "value")
+        self._reasons()
+        self.budget_code = text_input(cls="gf-budget-code", placeholder=self.tr("placeholder_budget_code"))
+        self.text = text_input(cls="gf-text", width="460px")
+        self.reason_detail = text_input(cls="gf-reason-detail", width="460px")
+        self.doc_date = text_input(cls="gf-doc-date", placeholder=date_hint, width="140px")
+        self.posting_date = text_input(cls="gf-posting-date", placeholder=date_hint, width="140px")
+        self.amount = text_input(cls="gf-amount", placeholder="1,250,000.00", width="180px")
+        self.fund_source = text_input(cls="gf-fund-source", placeholder=self.tr("placeholder_fund_source"), width="140px")
+        self.commitment_item = text_input(cls="gf-commitment-item", width="160px")
+        general = w.VBox([
+            self.unit_info,
+            field(self.tr("doc_type"), self.doc_type), field(self.tr("budget_code"), self.budget_code),
+            field(self.tr("text"), self.text), field(self.tr("reason"), self.reason),
+            field(self.tr("reason_detail"), self.reason_detail),
+            w.HBox([field(self.tr("doc_date"), self.doc_date), field(self.tr("posting_date"), self.posting_date, "120px")]),
+            field(self.tr("amount"), self.amount), field(self.tr("fund_source"), self.fund_source),
+            field(self.tr("commitment_item"), self.commitment_item),
+        ])
+        self.c_fields = {k: text_input(cls=f"gf-c-{k}", width="260px") for k in CONTRACT_FIELDS}
+        self.c_line = text_input(cls="gf-c-line", width="60px", placeholder="-")
+        self.store_btn = button(self.tr("store_line"), "gf-store-line")
+        self.on(self.store_btn, self.store_line)
+        self.lines_view = w.HTML()
+        contract = w.VBox(
+            [field(self.tr("line_no"), self.c_line)] + [field(self.tr(k), box) for k, box in self.c_fields.items()]
+            + [self.store_btn, w.HTML(f"<b>{esc(self.tr('contract_lines'))}</b>"), self.lines_view])
+        self.tabs = w.Tab(children=[general, contract])
+        self.tabs.set_title(0, self.tr("tab_general"))
+        self.tabs.set_title(1, self.tr("tab_contract"))
+        self.simulate_btn = button(self.tr("simulate"), "gf-simulate", "info")
+        self.save_btn = button(self.tr("save"), "gf-save", "success")
+        self.back_btn = button(self.tr("back_to_edit"), "gf-back")
+        self.on(self.simulate_btn, self.simulate)
+        self.on(self.save_btn, self.save)
+        self.on(self.back_btn, lambda: setattr(self.model, "state", "INIT"))
+        self.check_panel = w.HTML()
+        self.after_buttons = {k: button(self.tr(k), f"gf-after-{k}") for k in ("show_doc", "new_doc", "find_doc", "print_report")}
+        self.on(self.after_buttons["show_doc"], self.show_doc)
+        self.on(self.after_buttons["new_doc"], self.new_doc)
+        self.on(self.after_buttons["find_doc"], lambda: self.set_function("search"))
+        self.on(self.after_buttons["print_report"], lambda: self.desk.navigate("nfma60"))
+        self.convert_contract = text_input(cls="gf-convert-contract", width="200px")
+        self.convert_signed = text_input(cls="gf-convert-signed", width="140px", placeholder=date_hint)
+        self.convert_btn = button(self.tr("convert_po"), "gf-convert")
+        self.on(self.convert_btn, self.convert)
+        self.edit_doc = text_input(cls="gf-edit-doc", width="160px")
+        self.edit_show = button(self.tr("show_document"), "gf-edit-show")
+        self.on(self.edit_show, self.load_for_edit)
+
+    def _reasons(self) -> None:
+        self.reason.options = [("-", "")] + [(self.tr(f"reason_{c}"), c) for c in reasons(self.doc_type.value)]
+        self.reason.value = ""
+
+    def _build_search(self) -> None:
+        self.s_doc = text_input(cls="gf-search-doc", width="160px")
+        self.s_status = status_group_dropdown(self.lang, "gf-search-status")
+        self.s_btn = button(self.tr("search_button"), "gf-search")
+        self.on(self.s_btn, self.search)
+        self.s_table = PickTable([self.tr("doc_no"), self.tr("doc_type"), self.tr("text"), self.tr("amount"), self.tr("col_remaining"), self.tr("ref2")], self.lang, {3, 4})
+        self.s_pick = button(self.tr("select"), "gf-search-pick")
+        self.on(self.s_pick, self.pick_found)
+
+    def _build_cancel(self) -> None:
+        self.x_doc = text_input(cls="gf-cancel-doc", width="160px")
+        self.x_reason = text_input(cls="gf-cancel-reason", width="360px")
+        self.x_show = button(self.tr("show_document"), "gf-cancel-show")
+        self.x_sim = button(self.tr("simulate_cancel"), "gf-cancel-simulate", "info")
+        self.x_save = button(self.tr("save"), "gf-cancel-save", "danger")
+        self.x_view = w.HTML()
+        self.on(self.x_show, lambda: setattr(self.x_view, "value", self._doc_html(self.x_doc.value.strip())))
+        self.on(self.x_sim, self.simulate_cancel)
+        self.on(self.x_save, lambda: self.run("reserve.cancel", {"doc": self.x_doc.value.strip(), "reason": self.x_reason.value}))
+
+    # -- rendering
+    def set_function(self, function: str) -> None:
+        self.model.function = function
+        self.model.state = "INIT"
+        self.render()
+
+    def render(self) -> None:
+        for f, b in self.fn_buttons.items():
+            b.button_style = "danger" if f == self.model.function else ""
+        f, state = self.model.function, self.model.state
+        if f in ("create", "edit"):
+            top = [field(self.tr("doc_no"), w.HBox([self.edit_doc, self.edit_show]))] if f == "edit" else []
+            if state == "INIT":
+                actions = [self.simulate_btn] if f == "create" else [self.save_btn]
+                self.body.children = top + [self.tabs, w.HBox(actions), self.check_panel]
+            elif state == "CHECKED":
+                self.body.children = top + [self.tabs, self.check_panel, w.HBox([self.save_btn, self.back_btn])]
+            elif state == "FAILED":
+                self.body.children = top + [self.tabs, self.check_panel, w.HBox([self.back_btn])]
+            else:  # SAVED
+                self.body.children = [self.check_panel, w.HBox(list(self.after_buttons.values())),
+                                      w.HTML(f"<hr><b>{esc(self.tr('convert_po'))}</b>"),
+                                      w.HBox([field(self.tr("contract_no"), self.convert_contract, "110px"),
+                                              field(self.tr("signed"), self.convert_signed, "110px"), self.convert_btn])]
+        elif f == "search":
+            self.body.children = [w.HBox([field(self.tr("doc_no"), self.s_doc, "110px"), self.s_status, self.s_btn]), self.s_table, self.s_pick]
+        else:
+            self.body.children = [field(self.tr("doc_no"), w.HBox([self.x_doc, self.x_show])), self.x_view,
+                                  field(self.tr("cancel_reason"), self.x_reason), w.HBox([self.x_sim, self.x_save])]
+
+    def refresh(self) -> None:
+        state = self.desk.user_state()
+        if state:
+            unit = self.desk.unit(state["unit"])
+            self.unit_info.value = (f"<div class='gf-crumb'>{esc(self.tr('agency'))}: {esc(unit['agency'])} · "
+                                    f"{esc(self.tr('unit'))}: {esc(state['unit'])} {esc(unit['unit_name'])} · "
+                                    f"{esc(self.tr('area'))}: {esc(unit['area'])}</div>")
+        today = format_date(self.desk.now.date())
+        for box in (self.doc_date, self.posting_date):
+            if not box.value:
+                box.placeholder = today
+
+    # -- the data
+    def _lines_html(self) -> str:
+        rows = [[ln.get("line", i + 1)] + [ln.get(k, "") for k in self.c_fields] for i, ln in enumerate(self.model.lines)]
+        return table_html([self.tr("line_no")] + [self.tr(k) for k in self.c_fields], rows)
+
+    def store_line(self) -> None:
+        values: dict[str, Any] = {k: box.value.strip() for k, box in self.c_fields.items() if box.value.strip()}
+        if self.c_line.value.strip().isdigit():
+            values["line"] = int(self.c_line.value.strip())
+        self.model.store_line(values)
+        for box in self.c_fields.values():
+            box.value = ""
+        self.c_line.value = ""
+        self.lines_view.value = self._lines_html()
+
+    def form_data(self) -> dict:
+        data: dict[str, Any] = {
+            "doc_type": self.doc_type.value, "budget_code": self.budget_code.value.strip(),
+            "fund_source": self.fund_source.value.strip(), "commitment_item": self.commitment_item.value.strip(),
+            "amount": self.amount.value.replace(",", "").strip() or None, "text": self.text.value,
+            "reason": self.reason.value or None, "reason_detail": self.reason_detail.value,
+            "contracts": self.model.contracts(),
+        }
+        for key in ("doc_date", "posting_date"):
+            if getattr(self, key).value.strip():
+                data[key] = getattr(self, key).value.strip()
+        return data
+
+    def simulate(self) -> Result:
+        result = self.desk.execute("reserve.simulate", self.form_data())
+        if result.ok:
+            self.check_panel.value = f"<div class='gf-ok'><b>{esc(self.tr('success_title'))}</b> — {esc(self.tr('check_ok'))}</div>"
+            self.model.state = "CHECKED"
+        else:
+            self.check_panel.value = message_html(result, self.lang)
+            self.model.state = "FAILED"
+        self.out.value = ""
+        return result
+
+    def save(self) -> Result:
+        if self.model.function == "edit":
+            result = self.desk.execute("reserve.edit", {"doc": self.edit_doc.value.strip(), "contracts": self.model.edited_contracts()})
+            self.out.value = message_html(result, self.lang)
+            return result
+        result = self.desk.execute("reserve.create", self.form_data())
+        if result.ok:
+            self.model.doc_no = result.data["doc_no"]
+            self.check_panel.value = (f"<div class='gf-ok'>{esc(self.tr('doc_saved'))} "
+                                      f"<b class='gf-doc-no'>{esc(result.data['doc_no'])}</b></div>")
+            self.model.state = "SAVED"
+            self.out.value = ""
+        else:
+            self.check_panel.value = message_html(result, self.lang)
+            self.model.state = "FAILED"
+        return result
+
+    def new_doc(self) -> None:
+        for box in (self.budget_code, self.text, self.reason_detail, self.doc_date, self.posting_date, self.amount,
+                    self.fund_source, self.commitment_item):
+            box.value = ""
+        self.model.lines = []
+        self.lines_view.value = ""
+        self.check_panel.value = ""
+        self.tabs.selected_index = 0
+        self.set_function("create")
+
+    def _doc_html(self, doc_no: str) -> str:
+        doc = self.desk.document(doc_no) if doc_no else None
+        if doc is None:
+            return f"<div class='gf-err'>{esc(self.tr('doc_no'))} {esc(doc_no)}: -</div>"
+        rows = [[self.tr("doc_no"), doc["doc_no"]], [self.tr("doc_type"), doc["doc_type"]], [self.tr("text"), doc["text"]],
+                [self.tr("budget_code"), doc["budget_code"]], [self.tr("fund_source"), doc["fund_source"]],
+                [self.tr("amount"), f"{doc['value']:,.2f}"], [self.tr("col_remaining"), f"{doc['remaining']:,.2f}"],
+                [self.tr("ref2"), status_text(doc["status"], doc["closed"], self.lang)], [self.tr("reason"), doc["reason"]]]
+        lines = [[c["line"], c["contract_no"], c["lc_no"], c["lao_name"], c["item"], c["creditor"]] for c in doc["contracts"]]
+        heads = [self.tr(k) for k in ("line_no", "contract_no", "lc_no", "lao_name", "item", "creditor")]
+        return table_html(["", ""], rows) + (table_html(heads, lines) if lines else "")
+
+    def show_doc(self) -> None:
+        self.check_panel.value = self._doc_html(self.model.doc_no)
+
+    def load_for_edit(self) -> None:
+        doc = self.desk.document(self.edit_doc.value.strip())
+        self.model.lines = [] if doc is None else [
+            {k: (v if k not in ("signed", "due") or v is None else v.isoformat()) for k, v in c.items() if k != "doc_no" and v not in ("", None)}
+            for c in doc["contracts"]]
+        self.lines_view.value = self._doc_html(self.edit_doc.value.strip())
+
+    def simulate_cancel(self) -> None:
+        doc_no = self.x_doc.value.strip()
+        ok = changeable(self.desk.document(doc_no))
+        self.x_view.value = self._doc_html(doc_no) + (f"<div class='gf-ok'>{esc(self.tr('check_ok'))}</div>" if ok else "")
+
+    def search(self) -> Result:
+        data = {"doc": self.s_doc.value.strip() or None, "status": self.s_status.value or None}
+        result = self.desk.execute("reserve.search", {k: v for k, v in data.items() if v})
+        rows = result.data.get("rows", []) if result.ok else []
+        self.s_table.show([(r["doc_no"], [r["doc_no"], r["doc_type"], r["text"], f"{r['value']:,.2f}", f"{r['remaining']:,.2f}",
+                                          status_text(r["status"], r["closed"], self.lang)]) for r in rows])
+        self.out.value = message_html(result, self.lang) if not result.ok else ""
+        return result
+
+    def pick_found(self) -> None:
+        if self.s_table.selected:
+            self.model.doc_no = self.s_table.selected[0]
+            self.check_panel.value = self._doc_html(self.model.doc_no)
+            self.model.function, self.model.state = "create", "SAVED"
+
+    def convert(self) -> Result:
+        return self.run("reserve.convert_to_po", {"doc": self.model.doc_no, "contract_no": self.convert_contract.value,
+                                                  "signed": self.convert_signed.value or None})

@@ -1,0 +1,1 @@
+"""Withdrawals: request against a document, approve the request, approve the payment."""
