@@ -56,17 +56,29 @@ def test_nothing_points_outside_the_repository():
     assert not found, "point to docs/ instead:\n" + "\n".join(found)
 
 
+def anchors(path: Path) -> set[str]:
+    """The anchors of a Markdown page: its <a name="…"> tags and its headings' GitHub slugs."""
+    text = path.read_text("utf-8")
+    names = set(re.findall(r"<a (?:name|id)=\"([^\"]+)\"", text))
+    for heading in re.findall(r"^#{1,6} (.+)$", FENCE.sub("", text), re.M):
+        names.add(re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-"))
+    return names
+
+
 def test_markdown_links_resolve_inside_the_repository():
     broken = []
     for name in (f for f in project_files() if f.endswith(".md")):
         text = INLINE_CODE.sub("", FENCE.sub("", read_text(name) or ""))
         for target in LINK.findall(text):
-            if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
-                continue  # a web address, mailto:, or an anchor in the same page
-            path = (ROOT / name).parent / target.split("#")[0]
-            resolved = path.resolve()
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+                continue  # a web address or mailto:
+            file_part, _, fragment = target.partition("#")
+            page = ROOT / name
+            resolved = (page.parent / file_part).resolve() if file_part else page
             if not resolved.is_relative_to(ROOT) or not resolved.exists():
                 broken.append(f"{name}: ({target})")
+            elif fragment and resolved.suffix == ".md" and fragment not in anchors(resolved):
+                broken.append(f"{name}: ({target}) has no anchor #{fragment}")
     assert not broken, "links that do not resolve inside the repository:\n" + "\n".join(broken)
 
 
