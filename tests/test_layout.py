@@ -5,6 +5,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 THIS = Path(__file__).resolve().relative_to(ROOT).as_posix()
 
@@ -18,6 +20,8 @@ FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 # "docs/rules.md §5" or "rules.md §3.4" in code, comments and docs.
 RULES_REF = re.compile(r"rules\.md §(\d+(?:\.\d+)*)")
+# A table row that starts with a `code`: the actions and error codes of docs/exercises.md.
+TABLE_CODE = re.compile(r"^\| `([a-z_][a-z0-9_.]*)`", re.M)
 
 
 def project_files() -> list[str]:
@@ -114,3 +118,29 @@ def test_no_module_over_400_lines():
         if lines > MAX_LINES:
             long.append(f"{name}: {lines} lines")
     assert not long, f"split these modules (at most {MAX_LINES} lines):\n" + "\n".join(long)
+
+
+def catalogue_error_codes() -> set[str]:
+    codes = set()
+    for path in (ROOT / "sandbox" / "catalogue").glob("*.yaml"):
+        codes |= set((yaml.safe_load(path.read_text("utf-8")) or {}).get("errors") or {})
+    return codes
+
+
+def test_exercise_reference_keeps_in_step_with_the_engine():
+    """docs/exercises.md documents every command and every error code the catalogue has, and
+    names no action that is not a command."""
+    from sandbox.commands import COMMANDS
+
+    text = (ROOT / "docs" / "exercises.md").read_text("utf-8")
+    actions_part = text.split('<a name="actions">')[1].split('<a name="expect">')[0]
+    errors_part = text.split('<a name="errors">')[1]
+    documented_actions = set(TABLE_CODE.findall(actions_part))
+    documented_actions |= {a for row in re.findall(r"^\| `report\.\S+` / `(\S+)`", actions_part, re.M)
+                           for a in [row.strip("`")]}
+    assert documented_actions == set(COMMANDS), (
+        f"not documented: {sorted(set(COMMANDS) - documented_actions)}; "
+        f"not a command: {sorted(documented_actions - set(COMMANDS))}"
+    )
+    missing = catalogue_error_codes() - set(TABLE_CODE.findall(errors_part))
+    assert not missing, f"error codes docs/exercises.md does not explain: {sorted(missing)}"
