@@ -82,6 +82,7 @@ class Sandbox:
         with self.engine.begin() as conn:
             load_world(conn, world, start)
             conn.execute(insert(orm.state).values(key="now", value=start.isoformat()))
+            conn.execute(insert(orm.state).values(key="start", value=start.isoformat()))
             conn.execute(insert(orm.state).values(key="world", value=world if isinstance(world, str) else "inline"))
             for key, cut in bundled_cutovers().items():
                 conn.execute(
@@ -218,14 +219,14 @@ class Sandbox:
             if len(commands) > 1:
                 repo.prefetch(commands)
             for actor, action, data in commands:
-                result, now = self._run(uow, repo, now, actor, action, dict(data or {}))
+                result, now = self._run(uow, repo, now, actor, action, {} if data is None else data)
                 results.append(result)
             repo.flush()
             uow.commit()
         return results
 
     def _run(self, uow: UnitOfWork, repo: Repository, now: dt.datetime, actor: str, action: str,
-             data: dict) -> tuple[Result, dt.datetime]:
+             data: Any) -> tuple[Result, dt.datetime]:
         # No savepoint: handlers change objects in memory (written when the repository flushes
         # what settled commands changed) and write SQL of their own only after their last check,
         # so a refused command has written nothing and dropping its objects undoes it.
@@ -233,7 +234,7 @@ class Sandbox:
         ctx = Context(self, repo, now, actor)
         try:
             try:
-                cmd = c.parse_command(action, data)
+                cmd = c.parse_command(action, data, actor)
             except KeyError:
                 raise Refusal("unknown_action", "action", action=action) from None
             if cmd.needs_session:
