@@ -294,6 +294,17 @@ class AdvanceClock(Command):
     action = "clock.advance"
     to: Value
 
+    @field_validator("to", mode="after")
+    @classmethod
+    def _moment(cls, value):
+        from .calendar import parse_datetime
+
+        try:
+            parse_datetime(value)
+        except (ValueError, TypeError, OverflowError):
+            raise limits.rule("moment") from None
+        return value
+
 
 COMMANDS: dict[str, type[Command]] = {
     cls.action: cls
@@ -323,7 +334,7 @@ def parse_command(action: str, data: Any, actor: Any = None) -> Command:
     if not isinstance(data, Mapping):
         raise limits.input_refusal("input", "not_mapping")
     for key in data:
-        if not isinstance(key, str) or limits.bad_character(key) or len(key) > limits.MAX_ID:
+        if not isinstance(key, str) or not key or limits.bad_character(key) or len(key) > limits.MAX_ID:
             raise limits.input_refusal("input", "field_name", {"max": limits.MAX_ID})
     try:
         return cls.model_validate(dict(data))
