@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal, DecimalException
 from typing import Any
 
@@ -66,14 +67,20 @@ def rule(kind: str, **ctx: Any) -> PydanticCustomError:
 
 
 # ------------------------------------------------------------------ texts
+CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def bad_character(text: str) -> str | None:
-    """``nul`` or ``surrogate`` when the text cannot be stored as it is; else None."""
+    """``nul``, ``surrogate`` or ``control`` when the text cannot be stored or exported as it
+    is (a control character other than tab and line breaks breaks the Excel file); else None."""
     if "\x00" in text:
         return "nul"
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return "surrogate"
+    if CONTROL.search(text):
+        return "control"
     return None
 
 
