@@ -231,3 +231,130 @@ def latest_moment(start: dt.datetime) -> dt.datetime:
         return start.replace(year=start.year + CLOCK_YEARS)
     except ValueError:  # 29 February
         return start.replace(year=start.year + CLOCK_YEARS, day=28)
+
+
+# ------------------------------------------------------------------ files
+MAX_FILE_BYTES = 1_000_000
+MAX_ALIASES = 20
+MAX_DEPTH = 30
+YEARS_CE = (2000, 2100)  # a world's start and every moment of an exercise lie in these years
+
+
+class FileProblem(ValueError):
+    """A malformed file or argument: one line, Thai and English, naming the rule."""
+
+    def __init__(self, key: str, **ctx: Any):
+        self.key = key
+        self.ctx = ctx
+        super().__init__(file_rule(key, **ctx))
+
+
+def file_rule(key: str, **ctx: Any) -> str:
+    """``file_rules.<key>`` of the catalogue in Thai and English on one line."""
+    from .i18n import text
+
+    def one(lang: str) -> str:
+        values = {k: str(v) for k, v in ctx.items()}
+        try:
+            return text("file_rules", key, lang).format(**values)
+        except (KeyError, IndexError, ValueError):
+            return text("file_rules", key, lang)
+
+    th, en = one("th"), one("en")
+    return th if th == en else f"{th} / {en}"
+
+
+def _bounded_loader():
+    import yaml
+
+    class BoundedLoader(yaml.SafeLoader):
+        """``yaml.SafeLoader`` that refuses more than MAX_ALIASES aliases (an alias bomb fails at
+        once) and mappings or lists nested deeper than MAX_DEPTH."""
+
+        def __init__(self, stream):
+            super().__init__(stream)
+            self._aliases = 0
+            self._depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                self._aliases += 1
+                if self._aliases > MAX_ALIASES:
+                    raise FileProblem("yaml_aliases", max=MAX_ALIASES)
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH:
+                    raise FileProblem("yaml_depth", max=MAX_DEPTH)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+    return BoundedLoader
+
+
+def read_yaml_text(raw: bytes) -> Any:
+    """YAML from bytes, bounded: size, UTF-8, aliases, nesting. ``FileProblem`` otherwise."""
+    import yaml
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise FileProblem("too_big", max=f"{MAX_FILE_BYTES:,}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileProblem("not_utf8", at=exc.start) from None
+    try:
+        return yaml.load(text, Loader=_bounded_loader())  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"(line {mark.line + 1}, column {mark.column + 1}: {exc.problem})" if mark else f"({exc.problem})"
+        raise FileProblem("yaml_syntax", where=where) from None
+    except yaml.YAMLError as exc:
+        raise FileProblem("yaml_syntax", where=f"({str(exc)[:200]})") from None
+    except RecursionError:
+        raise FileProblem("yaml_depth", max=MAX_DEPTH) from None
+
+
+def read_yaml_file(path) -> Any:
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise FileProblem("too_big", max=f"{MAX_FILE_BYTES:,}")
+        raw = path.read_bytes()
+    except OSError:
+        raise FileProblem("not_found") from None
+    return read_yaml_text(raw)
+
+
+def moment(value: Any) -> dt.datetime:
+    """A moment of an exercise, world or argument: readable, and within YEARS_CE."""
+    from .calendar import parse_datetime
+
+    shown = str(value)[:60]
+    try:
+        when = parse_datetime(value)
+    except (ValueError, TypeError, OverflowError):
+        raise FileProblem("bad_moment", value=shown) from None
+    if not YEARS_CE[0] <= when.year <= YEARS_CE[1]:
+        raise FileProblem("moment_range", value=shown, low=f"{YEARS_CE[0]}-01-01", high=f"{YEARS_CE[1]}-12-31")
+    return when
+
+
+def explain_error(err: dict) -> str:
+    """A pydantic error of a file as one Thai / English line (the catalogue's ``input_rules``;
+    pydantic's own English text when the catalogue has no entry for the error)."""
+    from .i18n import catalogue
+
+    entry = catalogue().get("input_rules", {}).get(err.get("type", ""))
+    if not entry:
+        return str(err.get("msg", "invalid"))[:300]
+    ctx = {k: str(v)[:100] for k, v in (err.get("ctx") or {}).items()}
+    ctx.setdefault("fields", "")
+    out = []
+    for lang in ("th", "en"):
+        try:
+            out.append(entry[lang].format(**ctx))
+        except (KeyError, IndexError, ValueError):
+            out.append(entry[lang])
+    return " / ".join(out)
