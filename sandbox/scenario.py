@@ -110,7 +110,12 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(data, path)
 
 
+_UNION_TAGS = {"datetime", "date", "str", "int", "float", "bool", "none"}
+
+
 def _where(loc: tuple) -> str:
+    # pydantic names the member of a union it tried (start.datetime); the author needs the field.
+    loc = tuple(p for p in loc if not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p)))
     if len(loc) > 1 and loc[0] == "steps" and isinstance(loc[1], int):
         rest = ".".join(map(str, loc[2:]))
         return f"step {loc[1] + 1}" + (f".{rest}" if rest else "")
@@ -348,7 +353,7 @@ def run_file(path: str | Path, sandbox: Sandbox) -> ScenarioRun | str:
         scenario = load_scenario(path)
         return ScenarioPlayer(scenario, sandbox).play()
     except (ScenarioFormatError, WorldError) as exc:
-        return f"{path}: {exc}"
+        return str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
 
 
 def describe_failure(path, run: ScenarioRun) -> list[str]:

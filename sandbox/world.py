@@ -36,7 +36,8 @@ def _text(value, name: str = ""):
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str):  # bounded, storable text (names up to 200 characters, ids 40)
-        limits.check_text(value, limits.MAX_TEXT if name == "name" else limits.FIELD_LENGTH.get(name, limits.MAX_NAME))
+        own = {"name": limits.MAX_TEXT, "id": limits.MAX_ID}
+        limits.check_text(value, own.get(name) or limits.FIELD_LENGTH.get(name, limits.MAX_NAME))
     return value
 
 
