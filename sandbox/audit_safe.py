@@ -70,7 +70,11 @@ def safe_json(value: Any) -> str:
     kept as a JSON string, so the column still holds valid JSON)."""
     text = json.dumps(safe_value(value), ensure_ascii=False)
     if len(text) > MAX_JSON:
-        text = json.dumps(text[:MAX_JSON] + "…", ensure_ascii=False)
+        cut = text[:MAX_JSON]
+        text = json.dumps(cut + "…", ensure_ascii=False)
+        while len(text) > MAX_JSON:  # escaping made it longer: cut by what is over
+            cut = cut[: len(cut) - (len(text) - MAX_JSON) - 1]
+            text = json.dumps(cut + "…", ensure_ascii=False)
     return text
 
 

@@ -6,20 +6,29 @@ its audit line. ``python -m bench.fuzz --examples N`` is the longer run."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from bench.fuzz import calls, check_call, describe, prepare
+from sandbox.audit_safe import MAX_JSON, audit_row, safe_json
+from sandbox.calendar import BANGKOK
 from sandbox.engine import Sandbox
+from sandbox.errors import Refusal
+from sandbox.limits import check_clock_move
 
-SETTINGS = settings(max_examples=150, deadline=None, database=None,
+SETTINGS = settings(max_examples=120, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                            HealthCheck.data_too_large])
 
 
-@pytest.fixture(scope="module")
-def fuzz_sandbox(tmp_path_factory):
-    sb = Sandbox(str(tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite"))
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def fuzz_sandbox(request, tmp_path_factory):
+    url = str(tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite") if request.param == "sqlite" else \
+        request.getfixturevalue("pg_url")
+    sb = Sandbox(url)
     prepare(sb)
     yield sb
     sb.close()
@@ -84,3 +93,39 @@ def test_secrets_never_reach_the_audit(sqlite_sandbox):
         text = repr(line)
         assert "Sandbox#2566" not in text and "my secret" not in text and "123456" not in text
         assert line["input"].get("password", "***") == "***"
+
+
+def test_an_audit_line_is_storable_bounded_and_secret_free():
+    actor, action, input_json, result_json = audit_row(
+        "x\ud800" * 50, ["not", "a", "name"],
+        {"password": "p", "otp": "1", "new": "n", "old": "o", "text": "a\x00b\udfff" * 10_000,
+         "deep": [[[[[[[[[[[["bottom"]]]]]]]]]]]], "many": list(range(10_000)), 5: float("nan"),
+         "big": 10**40, "obj": object()},
+        {"one_time_password": "123456", "provisioning_uri": "otpauth://x"})
+    for text in (actor, action, input_json, result_json):
+        text.encode("utf-8")  # no lone surrogate left
+        assert "\x00" not in text
+    assert len(actor) <= 40 and len(action) <= 40 and len(input_json) <= MAX_JSON + 10
+    data, result = json.loads(input_json), json.loads(result_json)
+    assert {data[k] for k in ("password", "otp", "new", "old")} == {"***"}
+    assert set(result.values()) == {"***"}
+    assert "bottom" not in input_json and len(data["many"]) == 101 and data["5"] == "nan"
+
+
+def test_an_oversized_audit_line_is_still_json():
+    text = safe_json({f"k{i}": "x" * 900 for i in range(100)})
+    assert len(text) <= MAX_JSON and isinstance(json.loads(text), str)
+
+
+def test_the_clock_rule():
+    start = dt.datetime(2023, 9, 4, 9, tzinfo=BANGKOK)
+    check_clock_move(start, start.replace(year=2028), start)
+    check_clock_move(start, start.replace(year=2028), start.isoformat())
+    with pytest.raises(Refusal) as back:
+        check_clock_move(start, start.replace(year=2022), start)
+    assert back.value.code == "clock_backwards"
+    for far in (start.replace(year=2028, month=9, day=5), dt.datetime(9999, 12, 31, tzinfo=BANGKOK)):
+        with pytest.raises(Refusal) as ahead:
+            check_clock_move(start, far, start)
+        assert ahead.value.code == "clock_too_far" and "5" in ahead.value.message("th")
+    check_clock_move(start, start, None)  # an old database without its start: the present counts
