@@ -129,3 +129,16 @@ def test_the_clock_rule():
             check_clock_move(start, far, start)
         assert ahead.value.code == "clock_too_far" and "5" in ahead.value.message("th")
     check_clock_move(start, start, None)  # an old database without its start: the present counts
+
+
+def test_a_batch_with_hostile_ids(db_url):
+    sb = Sandbox(db_url)
+    try:
+        prepare(sb)
+        results = sb.execute_many([("rec1", "reserve.cancel", {"doc": "CX\x00", "reason": "x"}),
+                                   ("rec1", "withdrawal.approve", {"request": "\ud800"}),
+                                   ("rec1", "reserve.cancel", {"doc": "x" * 100_000}),
+                                   ("rec1", "reserve.search", {"doc_type": "CX"})])
+        assert [r.error for r in results] == ["invalid_input", "invalid_input", "invalid_input", None]
+    finally:
+        sb.close()
