@@ -12,6 +12,7 @@ a crash.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import re
 import tempfile
@@ -30,7 +31,7 @@ from sandbox.engine import Sandbox
 START = "2023-09-04T09:00:00+07:00"
 PASSWORD = "Sandbox#2566"
 LINE = {"budget_code": "12001350001000000002", "fund_source": "6611200", "commitment_item": "5101020000"}
-ACTORS = ["rec1", "appr_c", "cgd1", "trainer", "pto1", "appr1", "pay1"]
+ACTORS = ["rec1", "appr_c", "cgd1", "trainer", "pto1", "appr1", "pay1", "head1"]
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 # Writes that stand even when the command is refused: failed one-time passwords count up.
 KEPT_ON_REFUSAL = {"auth.login": {"users"}, "softtoken.register": {"users"}}
@@ -57,9 +58,21 @@ texts = st.one_of(
     st.builds(lambda a, s, b: a + s + b, st.text(max_size=5), st.sampled_from(["\ud800", "\udc00", "\x00", "\x1b"]),
               st.text(max_size=5)),
 )
-scalars = st.one_of(texts, st.sampled_from(HOSTILE_NUMBERS), st.integers(), st.floats(), st.sampled_from(HOSTILE_OTHER))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+# Values at the edges of what the rules accept: they pass the parser and test the rules behind it.
+EDGY = [
+    0.01, 1000, "1,000.50", 999_999_999_999.99, "999999999999.99", "1000000000000", 1.005, -0.01,
+    "2023-09-04", "2023-09-30", "30/09/2566", "29/02/2567", "2023-10-01T00:00:00+07:00", "2028-09-03",
+    "2023-09-04T09:00:00+07:00", "CX00000001", "CK00000001", "PO00000001", "CX00000002", "WR00000001",
+    "rec1", "appr_c", "cgd1", "newbie", "tk_appr", "ข" * 200, "ข" * 500, "ก" * 100, "CX01", "CX04", "CK05",
+    "CK13", "PO", "CX", "CK", "6611200", "6611300", "6631200", "12001350001000000002", "12001350001000000001",
+    "5101020000", "5104010000", "2566", 2566, 2567, "september", "march", "approved", "nexus_smart_id",
+    "paotang", "recorder", "head", "password", "token_key", "soft_token", "Sandbox#2566", "auto", "000000",
+]
+scalars = st.one_of(texts, st.sampled_from(HOSTILE_NUMBERS), st.integers(), st.floats(), st.sampled_from(HOSTILE_OTHER),
+                    st.sampled_from(EDGY), st.sampled_from(EDGY), st.sampled_from(EDGY))
+nested = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(texts, inner, max_size=4)), max_leaves=8)
+values = st.one_of(st.sampled_from(EDGY), scalars, scalars, nested)
 ALL_FIELDS = sorted({name for cls in COMMANDS.values() for name in cls.model_fields} | {
     "line", "contract_no", "lc_no", "lao_name", "item", "creditor", "signed", "due", "lost_on", "colour"})
 contract = st.dictionaries(st.sampled_from(["line", "contract_no", "lc_no", "lao_name", "item", "creditor", "signed",
@@ -101,13 +114,16 @@ def data_for(action) -> st.SearchStrategy:
     cls = COMMANDS.get(action) if isinstance(action, str) else None
     names = (sorted(cls.model_fields) if cls else []) or ALL_FIELDS
     base = BASE.get(action, {}) if isinstance(action, str) else {}
-    field_value = st.one_of(st.sampled_from(names), st.sampled_from(names), texts, st.sampled_from(ALL_FIELDS)).flatmap(
+    field_value = st.one_of(st.sampled_from(names), st.sampled_from(names), st.sampled_from(names), texts,
+                            st.sampled_from(ALL_FIELDS)).flatmap(
         lambda name: st.tuples(st.just(name), contracts if name == "contracts" else values))
     own = st.sampled_from(names).flatmap(
         lambda name: st.tuples(st.just(name), contracts if name == "contracts" else values))
     broken = st.lists(own, min_size=1, max_size=2).map(lambda pairs: {**base, **dict(pairs)})
     mapping = st.lists(field_value, max_size=6).map(dict)
-    return st.one_of(st.just(base), broken, broken, broken, mapping,
+    edgy = st.lists(st.tuples(st.sampled_from(names), st.sampled_from(EDGY)), min_size=1, max_size=2).map(
+        lambda pairs: {**base, **dict(pairs)})
+    return st.one_of(st.just(base), edgy, edgy, broken, broken, mapping,
                      st.sampled_from([None, "abc", 5, [1, 2], [("doc", "x")], 1e28]))
 
 
@@ -116,7 +132,19 @@ HOSTILE_ACTORS = ["", "x" * 41, "x" * 10_000, "rec1\x00", "\ud800", "rec1\n", No
 # Mostly real actions and users (so the calls reach the rules), sometimes hostile ones.
 actions = st.sampled_from(sorted(COMMANDS) * 4 + HOSTILE_ACTIONS)
 actors = st.sampled_from(ACTORS * 8 + HOSTILE_ACTORS)
-calls = actions.flatmap(lambda a: st.tuples(actors, st.just(a), data_for(a)))
+# Who usually does what (so that most calls pass the role checks).
+DESK = {"round.confirm": "appr_c", "round.approve": "cgd1", "round.reject": "cgd1", "round.cancel_confirm": "cgd1",
+        "withdrawal.approve": "appr1", "payment.approve": "pay1", "clock.advance": "trainer",
+        "user.change_rights": "head1", "softtoken.loss_letter": "head1", "user.approve_rights_change": "cgd1",
+        "user.issue_credentials": "head1"}
+
+
+def actor_for(action) -> st.SearchStrategy:
+    desk = DESK.get(action, "rec1") if isinstance(action, str) else "rec1"
+    return st.one_of(st.just(desk), st.just(desk), actors)
+
+
+calls = actions.flatmap(lambda a: st.tuples(actor_for(a), st.just(a), data_for(a)))
 
 
 def prepare(sb: Sandbox) -> None:
@@ -148,8 +176,21 @@ def audit_count(sb: Sandbox) -> int:
         return conn.execute(select(func.count()).select_from(orm.audit)).scalar_one()
 
 
+def relogin(sb: Sandbox) -> None:
+    """Log the desks in again (a fuzzed call may have logged them out); the clock moves on 31
+    seconds first, as a one-time password is good once."""
+    sb.advance_clock(sb.now + dt.timedelta(seconds=31))
+    sb.execute_many([(user, "auth.login", {"method": "soft_token", "password": PASSWORD, "otp": "auto"})
+                     for user in ACTORS])
+
+
 def check_call(sb: Sandbox, actor, action, data, outcomes: dict | None = None) -> str | None:
     """Run one call; a description of what went wrong, or None (``outcomes`` counts the codes)."""
+    sb.fuzz_calls = getattr(sb, "fuzz_calls", 0) + 1
+    if sb.fuzz_calls % 100 == 0:  # a fuzzed call may have moved the clock years on: start afresh
+        prepare(sb)
+    elif sb.fuzz_calls % 20 == 0:
+        relogin(sb)
     before, lines = digest(sb), audit_count(sb)
     try:
         result = sb.execute(actor, action, data)
