@@ -19,7 +19,7 @@ from sandbox.engine import Sandbox
 from sandbox.errors import Refusal
 from sandbox.limits import check_clock_move
 
-SETTINGS = settings(max_examples=120, deadline=None, database=None,
+SETTINGS = settings(max_examples=200, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                            HealthCheck.data_too_large])
 
