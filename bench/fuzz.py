@@ -248,8 +248,8 @@ def main(argv=None) -> int:
         tried += 1
         problem = check_call(sb, *call, outcomes=outcomes)
         if problem:
-            first = problem.splitlines()[0]
-            kinds[first[:120]] = kinds.get(first[:120], 0) + 1
+            kind = re.sub(r"'[^' ]*'|\\[ux][0-9a-fA-F]+|\d+", "…", problem.splitlines()[0])[:120]  # one kind whatever the value
+            kinds[kind] = kinds.get(kind, 0) + 1
             crashes.append((describe(*call), problem))
 
     try:
