@@ -246,8 +246,13 @@ def _notebooks_build(args) -> int:
 
 
 def _scenario_new(args) -> int:
+    import re
+
+    from .limits import file_rule
     from .notebooks import new_scenario_template, scenario_paths
 
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id) or len(args.id) > 80:
+        raise ArgumentProblem(file_rule("bad_argument", option="id", value=f"{args.id[:80]!r} (kebab-case: a-z 0-9 -)"))
     path = Path("scenarios") / f"{args.id}.yaml"
     if path.exists():
         print(f"{path} exists", file=sys.stderr)
@@ -300,8 +305,11 @@ def _register_timeline(sub) -> None:
 
 
 def _serve(args) -> int:
+    from .limits import file_rule
     from .ui.serve import serve
 
+    if not 1 <= args.port <= 65535:
+        raise ArgumentProblem(file_rule("bad_argument", option="--port", value=f"{args.port} (1-65535)"))
     problem = _db_problem(args.db)
     if problem:
         raise ArgumentProblem(problem)

@@ -199,6 +199,9 @@ CLI_CASES = [
     (["scenario", "run", "{folder}/x.yaml", "--db", "{folder}/folder"], "folder"),
     (["scenario", "run", "{folder}/x.yaml", "--db", "{folder}/notes.txt"], "not a sandbox database"),
     (["report", "nfma60", "--unit", "1", "--format", "docx"], "--format"),
+    (["scenario", "new", "../../outside"], "kebab-case"),
+    (["serve", "--port", "99999"], "--port"),
+    (["serve", "--db", "{folder}/folder"], "folder"),
 ]
 
 
