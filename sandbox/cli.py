@@ -10,8 +10,65 @@ import tempfile
 from pathlib import Path
 
 
-def _scenario_run(args) -> int:
+class ArgumentProblem(Exception):
+    """A command-line argument that breaks a rule: one line on stderr, exit code 2."""
+
+
+def _db_problem(db) -> str | None:
+    """Why ``--db`` cannot be the sandbox's database (a folder, a file that is not SQLite), or None."""
+    from .limits import file_rule
+
+    if db is None or "://" in str(db):
+        return None
+    path = Path(db).expanduser()
+    if path.is_dir():
+        return f"--db {db}: {file_rule('db_folder')}"
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(16)
+        except OSError as exc:
+            return f"--db {db}: {file_rule('db_not_database', detail=exc.strerror)}"
+        if head and head != b"SQLite format 3\x00":
+            return f"--db {db}: {file_rule('db_not_database', detail='not SQLite')}"
+    return None
+
+
+def _open(db):
+    """The sandbox on ``db``; ``ArgumentProblem`` when it is not a usable database."""
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
     from .engine import Sandbox
+    from .limits import file_rule
+
+    problem = _db_problem(db)
+    if problem:
+        raise ArgumentProblem(problem)
+    try:
+        return Sandbox(db)
+    except (SQLAlchemyError, ArgumentError, OSError, ValueError) as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise ArgumentProblem(f"--db {db}: {file_rule('db_not_database', detail=detail)}") from None
+
+
+def _fiscal_year(value) -> int | None:
+    from .limits import FISCAL_YEARS, file_rule
+
+    if value is not None and not FISCAL_YEARS[0] <= value <= FISCAL_YEARS[1]:
+        raise ArgumentProblem(file_rule("fiscal_year_range", low=FISCAL_YEARS[0], high=FISCAL_YEARS[1]))
+    return value
+
+
+def _moment_arg(option: str, value):
+    from .limits import FileProblem, moment
+
+    try:
+        return moment(value)
+    except FileProblem as exc:
+        raise ArgumentProblem(f"{option}: {exc}") from None
+
+
+def _scenario_run(args) -> int:
     from .scenario import describe_failure, run_file
 
     tmp = None
@@ -19,7 +76,7 @@ def _scenario_run(args) -> int:
     if db is None:
         tmp = tempfile.TemporaryDirectory(prefix="gfmis-sandbox-")
         db = str(Path(tmp.name) / "scenario.sqlite")
-    sandbox = Sandbox(db)
+    sandbox = _open(db)
     passed = failed = 0
     try:
         for path in args.files:
@@ -50,12 +107,12 @@ def _scenario_schema(args) -> int:
 
 
 def _world_show(args) -> int:
-    from .calendar import parse_datetime
     from .errors import WorldError
     from .world import validate_world
 
+    start = _moment_arg("--start", args.start)
     try:
-        spec = validate_world(args.name, parse_datetime(args.start))
+        spec = validate_world(args.name, start)
     except WorldError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -82,10 +139,17 @@ def _world_list(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a wrong argument is one line on stderr (and exit code 2)."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message} (--help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .i18n import text
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m sandbox",
         description=" ".join(text("labels", "cli_description", lang) for lang in ("en", "th")),
     )
@@ -119,13 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report(args) -> int:
-    from .engine import Sandbox
     from .reports import build_report, write
 
     if not args.db and not os.environ.get("SANDBOX_DB"):
         print("--db PATH (or SANDBOX_DB) is required: the database a scenario run or the app left", file=sys.stderr)
         return 2
-    sandbox = Sandbox(args.db)
+    _fiscal_year(args.fiscal_year)
+    sandbox = _open(args.db)
     try:
         if not sandbox.has_world():
             print(f"{args.db}: no world is loaded in this database", file=sys.stderr)
@@ -184,8 +248,13 @@ def _notebooks_build(args) -> int:
 
 
 def _scenario_new(args) -> int:
+    import re
+
+    from .limits import file_rule
     from .notebooks import new_scenario_template, scenario_paths
 
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id) or len(args.id) > 80:
+        raise ArgumentProblem(file_rule("bad_argument", option="id", value=f"{args.id[:80]!r} (kebab-case: a-z 0-9 -)"))
     path = Path("scenarios") / f"{args.id}.yaml"
     if path.exists():
         print(f"{path} exists", file=sys.stderr)
@@ -204,18 +273,23 @@ def _register_notebooks(sub) -> None:
 
 
 def _timeline(args) -> int:
+    from .adapters.policy_store import bundled_cutovers
+    from .limits import file_rule
     from .timeline import derive, to_csv, to_json, with_cutover
 
+    _fiscal_year(args.fiscal_year)
     changes = {}
     if args.september_deadline:
-        changes["september_deadline"] = args.september_deadline
+        changes["september_deadline"] = _moment_arg("--september-deadline", args.september_deadline)
     if args.march_deadline:
-        changes["march_deadline"] = args.march_deadline
+        changes["march_deadline"] = _moment_arg("--march-deadline", args.march_deadline)
     if args.holiday:
-        changes["extra_holidays"] = args.holiday
+        changes["extra_holidays"] = [_moment_arg("--holiday", day) for day in args.holiday]
     if args.cutover:
         key, _, when = args.cutover.partition("=")
-        changes["cutovers"] = with_cutover(key, when)
+        if key not in bundled_cutovers():
+            raise ArgumentProblem(file_rule("bad_argument", option="--cutover", value=f"{key} ({', '.join(bundled_cutovers())})"))
+        changes["cutovers"] = with_cutover(key, _moment_arg("--cutover", when))
     events = derive(args.fiscal_year, **changes)
     print(to_json(events) if args.format == "json" else to_csv(events), end="")
     return 0
@@ -233,8 +307,14 @@ def _register_timeline(sub) -> None:
 
 
 def _serve(args) -> int:
+    from .limits import file_rule
     from .ui.serve import serve
 
+    if not 1 <= args.port <= 65535:
+        raise ArgumentProblem(file_rule("bad_argument", option="--port", value=f"{args.port} (1-65535)"))
+    problem = _db_problem(args.db)
+    if problem:
+        raise ArgumentProblem(problem)
     serve(args.port, args.db)
     return 0  # not reached: the process becomes the Voila server
 
@@ -251,5 +331,18 @@ _EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline, 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand. A malformed argument or file is one line on stderr and exit code 2;
+    an unexpected error too (``SANDBOX_DEBUG=1`` shows its traceback)."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ArgumentProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("SANDBOX_DEBUG"):
+            raise
+        print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}", file=sys.stderr)
+        return 2

@@ -2,14 +2,18 @@
 
 Fields are loosely typed on purpose: the domain, not the parser, decides which value is wrong
 and answers with the error code the exercise format names (``invalid_amount``, ``invalid_date`` …).
+The parser only enforces the limits a real system has (``limits.py``: text lengths, list sizes,
+amounts, fiscal years, storable characters); a value beyond them is ``invalid_input``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
+from . import limits
 from .domain.errors import Refusal
 
 Value = Any  # str, number or date, checked by the domain
@@ -22,11 +26,17 @@ class Command(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _codes_as_text(cls, value):
+    def _codes_as_text(cls, value, info: ValidationInfo):
+        limits.check_field(info.field_name, value)
         # YAML reads 6611200 as a number; codes and numbers are text to the rules.
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
         return value
+
+    @field_validator("amount", "remaining", mode="before", check_fields=False)
+    @classmethod
+    def _bounded_amount(cls, value, info: ValidationInfo):
+        return limits.check_amount(value, allow_zero=info.field_name == "remaining")
 
 
 # ------------------------------------------------------------------ users and login
@@ -130,6 +140,15 @@ class Conditions(Command):
     area: Value = None
     budget_unit: Value = None
     reason: str | None = None
+    round: str | None = None
+
+    _fiscal_year = field_validator("fiscal_year", mode="after")(
+        classmethod(lambda cls, v: limits.check_fiscal_year(v)))
+    _status = field_validator("status", mode="after")(
+        classmethod(lambda cls, v: limits.check_choice(v, limits.SEARCH_STATUSES)))
+    _round = field_validator("round", mode="after")(classmethod(lambda cls, v: limits.check_choice(v, limits.ROUNDS)))
+    _doc_type = field_validator("doc_type", mode="after")(
+        classmethod(lambda cls, v: limits.check_choice(v, limits.DOC_TYPES)))
 
     def conditions(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
@@ -149,8 +168,14 @@ class Contract(BaseModel):
 
     @field_validator("contract_no", "lc_no", "lao_name", "item", "creditor", mode="before")
     @classmethod
-    def _text(cls, value):
+    def _text(cls, value, info: ValidationInfo):
+        limits.check_field(info.field_name, value)
         return None if value is None else str(value)
+
+    @field_validator("signed", "due", mode="before")
+    @classmethod
+    def _scalar(cls, value, info: ValidationInfo):
+        return limits.check_field(info.field_name, value)
 
 
 class CreateReserve(Command):
@@ -197,7 +222,6 @@ class CancelReserve(Command):
 
 class SearchReserve(Conditions):
     action = "reserve.search"
-    round: str | None = None
     unit: Value = None
 
 
@@ -286,6 +310,17 @@ class AdvanceClock(Command):
     action = "clock.advance"
     to: Value
 
+    @field_validator("to", mode="after")
+    @classmethod
+    def _moment(cls, value):
+        from .calendar import parse_datetime
+
+        try:
+            parse_datetime(value)
+        except (ValueError, TypeError, OverflowError):
+            raise limits.rule("moment") from None
+        return value
+
 
 COMMANDS: dict[str, type[Command]] = {
     cls.action: cls
@@ -300,18 +335,31 @@ COMMANDS: dict[str, type[Command]] = {
 }
 
 
-def parse_command(action: str, data: dict | None) -> Command:
-    """Build the command for a scenario action; a malformed input is an ``invalid_input`` refusal."""
+def parse_command(action: str, data: Any, actor: Any = None) -> Command:
+    """Build the command for a scenario action; a malformed input is an ``invalid_input`` refusal
+    naming the field and the broken rule. ``actor`` (when given) is checked first: a long or
+    unprintable user id never reaches the database. An unknown action raises ``KeyError``."""
+    if actor is not None:
+        limits.check_actor(actor)
+    limits.check_action(action)
     cls = COMMANDS.get(action)
     if cls is None:
         raise KeyError(action)
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise limits.input_refusal("input", "not_mapping")
+    for key in data:
+        if not isinstance(key, str) or not key or limits.bad_character(key) or len(key) > limits.MAX_ID:
+            raise limits.input_refusal("input", "field_name", {"max": limits.MAX_ID})
     try:
-        return cls.model_validate(data or {})
+        return cls.model_validate(dict(data))
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "input"
-        top = str(err["loc"][0]) if err["loc"] else "input"
-        raise Refusal(
-            "invalid_input", top, field_th=where, field_en=where,
-            detail=err["msg"], detail_en=err["msg"],
-        ) from None
+        loc = tuple(err["loc"])
+        top = str(loc[0]) if loc else "input"
+        ctx = dict(err.get("ctx") or {})
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            ctx["fields"] = ", ".join(sorted(cls.model_fields))
+        raise limits.input_refusal(top, kind, ctx, loc) from None

@@ -129,18 +129,37 @@ def totals(rows: list[dict], kind: str) -> dict[str, Decimal]:
 
 # ------------------------------------------------------------------ files
 
+# A cell that begins with one of these is a formula to a spreadsheet (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A text cell a spreadsheet will not run: a leading formula character gets a ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(report: Report, out) -> None:
-    """CSV in UTF-8 with BOM (Excel opens Thai text correctly)."""
+    """CSV in UTF-8 with BOM (Excel opens Thai text correctly); texts that would start a
+    formula are escaped (``csv_safe``)."""
     own = isinstance(out, (str, Path))
     handle = open(out, "w", encoding="utf-8-sig", newline="") if own else out
     try:
         writer = csv.writer(handle)
         writer.writerow([report.header(c) for c in report.columns])
         for row in report.rows:
-            writer.writerow([row[c] if c in MONEY else report.cell(row, c) for c in report.columns])
+            writer.writerow([row[c] if c in MONEY else csv_safe(report.cell(row, c)) for c in report.columns])
     finally:
         if own:
             handle.close()
+
+
+def xlsx_text(value):
+    """A value openpyxl can write: control characters Excel refuses are dropped from texts."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 WIDTHS = {"doc_type": 8, "doc_no": 13, "text": 34, "fund_source": 10, "budget_code": 23, "area": 8,
@@ -154,6 +173,7 @@ def to_xlsx(report: Report, out) -> None:
     Written in openpyxl's write-only mode, so 50,000 rows stay fast and small in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.indexed_list import IndexedList
@@ -170,10 +190,19 @@ def to_xlsx(report: Report, out) -> None:
     ws.freeze_panes = f"A{first_row + 1}"
 
     def cell(value, **style):
-        c = WriteOnlyCell(ws, value=value)
+        c = WriteOnlyCell(ws, value=xlsx_text(value))
+        if isinstance(value, str):
+            c.data_type = "s"  # text, never a formula
         for key, val in style.items():
             setattr(c, key, val)
         return c
+
+    def text_cell(value):
+        # Plain values stay plain (fast); a text a spreadsheet would read as a formula, or one
+        # with characters Excel refuses, becomes a text cell.
+        if isinstance(value, str) and (value.startswith(FORMULA_START) or ILLEGAL_CHARACTERS_RE.search(value)):
+            return cell(value)
+        return value
 
     ws.append([cell(f"{report.title} ({report.kind.upper()})", font=Font(name=font, size=16, bold=True))])
     for line in report.title_lines():
@@ -191,7 +220,7 @@ def to_xlsx(report: Report, out) -> None:
     # 50,000 rows is what makes openpyxl slow. Text cells take the workbook's Thai font.
     money_at = {i for i, c in enumerate(columns) if c in MONEY}
     for row in report.rows:
-        out_row = [report.cell(row, c) if c not in MONEY else None for c in columns]
+        out_row = [text_cell(report.cell(row, c)) if c not in MONEY else None for c in columns]
         for i in money_at:
             out_row[i] = cell(float(row[columns[i]]), number_format="#,##0.00")
         ws.append(out_row)

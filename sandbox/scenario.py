@@ -10,13 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from . import limits
 from .calendar import parse_datetime
 from .commands import COMMANDS
 from .engine import Result, Sandbox
-from .errors import ScenarioFormatError, WorldError
+from .errors import Refusal, ScenarioFormatError, WorldError, message
+from .scenario_check import Problem, check_scenario
 
 Moment = dt.datetime | dt.date | str
 
@@ -98,25 +99,48 @@ def json_schema() -> dict:
 
 
 def load_scenario(path: str | Path) -> Scenario:
+    """Read and check an exercise file; every malformed file is one ``ScenarioFormatError``
+    line naming the file, the step or field, and the rule (``limits.read_yaml_file`` bounds the
+    size, the encoding, YAML aliases and nesting)."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = limits.read_yaml_file(path)
+    except limits.FileProblem as exc:
         raise ScenarioFormatError(f"{path}: {exc}") from None
     return parse_scenario(data, path)
 
 
+_UNION_TAGS = {"datetime", "date", "str", "int", "float", "bool", "none"}
+
+
+def _where(loc: tuple) -> str:
+    # pydantic names the member of a union it tried (start.datetime); the author needs the field.
+    loc = tuple(p for p in loc if not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p)))
+    if len(loc) > 1 and loc[0] == "steps" and isinstance(loc[1], int):
+        rest = ".".join(map(str, loc[2:]))
+        return f"step {loc[1] + 1}" + (f".{rest}" if rest else "")
+    return ".".join(map(str, loc)) or "file"
+
+
 def parse_scenario(data: Any, path: Path | None = None) -> Scenario:
     name = str(path) if path else "scenario"
+    if not isinstance(data, dict):
+        raise ScenarioFormatError(f"{name}: {limits.file_rule('not_mapping')}")
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = err["loc"]
-        where = f"step {loc[1] + 1}" if len(loc) > 1 and loc[0] == "steps" and isinstance(loc[1], int) else ".".join(map(str, loc))
-        raise ScenarioFormatError(f"{name}: {where}: {err['msg']}") from None
+        raise ScenarioFormatError(f"{name}: {_where(tuple(err['loc']))}: {limits.explain_error(err)}") from None
+    except RecursionError:
+        raise ScenarioFormatError(f"{name}: {limits.file_rule('yaml_depth', max=limits.MAX_DEPTH)}") from None
     if path is not None and scenario.id != path.stem:
         raise ScenarioFormatError(f"{name}: id {scenario.id!r} must equal the file name {path.stem!r}")
+    try:
+        check_scenario(scenario)
+    except Problem as exc:
+        raise ScenarioFormatError(f"{name}: {exc.where}: {exc.problem}") from None
+    except WorldError as exc:
+        raise WorldError([f"{name}: world: {p}" for p in exc.problems]) from None
     return scenario
 
 
@@ -279,7 +303,11 @@ class ScenarioPlayer:
             at = parse_datetime(step.at)
             if at < self.sandbox.now:
                 raise ScenarioFormatError(f"step {self.position + 1}: 'at' {at.isoformat()} is before the clock")
-            self.sandbox.advance_clock(at)
+            try:
+                self.sandbox.advance_clock(at)
+            except Refusal as refusal:  # beyond the clock's reach
+                raise ScenarioFormatError(
+                    f"step {self.position + 1}.at: {message(refusal, 'th')} / {message(refusal, 'en')}") from None
         return substitute(step.input, self.saved)
 
     def record(self, step: Step, inputs: dict, result: Result) -> StepOutcome:
@@ -325,7 +353,7 @@ def run_file(path: str | Path, sandbox: Sandbox) -> ScenarioRun | str:
         scenario = load_scenario(path)
         return ScenarioPlayer(scenario, sandbox).play()
     except (ScenarioFormatError, WorldError) as exc:
-        return f"{path}: {exc}"
+        return str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
 
 
 def describe_failure(path, run: ScenarioRun) -> list[str]:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
+from . import limits
 from .adapters import orm
 from .adapters.policy_store import bundled_cutovers
 from .calendar import BANGKOK, fiscal_year, parse_date
@@ -37,15 +39,18 @@ def _problem(key: str) -> str:
     return " / ".join(entry[lang] for lang in LANGS if entry.get(lang))
 
 
-def _text(value):
+def _text(value, name: str = ""):
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
+    if isinstance(value, str):  # bounded, storable text (names up to 200 characters, ids 40)
+        own = {"name": limits.MAX_TEXT, "id": limits.MAX_ID}
+        limits.check_text(value, own.get(name) or limits.FIELD_LENGTH.get(name, limits.MAX_NAME))
     return value
 
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    _as_text = field_validator("*", mode="before")(classmethod(lambda cls, v: _text(v)))
+    _as_text = field_validator("*", mode="before")(classmethod(lambda cls, v, info: _text(v, info.field_name)))
 
 
 class AgencySpec(_Entry):
@@ -97,8 +102,9 @@ class WorldSpec(BaseModel):
 
 @lru_cache(maxsize=8)
 def _bundled_text(name: str) -> str:
-    path = resources.files("sandbox").joinpath(f"worlds/{name}.yaml")
-    if not path.is_file():
+    known = not isinstance(name, str) or name in bundled_worlds()
+    path = resources.files("sandbox").joinpath(f"worlds/{name}.yaml") if known else None
+    if path is None or not path.is_file():
         raise WorldError([f"world {name!r}: no bundled world of that name"])
     return path.read_text("utf-8")
 
@@ -120,16 +126,18 @@ def world_data(world: str | dict, start: dt.datetime | None = None) -> dict:
 
 def validate_world(world: str | dict, start: dt.datetime | None = None) -> WorldSpec:
     data = world_data(world, start)
+    if not isinstance(data, dict):
+        raise WorldError([limits.file_rule("world_not_mapping")])
     try:
         spec = WorldSpec.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for err in exc.errors():
-            loc = err["loc"]
+        for err in exc.errors()[:20]:
+            loc = err["loc"] or ("world",)
             where = f"{loc[0]}[{loc[1]}]" if len(loc) > 1 and isinstance(loc[1], int) else str(loc[0])
             entry = _entry_name(data, loc)
             fld = ".".join(str(p) for p in loc[2:]) or str(loc[-1])
-            problems.append(f"{where}{entry}.{fld}: {err['msg']}")
+            problems.append(f"{where}{entry}.{fld}: {limits.explain_error(err)}")
         raise WorldError(problems) from None
 
     problems: list[str] = []
@@ -190,8 +198,13 @@ def validate_world(world: str | dict, start: dt.datetime | None = None) -> World
                 parse_date(u.password_changed)
             except ValueError:
                 bad("users", i, u.id, "password_changed", "not a date")
+    lines: dict[tuple, int] = {}
     for i, b in enumerate(spec.budget_lines):
         ident = f"{b.unit}/{b.budget_code}"
+        key = (b.unit, b.budget_code, b.fund_source, b.commitment_item)
+        if key in lines:
+            bad("budget_lines", i, ident, "budget_code", limits.file_rule("duplicate_line", other=f"budget_lines[{lines[key]}]"))
+        lines.setdefault(key, i)
         if b.unit not in units:
             bad("budget_lines", i, ident, "unit", f"unknown unit {b.unit!r}")
         if not CODE_PATTERNS["budget_code"].match(b.budget_code):
@@ -200,14 +213,20 @@ def validate_world(world: str | dict, start: dt.datetime | None = None) -> World
             bad("budget_lines", i, ident, "fund_source", _problem("fund_source"))
         if not (b.commitment_item.isdigit() and 1 <= len(b.commitment_item) <= 10):
             bad("budget_lines", i, ident, "commitment_item", "up to 10 digits")
-        try:
-            if satang(b.allocation) < 0:
-                raise ValueError
-        except ValueError:
-            bad("budget_lines", i, ident, "allocation", "an amount ≥ 0 with at most two decimals")
+        if not _allocation_ok(b.allocation):
+            bad("budget_lines", i, ident, "allocation", limits.file_rule("allocation_range", max=f"{limits.MAX_AMOUNT:,}"))
     if problems:
         raise WorldError(problems)
     return spec
+
+
+def _allocation_ok(value) -> bool:
+    """An allocation of 0 to limits.MAX_AMOUNT baht with at most two decimals."""
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+        return number.is_finite() and 0 <= number <= limits.MAX_AMOUNT and satang(value) >= 0
+    except (ArithmeticError, ValueError):
+        return False
 
 
 def _entry_name(data: dict, loc: tuple) -> str:

@@ -8,7 +8,6 @@ decides when a command's changes are settled; ``flush`` here writes them.
 from __future__ import annotations
 
 import dataclasses
-import json
 from functools import cache
 from operator import attrgetter
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
+from ..audit_safe import audit_row
 from ..domain.model import (
     Agency,
     BudgetLine,
@@ -211,9 +211,8 @@ class WriteBehind:
 
     def write_audit(self, at, actor: str, action: str, input_: dict, ok: bool, error: str | None, result: dict) -> None:
         """Buffer an audit line (of a finished command, refused or not); ``flush`` writes it."""
+        actor, action, input_text, result_text = audit_row(actor, action, input_, result)
         self._audit.append({
-            "at": at, "actor": actor, "action": action,
-            "input": json.dumps(input_, ensure_ascii=False, default=str),
-            "ok": ok, "error": error,
-            "result": json.dumps(result, ensure_ascii=False, default=str),
+            "at": at, "actor": actor, "action": action, "input": input_text,
+            "ok": ok, "error": error, "result": result_text,
         })

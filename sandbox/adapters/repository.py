@@ -20,6 +20,7 @@ from ..domain.model import (
     User,
     Withdrawal,
 )
+from ..limits import MAX_ID, bad_character
 from . import orm
 from .batch import (
     TABLES,
@@ -184,10 +185,10 @@ class Repository(Records, WriteBehind):
         (instead of one query per command); they are not handed to any command yet."""
         named, requests = set(), set()
         for _, _, data in commands:
-            if isinstance(data, dict):
-                if isinstance(data.get("doc"), str):
+            if isinstance(data, dict):  # only ids a query can carry (the parser refuses the rest)
+                if isinstance(data.get("doc"), str) and _queryable(data["doc"]):
                     named.add(data["doc"])
-                if isinstance(data.get("request"), str):
+                if isinstance(data.get("request"), str) and _queryable(data["request"]):
                     requests.add(data["request"])
         docs = set(named)
         wanted = sorted(r for r in requests if ("withdrawals", r) not in self._seen)
@@ -313,3 +314,8 @@ class Repository(Records, WriteBehind):
         value += 1
         self._counters[prefix] = value
         return f"{prefix}{value:08d}"
+
+
+def _queryable(value: str) -> bool:
+    """An id PostgreSQL can compare (no NUL, no lone surrogate) of a sane length."""
+    return len(value) <= MAX_ID and bad_character(value) is None

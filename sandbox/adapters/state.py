@@ -19,6 +19,10 @@ def read_now(conn: Connection) -> dt.datetime:
     return dt.datetime.fromisoformat(value)
 
 
+def read_state(conn: Connection, key: str) -> str | None:
+    return conn.execute(select(orm.state.c.value).where(orm.state.c.key == key)).scalar_one_or_none()
+
+
 def write_now(conn: Connection, moment: dt.datetime) -> None:
     conn.execute(update(orm.state).where(orm.state.c.key == "now").values(value=moment.isoformat()))
 

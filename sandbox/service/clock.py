@@ -16,19 +16,19 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..adapters import orm
 from ..adapters.db import begin_writing
-from ..adapters.state import read_now, write_now
+from ..adapters.state import read_now, read_state, write_now
 from ..domain.calendar import parse_datetime
-from ..domain.errors import Refusal
 from ..domain.policy import RoundPolicy
+from ..limits import check_clock_move
 
 docs = orm.reserve_docs
 lines = orm.budget_lines
 
 
 def move_clock(conn: Connection, round_policy: Callable[[int], RoundPolicy], now: dt.datetime, to: dt.datetime) -> None:
-    """Within a transaction: set the clock to ``to`` (never backwards) and sweep the lapses."""
-    if to < now:
-        raise Refusal("clock_backwards", "to", now=now.isoformat())
+    """Within a transaction: set the clock to ``to`` (never backwards, at most a few years past the
+    world's start) and sweep the lapses."""
+    check_clock_move(now, to, read_state(conn, "start"))
     write_now(conn, to)
     sweep(conn, round_policy, to)
 

@@ -66,7 +66,7 @@ class Dispatcher:
         if len(commands) > 1:
             repo.prefetch(commands)
         for actor, action, data in commands:
-            result, now = self._run(uow, repo, now, actor, action, dict(data or {}))
+            result, now = self._run(uow, repo, now, actor, action, {} if data is None else data)
             results.append(result)
         repo.flush()
         return results
@@ -79,7 +79,7 @@ class Dispatcher:
             repo = Repository(uow.conn, self.reference)
             now = read_now(uow.conn)
             for actor, action, data in commands:
-                repo.write_audit(now, actor, action, dict(data or {}), False, refusal.code, info)
+                repo.write_audit(now, actor, action, {} if data is None else data, False, refusal.code, info)
             repo.flush()
 
         try:
@@ -90,7 +90,7 @@ class Dispatcher:
                        info["message_en"], info["source_th"], info["source_en"]) for actor, action, _ in commands]
 
     def _run(self, uow: UnitOfWork, repo: Repository, now: dt.datetime, actor: str, action: str,
-             data: dict) -> tuple[Result, dt.datetime]:
+             data: Any) -> tuple[Result, dt.datetime]:
         # No savepoint: handlers change objects in memory (written when the repository flushes
         # what settled commands changed) and write SQL of their own only after their last check,
         # so a refused command has written nothing and dropping its objects undoes it.
@@ -98,7 +98,7 @@ class Dispatcher:
         ctx = Context(repo, now, actor, self.policy)
         try:
             try:
-                cmd = c.parse_command(action, data)
+                cmd = c.parse_command(action, data, actor)
             except KeyError:
                 raise Refusal("unknown_action", "action", action=action) from None
             if cmd.needs_session:

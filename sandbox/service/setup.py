@@ -29,6 +29,7 @@ def load_world(engine: Engine, world, start, *, extra_holidays=()) -> None:
     with begin_writing(engine) as conn:
         load(conn, world, start)
         conn.execute(insert(orm.state).values(key="now", value=start.isoformat()))
+        conn.execute(insert(orm.state).values(key="start", value=start.isoformat()))
         conn.execute(insert(orm.state).values(key="world", value=world if isinstance(world, str) else "inline"))
         for key, cut in bundled_cutovers().items():
             conn.execute(
