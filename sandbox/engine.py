@@ -53,11 +53,10 @@ class Sandbox:
 
     def load_world(self, world, start, *, extra_holidays=(), policy: dict | None = None) -> None:
         """Reset the sandbox and load ``world`` (a bundled name or a mapping) with the clock at ``start``."""
-        self.reset()
-        setup.load_world(self.engine, world, start, extra_holidays=extra_holidays)
-        if policy:
-            setup.set_policy(self.engine, policy)
-        self.invalidate()
+        try:
+            setup.load_world(self.engine, world, start, extra_holidays=extra_holidays, policy=policy)
+        finally:
+            self.invalidate()
 
     def set_policy(self, policy: dict) -> None:
         """Override deadlines: ``september_deadline`` and/or ``march_deadline`` (a moment each)."""

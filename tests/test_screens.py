@@ -92,3 +92,22 @@ def test_the_policy_page_switches_language_and_keeps_the_what_if():
     assert "Dates that moved" in page.moved_view.value and "28 Sep 2566 BE, 16:30" in page.moved_view.value
     assert "Users locked out at the cut-over" in page.sim_table.value and "นโยบาย" not in page.sim_table.value
     assert page.enrol.description == "Enrol/week"
+
+
+def test_reset_is_the_trainers_and_asks_first(app):
+    sb = app.sandbox
+    login(app, "rec1")
+    doc = sb.execute("rec1", "reserve.create", reserve_data("CK", 1000, "kept", "")).data["doc_no"]
+    app.reset_btn.click()  # rec1 is no trainer
+    assert app.reset_ask.layout.display == "none"
+    assert "trainer" in app.bar_msg.value.lower() or "ผู้ฝึกสอน" in app.bar_msg.value
+    assert sb.document(doc) is not None
+    app.set_person("trainer")
+    app.reset_btn.click()
+    assert app.reset_ask.layout.display == "flex" and sb.document(doc) is not None  # asked, nothing wiped
+    app.reset_no.click()
+    assert app.reset_ask.layout.display == "none" and sb.document(doc) is not None
+    app.reset_btn.click()
+    app.reset_yes.click()
+    assert sb.document(doc) is None
+    assert app.reset_ask.layout.display == "none"

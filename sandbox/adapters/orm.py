@@ -127,6 +127,8 @@ users = Table(
     Column("last_otp_counter", BigInteger, nullable=False, default=0),
     Column("failed_otps", Integer, nullable=False, default=0),
     Column("locked_until", Moment, nullable=True),
+    Column("failed_passwords", Integer, nullable=False, default=0, server_default="0"),
+    Column("password_locked_until", Moment, nullable=True),
 )
 
 sessions = Table(

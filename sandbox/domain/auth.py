@@ -26,6 +26,8 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 TOTP_STEP = 30
 MAX_FAILED_OTPS = 5
 OTP_LOCK = dt.timedelta(minutes=15)
+MAX_FAILED_PASSWORDS = 5  # wrong passwords in a row before the account locks
+PASSWORD_LOCK = dt.timedelta(minutes=15)
 PASSWORD_MONTHS = 3
 LOSS_LETTER_BUSINESS_DAYS = 3  # the head's letter to CGD after a lost phone [000 §4]
 ISSUER = "New GFMIS Thai (sandbox)"
@@ -125,10 +127,26 @@ def login_methods(user: User, cutover: Cutover, now: dt.datetime) -> set[str]:
             methods.add("token_key")
         if user.credential == "password":
             methods.add("password")
+    if user.password_locked_until is not None and now < user.password_locked_until:
+        return set()  # every method asks for the password
     locked = user.locked_until is not None and now < user.locked_until
     if user.soft_token in ("registered", "active") and not locked:
         methods.add("soft_token")
     return methods
+
+
+def check_password_lock(user: User, now: dt.datetime, field_name: str = "password") -> None:
+    """After 5 wrong passwords in a row the account takes no password for 15 minutes."""
+    if user.password_locked_until is not None and now < user.password_locked_until:
+        raise Refusal("password_locked", field_name, until=user.password_locked_until)
+
+
+def wrong_password(user: User, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """The user's counters after one more wrong password: (wrong in a row, locked until)."""
+    failed = user.failed_passwords + 1
+    if failed >= MAX_FAILED_PASSWORDS:
+        return 0, now + PASSWORD_LOCK
+    return failed, None
 
 
 def check_password(user: User, password: str | None, now: dt.datetime, field_name: str = "password") -> None:
@@ -183,7 +201,16 @@ def approve_in_nexus(user: User, otp: str | None, now: dt.datetime) -> NexusAnsw
 def check_segregation(user_id: str, roles) -> None:
     """«อนุมัติ ๑» and «อนุมัติ ๒» never on one person [000 §2]."""
     if "approver_withdrawal" in roles and "approver_payment" in roles:
-        raise Refusal("segregation_of_duties", "roles", detail=Text("of_user", user=user_id))
+        raise Refusal("segregation_of_duties", "roles", detail=Text("sod_roles", user=user_id))
+
+
+def check_request_segregation(request, actor_id: str) -> None:
+    """On each withdrawal request: the person who asked for it approves neither step, and one
+    person never gives both approvals (อนุมัติ ๑ and ๒), whatever their roles are now [000 §2]."""
+    if actor_id == request.requested_by:
+        raise Refusal("segregation_of_duties", "request", detail=Text("sod_own_request", request=request.request_no))
+    if actor_id in (request.approved_by, request.paid_by):
+        raise Refusal("segregation_of_duties", "request", detail=Text("sod_both_approvals", request=request.request_no))
 
 
 def loss_letter_due(calendar: BusinessCalendar, lost_at: dt.datetime) -> dt.datetime:

@@ -121,6 +121,8 @@ class User:
     last_otp_counter: int = 0
     failed_otps: int = 0
     locked_until: dt.datetime | None = None
+    failed_passwords: int = 0  # wrong passwords in a row
+    password_locked_until: dt.datetime | None = None
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)

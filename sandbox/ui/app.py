@@ -152,7 +152,15 @@ class App(w.VBox):
         self.clock_btn = button(t("advance_clock", lang), "gf-clock")
         self.clock_btn.on_click(safe(lambda _b: self.move_clock(self.clock_to.value)))
         self.reset_btn = button(t("reset", lang), "gf-reset", "warning")
-        self.reset_btn.on_click(safe(lambda _b: self.reset()))
+        self.reset_btn.on_click(safe(lambda _b: self.ask_reset()))
+        # «เริ่มใหม่» wipes the sandbox: the trainer's, and only after a second, explicit yes.
+        self.reset_yes = button(t("reset_confirm", lang), "gf-reset-yes", "danger")
+        self.reset_yes.on_click(safe(lambda _b: self.confirm_reset()))
+        self.reset_no = button(t("reset_cancel", lang), "gf-reset-no")
+        self.reset_no.on_click(safe(lambda _b: self.cancel_reset()))
+        self.reset_ask = w.HBox([w.HTML(f"<span class='gf-warn'>{esc(t('reset_question', lang))}</span>"),
+                                 self.reset_yes, self.reset_no])
+        self.reset_ask.layout.display = "none"
         self.bar_msg = w.HTML()
         bar = w.VBox([
             w.HBox([w.HTML(f"<b style='font-size:17px'>{esc(t('app_title', lang))}</b>"), self.lang_btn],
@@ -160,6 +168,7 @@ class App(w.VBox):
             w.HBox([self.bar_info]),
             w.HBox([w.HTML(esc(t("switch_user", lang)) + ":&nbsp;"), self.person_pick, w.HTML("&nbsp;&nbsp;"),
                     self.clock_to, self.clock_btn, self.reset_btn]),
+            self.reset_ask,
             self.bar_msg,
         ])
         bar.add_class("gf-bar")
@@ -271,6 +280,30 @@ class App(w.VBox):
         self.bar_msg.value = message_html(result, self.model.lang) if not result.ok else ""
         self.screen(self.model.screen).refresh()
         return result
+
+    def is_trainer(self) -> bool:
+        state = self.sandbox.user_state(self.model.person) if self.model.person else None
+        return bool(state) and "trainer" in state.get("roles", ())
+
+    def ask_reset(self) -> None:
+        """«เริ่มใหม่»: only the trainer, and only after confirming."""
+        if not self.is_trainer():
+            self.reset_ask.layout.display = "none"
+            self.bar_msg.value = f"<div class='gf-err'>{esc(t('reset_trainer_only', self.model.lang))}</div>"
+            return
+        self.bar_msg.value = ""
+        self.reset_ask.layout.display = "flex"
+
+    def cancel_reset(self) -> None:
+        self.reset_ask.layout.display = "none"
+
+    def confirm_reset(self) -> None:
+        self.reset_ask.layout.display = "none"
+        if not self.is_trainer():  # the person changed while the question stood
+            self.bar_msg.value = f"<div class='gf-err'>{esc(t('reset_trainer_only', self.model.lang))}</div>"
+            return
+        self.reset()
+        self.bar_msg.value = f"<div class='gf-ok'>{esc(t('reset_done', self.model.lang))}</div>"
 
     def reset(self) -> None:
         """Back to the start: the guided scenario's world, or the demo world."""

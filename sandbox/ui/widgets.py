@@ -32,6 +32,8 @@ CSS = """
 .gf-fn button.mod-danger { background: #c62828; }
 .gf-ok { background: #e8f5e9; border-left: 5px solid #2e7d32; padding: 8px 12px; margin: 6px 0; }
 .gf-err { background: #fdecea; border-left: 5px solid #c62828; padding: 8px 12px; margin: 6px 0; }
+.gf-bar .gf-ok, .gf-bar .gf-err, .gf-warn { color: #1b1b1b; }
+.gf-warn { background: #fff8e1; border-left: 5px solid #f9a825; padding: 6px 10px; margin-right: 8px; }
 .gf-info { background: #e3f2fd; border-left: 5px solid #1565c0; padding: 8px 12px; margin: 6px 0; }
 .gf-src { color: #666; font-size: 12px; }
 .gf-table { border-collapse: collapse; font-size: 13px; }

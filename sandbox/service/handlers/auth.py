@@ -6,7 +6,7 @@ from ... import commands as c
 from ...domain import auth
 from ...domain.errors import Refusal, Text
 from ...domain.model import LOGIN_METHODS, Session
-from .base import Context, cutover_of, handles, target
+from .base import Context, check_password_of, cutover_of, handles, target
 
 
 @handles(c.Login)
@@ -33,7 +33,7 @@ def login(cmd: c.Login, ctx: Context) -> dict:
             raise Refusal("soft_token_not_active", "method")
         if user.locked_until and ctx.now < user.locked_until:
             raise Refusal("otp_locked", "otp", until=user.locked_until)
-    auth.check_password(user, cmd.password, ctx.now)
+    check_password_of(ctx, user, cmd.password)
     if cmd.method == "soft_token":
         answer = auth.approve_in_nexus(user, cmd.otp, ctx.now)
         if not answer.accepted:
@@ -103,8 +103,9 @@ def issue_credentials(cmd: c.IssueCredentials, ctx: Context) -> dict:
 @handles(c.ChangePassword)
 def change_password(cmd: c.ChangePassword, ctx: Context) -> dict:
     user = ctx.repo.user(ctx.actor_id)
-    if user is None or user.credential == "none" or not auth.verify_password(cmd.old, user.password_hash):
+    if user is None or user.credential == "none":
         raise Refusal("bad_credentials", "old")
+    check_password_of(ctx, user, cmd.old, "old", verify_only=True)
     if not auth.strong_enough(cmd.new, cmd.old):
         raise Refusal("weak_password", "new")
     user.password_hash = auth.hash_password(cmd.new)

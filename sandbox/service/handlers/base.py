@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ...adapters.repository import Repository
+from ...domain import auth
 from ...domain.calendar import BusinessCalendar, fiscal_year
 from ...domain.errors import Refusal, Text
 from ...domain.model import ReserveDocument, User
@@ -84,3 +85,27 @@ def cutover_of(ctx: Context, user: User) -> Cutover:
 
 def not_of_unit(field_name: str, doc: ReserveDocument) -> Refusal:
     return Refusal("not_authorized", field_name, detail=Text("document_of_unit", doc=doc.doc_no, unit=doc.unit))
+
+
+def check_password_of(ctx: Context, user: User, password, field_name: str = "password", *,
+                      verify_only: bool = False) -> None:
+    """The password check with its throttle: refused while locked; a wrong password counts (the
+    count is written even though the command is refused); a right one starts the count again.
+    ``verify_only``: the password itself, not its age or a pending change (changing it)."""
+    auth.check_password_lock(user, ctx.now, field_name)
+    try:
+        if verify_only:
+            if not auth.verify_password(password, user.password_hash):
+                raise Refusal("bad_credentials", field_name)
+        else:
+            auth.check_password(user, password, ctx.now, field_name)
+    except Refusal as refusal:
+        if refusal.code == "bad_credentials" and user.credential != "none":
+            failed, until = auth.wrong_password(user, ctx.now)
+            ctx.keep.append(("users", {"id": user.id}, {"failed_passwords": failed, "password_locked_until": until}))
+        elif user.failed_passwords:  # a right password that is too old or must change
+            ctx.keep.append(("users", {"id": user.id}, {"failed_passwords": 0}))
+        raise
+    if user.failed_passwords:
+        user.failed_passwords = 0
+        ctx.keep.append(("users", {"id": user.id}, {"failed_passwords": 0}))

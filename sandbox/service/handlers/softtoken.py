@@ -8,7 +8,7 @@ from ...domain import auth
 from ...domain.errors import Joined, Refusal, Text
 from ...domain.model import APPS, User
 from . import base
-from .base import Context, handles, target
+from .base import Context, check_password_of, handles, target
 
 
 @handles(c.InstallApps)
@@ -41,7 +41,7 @@ def register_soft_token(cmd: c.RegisterSoftToken, ctx: Context) -> dict:
     _require_apps(user, APPS)
     if not user.identity_verified:
         raise Refusal("identity_not_verified", "apps")
-    auth.check_password(user, cmd.password, ctx.now)
+    check_password_of(ctx, user, cmd.password)
     user.totp_secret = auth.new_totp_secret()
     user.soft_token = "registered"
     user.last_otp_counter = 0

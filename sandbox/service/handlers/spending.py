@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ... import commands as c
+from ...domain import auth
 from ...domain.errors import Refusal, Text
 from ...domain.model import ReserveDocument, Withdrawal
 from ...domain.reserve import amount_of, money
@@ -44,6 +45,7 @@ def _request(ctx: Context, request_no: str, role: str, status: str, action: str)
         raise Refusal("not_authorized", "request", detail=Text("request_of_unit", unit=doc.unit))
     if wd.status != status:
         raise Refusal("wrong_request_status", "request", request=request_no, status=wd.status)
+    auth.check_request_segregation(wd, user.id)
     _spendable(ctx, doc)
     return wd, doc
 
