@@ -15,8 +15,9 @@ from sqlalchemy.engine import Connection
 
 from .adapters import orm
 from .adapters.repository import Repository
+from .domain import auth as auth_rules
 from .domain.auth import login_methods
-from .domain.calendar import fiscal_year_bounds, to_bangkok
+from .domain.calendar import fiscal_year_bounds
 from .domain.model import BLOCKED, Session, baht, satang
 from .domain.policy import Cutover
 
@@ -137,8 +138,7 @@ def unit_state(conn: Connection, unit: str, now: dt.datetime,
         .where(orm.units.c.code == str(unit))
     ).scalar() if holders and cutover is not None else None
     if group:
-        return_by = cutover(group).token_return_by
-        keys_overdue = return_by is not None and to_bangkok(now).date() > return_by
+        keys_overdue = auth_rules.token_return_late(cutover(group), now)
     return {"unit": unit, "loss_letter_overdue": overdue > 0, "token_key_holders": list(holders),
             "token_keys_overdue": keys_overdue}
 
