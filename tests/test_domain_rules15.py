@@ -140,3 +140,24 @@ def test_a_registered_user_logging_in_the_old_way_gets_a_reminder_and_a_late_ret
     login(sb, "tk_appr", password="Sandbox#2568")
     returned = sb.execute("tk_appr", "tokenkey.return", {})
     assert returned.ok and returned.data["late"] is True
+
+
+def test_the_login_screen_shows_the_reminder(tmp_path):
+    from sandbox.engine import Sandbox
+    from sandbox.ui.app import App
+
+    sb = Sandbox(str(tmp_path / "login.sqlite"))
+    sb.load_world("demo", "2025-02-10T09:00:00+07:00")
+    for action, data in (("phone.install", {"apps": ["nexus_smart_id", "paotang"]}), ("paotang.verify", {}),
+                         ("softtoken.register", {"password": "Sandbox#2566"})):
+        assert sb.execute("tk_appr", action, data).ok
+    app = App(sb)
+    app.set_person("tk_appr")
+    app.show("login")
+    screen = app.screen("login")
+    screen.password.value = "Sandbox#2566"
+    screen.method.value = "token_key"
+    screen.login_btn.click()
+    assert app.model.last_result.ok
+    assert "gf-reminder" in screen.out.value and "Soft Token" in screen.out.value
+    sb.close()
