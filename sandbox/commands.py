@@ -101,6 +101,7 @@ class ReportLost(Command):
     action = "softtoken.report_lost"
     needs_session = False
     user: str | None = None
+    lost_on: Value = None  # the day the phone was lost (default today)
 
 
 class LossLetter(Command):

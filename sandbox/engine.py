@@ -123,7 +123,7 @@ class Sandbox:
 
     def unit_state(self, unit: str) -> dict:
         with self.engine.connect() as conn:
-            return views.unit_state(conn, unit, read_now(conn))
+            return views.unit_state(conn, unit, read_now(conn), self.policy.cutover)
 
     def unit(self, code: str) -> dict | None:
         """A disbursement unit with its agency's code and name (``None`` if there is none)."""

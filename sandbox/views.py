@@ -15,7 +15,9 @@ from sqlalchemy.engine import Connection
 
 from .adapters import orm
 from .adapters.repository import Repository
+from .domain import auth as auth_rules
 from .domain.auth import login_methods
+from .domain.calendar import fiscal_year_bounds
 from .domain.model import BLOCKED, Session, baht, satang
 from .domain.policy import Cutover
 
@@ -117,7 +119,10 @@ def budget_lines(conn: Connection, unit: str | None = None) -> list[dict]:
     return out
 
 
-def unit_state(conn: Connection, unit: str, now: dt.datetime) -> dict:
+def unit_state(conn: Connection, unit: str, now: dt.datetime,
+               cutover: Callable[[str], Cutover] | None = None) -> dict:
+    """A unit's flags: a loss letter overdue; Token Keys still held, and overdue once its group's
+    return date has passed (``cutover`` reads the group; without it nothing is overdue)."""
     lr = orm.loss_reports
     overdue = conn.execute(
         select(func.count()).where(lr.c.unit == str(unit), lr.c.letter_no.is_(None), lr.c.letter_due <= now)
@@ -126,7 +131,16 @@ def unit_state(conn: Connection, unit: str, now: dt.datetime) -> dict:
     holders = conn.execute(
         select(u.c.id).where(u.c.unit == str(unit), u.c.credential == "token_key", u.c.token_key_held.is_(True))
     ).scalars().all()
-    return {"unit": unit, "loss_letter_overdue": overdue > 0, "token_key_holders": list(holders)}
+    keys_overdue = False
+    a = orm.agencies
+    group = conn.execute(
+        select(a.c.cutover).select_from(orm.units.join(a, a.c.code == orm.units.c.agency))
+        .where(orm.units.c.code == str(unit))
+    ).scalar() if holders and cutover is not None else None
+    if group:
+        keys_overdue = auth_rules.token_return_late(cutover(group), now)
+    return {"unit": unit, "loss_letter_overdue": overdue > 0, "token_key_holders": list(holders),
+            "token_keys_overdue": keys_overdue}
 
 
 def session_live(conn: Connection, user_id: str, now: dt.datetime) -> bool:
@@ -171,11 +185,12 @@ def audit(conn: Connection, limit: int | None = None) -> list[dict]:
 
 STATUS_GROUPS = {
     # (round, group) → condition on the document; closed documents are outside every group.
-    ("september", "not_listed"): lambda: and_(docs.c.status == "", ~docs.c.sept_approved),
+    ("september", "not_listed"): lambda: and_(docs.c.status == "", ~docs.c.sept_approved, docs.c.doc_type != "PO"),
     ("september", "listed"): lambda: docs.c.status == "21",
     ("september", "confirmed"): lambda: docs.c.status == "31",
     ("september", "approved"): lambda: docs.c.status == "50",
-    ("march", "not_listed"): lambda: and_(docs.c.sept_approved, docs.c.status.in_(("", "50"))),
+    ("march", "not_listed"): lambda: and_(or_(docs.c.sept_approved, docs.c.doc_type == "PO"),
+                                          docs.c.status.in_(("", "50"))),
     ("march", "listed"): lambda: docs.c.status == "22",
     ("march", "confirmed"): lambda: docs.c.status == "32",
     ("march", "approved"): lambda: docs.c.status == "40",
@@ -199,6 +214,15 @@ def visible_units(conn: Connection, user: User) -> list[str] | None:
     return unit_scope(conn, user.unit)
 
 
+def _carried_po(fy) -> Any:
+    """A PO in the March round: carried into the next year without List or Confirm, unless it
+    was closed before its year ended (of fiscal year ``fy`` when the conditions name one)."""
+    if not fy:
+        return docs.c.doc_type == "PO"
+    year_end = fiscal_year_bounds(int(fy))[1]
+    return and_(docs.c.doc_type == "PO", or_(docs.c.closed == "", docs.c.closed_at >= year_end))
+
+
 def _conditions(units: list[str] | None, cond: dict[str, Any]) -> list:
     where = []
     if units is not None:
@@ -209,7 +233,7 @@ def _conditions(units: list[str] | None, cond: dict[str, Any]) -> list:
         where.append(docs.c.fiscal_year == int(cond["fiscal_year"]))
     round_ = cond.get("round")
     if round_ == "march":
-        where.append(or_(docs.c.sept_approved, docs.c.status.in_(("22", "32", "40"))))
+        where.append(or_(docs.c.sept_approved, _carried_po(cond.get("fiscal_year")), docs.c.status.in_(("22", "32", "40"))))
     if cond.get("status"):
         group = STATUS_GROUPS.get((round_ or "september", cond["status"]))
         if group is None:
@@ -237,11 +261,14 @@ CONTRACT_COLUMNS = [cl.c.line, cl.c.lao_name, cl.c.contract_no, cl.c.lc_no, cl.c
 
 
 def nfma60(conn: Connection, units: list[str] | None, cond: dict[str, Any], *, contracts: bool = False) -> list[dict]:
-    """NFMA60 (one row per document) or NFMA60CX (one row per contract line), in one query,
+    """NFMA60 (one row per document) or NFMA60CX (one row per contract line, one for a document
+    without any), in one query,
     over the documents of ``units`` (``None``: every unit)."""
     where = _conditions(units, cond)
     if contracts:
-        q = select(*REPORT_COLUMNS, *CONTRACT_COLUMNS).select_from(docs.join(cl, cl.c.doc_no == docs.c.doc_no))
+        # every document the conditions select; one without contract lines in one row, its
+        # contract columns empty
+        q = select(*REPORT_COLUMNS, *CONTRACT_COLUMNS).select_from(docs.outerjoin(cl, cl.c.doc_no == docs.c.doc_no))
         q = q.where(*where).order_by(docs.c.doc_no, cl.c.line)
     else:
         q = select(*REPORT_COLUMNS).where(*where).order_by(docs.c.doc_no)

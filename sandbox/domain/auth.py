@@ -213,6 +213,53 @@ def check_request_segregation(request, actor_id: str) -> None:
         raise Refusal("segregation_of_duties", "request", detail=Text("sod_both_approvals", request=request.request_no))
 
 
-def loss_letter_due(calendar: BusinessCalendar, lost_at: dt.datetime) -> dt.datetime:
-    """The head's letter reports a lost phone within 3 business days [000 §4]."""
-    return calendar.end_of_day(calendar.add_business_days(lost_at.date(), LOSS_LETTER_BUSINESS_DAYS))
+def loss_letter_due(calendar: BusinessCalendar, lost_on: dt.date | dt.datetime) -> dt.datetime:
+    """The head's letter reports a lost phone within 3 business days counted from the day the
+    phone was lost [000 §4]."""
+    day = to_bangkok(lost_on).date() if isinstance(lost_on, dt.datetime) else lost_on
+    return calendar.end_of_day(calendar.add_business_days(day, LOSS_LETTER_BUSINESS_DAYS))
+
+
+def loss_counted_from(lost_on: dt.date | None, now: dt.datetime, earliest: dt.date | None) -> dt.date:
+    """The day the head's 3 business days count from: the day the phone was lost («นับจากวันที่
+    โทรศัพท์ที่เชื่อมต่อกับ Soft Token สูญหาย» [000 §4]), today when not given. Not in the future,
+    and not before ``earliest`` (the day the user's group could first connect a phone to Soft
+    Token: its registration opening)."""
+    today = to_bangkok(now).date()
+    if lost_on is None:
+        return today
+    if lost_on > today:
+        raise Refusal("invalid_date", "lost_on", value=lost_on, detail=Text("in_the_future"))
+    if earliest is not None and lost_on < earliest:
+        raise Refusal("invalid_date", "lost_on", value=lost_on, detail=Text("rules15_lost_before_registration",
+                                                                              opens=earliest))
+    return lost_on
+
+
+# ---------------------------------------------------------------- the transition [000, 002]
+
+
+def check_registration_open(cutover: Cutover, now: dt.datetime) -> None:
+    """Soft Token registration opens per group (``register_from``; none for the pilot groups)
+    and stays open after the cut-over [002 §2, 000 letter 3]."""
+    if cutover.register_from is not None and now < cutover.register_from:
+        raise Refusal("registration_not_open", "apps", opens=cutover.register_from,
+                      cutover_source=cutover.source, cutover_clause=cutover.clause)
+
+
+def check_token_key_return(user: User) -> None:
+    """A Token Key goes back once its holder's Soft Token is active [000 letter 4, 002 §4]:
+    earlier, the user would be left with no way to log in."""
+    if user.soft_token != "active":
+        raise Refusal("soft_token_not_active", "actor", detail=Text(f"rules15_soft_token_{user.soft_token}"))
+
+
+def token_return_late(cutover: Cutover, now: dt.datetime) -> bool:
+    """A return after the group's return date (15 May 2024 / 30 May 2025) is recorded late."""
+    return cutover.token_return_by is not None and to_bangkok(now).date() > cutover.token_return_by
+
+
+def old_method_reminder(user: User, method: str) -> bool:
+    """A user whose Soft Token is registered logs in with Soft Token from that day on [002]:
+    the old method still works before the cut-over, with a reminder."""
+    return method in ("token_key", "password") and user.soft_token in ("registered", "active")

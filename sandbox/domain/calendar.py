@@ -56,11 +56,21 @@ def fy_month_year(fy_be: int, month: int) -> int:
     return end_ce - 1 if month >= 10 else end_ce
 
 
+def is_labour_day(english_name: str) -> bool:
+    """National Labour Day (1 May) and a day in lieu of it: the ``holidays`` package lists them as
+    public holidays, but government offices work then — business days [docs/rules.md]."""
+    parts = [part.strip().lower() for part in english_name.split(";") if part.strip()]
+    return bool(parts) and all("labour day" in part or "labor day" in part for part in parts)
+
+
 @lru_cache(maxsize=64)
 def _thai_holidays(year: int) -> dict[dt.date, str]:
-    # Government offices close on public holidays and on the government-category days.
-    found = holidays.Thailand(years=year, categories=("public", "government"), language="th")
-    return dict(found)
+    # Government offices close on public holidays and on the government-category days, but not on
+    # National Labour Day (matched by the package's English name; the Thai name is the one shown).
+    kinds = ("public", "government")
+    english = holidays.Thailand(years=year, categories=kinds, language="en_US")
+    found = holidays.Thailand(years=year, categories=kinds, language="th")
+    return {day: name for day, name in found.items() if not is_labour_day(english.get(day, ""))}
 
 
 class BusinessCalendar:

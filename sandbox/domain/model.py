@@ -222,6 +222,12 @@ class ReserveDocument:
     def listed(self) -> bool:
         return self.status in LISTED
 
+    @property
+    def carried(self) -> bool:
+        """Carried into the next fiscal year: approved in September, or a PO (a signed contract
+        carries over without List or Confirm) [004 letter 1.1]."""
+        return self.sept_approved or self.doc_type == "PO"
+
     def require_open(self) -> None:
         if self.closed:
             raise Refusal(
@@ -262,24 +268,29 @@ def wrong_status(doc: ReserveDocument, step: str) -> Refusal:
 
 
 def list_document(doc: ReserveDocument, round_: str) -> None:
-    """สง.02: blank → 21 (September); 50, or blank after a March List cancel → 22 (March)."""
+    """สง.02: blank → 21 (September, CX and CK only: a PO carries over without List [004 letter
+    1.1, 1.6]); 50, or a carried blank document (a PO, or after a March List cancel) → 22 (March).
+    «ยอดอนุมัติ (ยกยอด)» becomes the remaining the document is Listed with."""
     doc.require_open()
     if round_ == "september":
-        if doc.status != "" or doc.sept_approved:
+        if doc.status != "" or doc.carried:
             raise wrong_status(doc, "list_september")
         doc.status = "21"
     else:
-        if not (doc.status == "50" or (doc.status == "" and doc.sept_approved)):
+        if not (doc.status == "50" or (doc.status == "" and doc.carried)):
             raise wrong_status(doc, "list_march")
         doc.status = "22"
+    doc.approved = doc.remaining
 
 
 def list_cancel_document(doc: ReserveDocument) -> None:
-    """สง.03: 21 or 22 → blank (a March document stays eligible to List again)."""
+    """สง.03: 21 or 22 → blank (a March document stays eligible to List again); nothing is to
+    be approved any more."""
     doc.require_open()
     if doc.status not in LISTED:
         raise wrong_status(doc, "list_cancel")
     doc.status = ""
+    doc.approved = 0
 
 
 def confirm_document(doc: ReserveDocument) -> None:
@@ -298,7 +309,7 @@ def cancel_confirm_document(doc: ReserveDocument) -> None:
 
 
 def approve_document(doc: ReserveDocument) -> None:
-    """CGD approval: 31 → 50, 32 → 40; «ยอดอนุมัติ» is the remaining at this approval."""
+    """CGD approval: 31 → 50, 32 → 40; «ยอดอนุมัติ (ยกยอด)» stays what the document was Listed with."""
     doc.require_open()
     if doc.status not in BLOCKED:
         raise wrong_status(doc, "approve")
@@ -307,7 +318,6 @@ def approve_document(doc: ReserveDocument) -> None:
         doc.sept_approved = True
     else:
         doc.status = "40"
-    doc.approved = doc.remaining
 
 
 def reject_document(doc: ReserveDocument) -> None:

@@ -13,6 +13,12 @@ from .calendar import BANGKOK, BusinessCalendar, ce_year
 DEADLINE_TIME = dt.time(16, 30)
 
 
+def letter_in_time(letter_day: dt.date, deadline: dt.datetime) -> bool:
+    """A cancel-Confirm letter is dated *before* the deadline day, not on it
+    («ก่อนวันทำการสุดท้ายของเดือนกันยายน», «ก่อนวันที่ ๒๙ มีนาคม ๒๕๖๗» [004])."""
+    return letter_day < deadline.date()
+
+
 @dataclass(frozen=True)
 class Cutover:
     key: str
@@ -55,7 +61,7 @@ class RoundPolicy:
 
     @cached_property
     def fiscal_year_end(self) -> dt.datetime:
-        """Blank and 21 documents lapse at this instant (1 October, 00:00)."""
+        """Blank and 21 documents lapse at this instant (1 October, 00:00); a PO carries over."""
         return self._at(dt.date(self._end_ce, 10, 1))
 
     # March round, in FY N+1
@@ -103,14 +109,15 @@ class RoundPolicy:
 
     @cached_property
     def march_lapse(self) -> dt.datetime:
-        """50, 22 and blank (after a March List cancel) lapse when carry-over money stops being
+        """50, 22 and carried blank documents (a PO, or after a March List cancel) lapse when carry-over money stops being
         usable — or when a deadline moved later by policy closes the March window."""
         return max(self.carry_over_usable_until, self.march_deadline)
 
-    def usable_until(self, status: str, sept_approved: bool) -> dt.datetime:
-        """The instant a document of this year at ``status`` stops being spendable."""
+    def usable_until(self, status: str, carried: bool) -> dt.datetime:
+        """The instant a document of this year at ``status`` stops being spendable; ``carried``:
+        approved in September, or a PO (carried over without List or Confirm [004 letter 1.1])."""
         if status == "40":
             return self.extension_usable_until
-        if sept_approved:
+        if carried:
             return self.carry_over_usable_until
         return self.fiscal_year_end

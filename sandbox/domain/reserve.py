@@ -114,6 +114,13 @@ class NewDocument:
     contracts: list[ContractLine]
 
 
+def cancel_lapses(doc_fiscal_year: int, now_fiscal_year: int) -> bool:
+    """Cancelling a document in a later fiscal year than its money's (a carried PO, or a document
+    at 50 or 40) does not give the money back: last year's budget line has closed, the remaining
+    lapses [docs/rules.md, lapse]."""
+    return now_fiscal_year > doc_fiscal_year
+
+
 def validate_new_document(form: Any, *, agency_kind: str, now: dt.datetime,
                           lines_of: Callable[[str], list[BudgetLine]],
                           code_known: Callable[[str], bool]) -> NewDocument:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import and_, func, insert, literal, not_, select, update
+from sqlalchemy import and_, func, insert, literal, not_, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..adapters import orm
@@ -41,14 +41,20 @@ def advance_clock(engine: Engine, round_policy: Callable[[int], RoundPolicy], to
     return to
 
 
+def carried():
+    """Carried into the next fiscal year: approved in September, or a PO (a signed contract
+    carries over without List or Confirm [004 letter 1.1])."""
+    return or_(docs.c.sept_approved, docs.c.doc_type == "PO")
+
+
 def lapse_rules(policy: RoundPolicy):
     """(instant, which documents of the year lapse then, the rule's name)."""
     return [
         (policy.september_lapse,
-         and_(not_(docs.c.sept_approved), docs.c.status.in_(("", "21"))),
+         and_(not_(carried()), docs.c.status.in_(("", "21"))),
          "fiscal_year_end"),
         (policy.march_lapse,
-         and_(docs.c.sept_approved, docs.c.status.in_(("", "50", "22"))),
+         and_(carried(), docs.c.status.in_(("", "50", "22"))),
          "carry_over_end"),
         (policy.extension_usable_until, docs.c.status == "40", "extension_end"),
     ]

@@ -6,6 +6,7 @@ from ... import commands as c
 from ...domain import auth
 from ...domain.errors import Refusal, Text
 from ...domain.model import LOGIN_METHODS, Session
+from ...i18n import text
 from .base import Context, check_password_of, cutover_of, handles, target
 
 
@@ -30,7 +31,7 @@ def login(cmd: c.Login, ctx: Context) -> dict:
         if user.soft_token == "suspended":
             raise Refusal("token_suspended", "method")
         if user.soft_token not in ("registered", "active"):
-            raise Refusal("soft_token_not_active", "method")
+            raise Refusal("soft_token_not_active", "method", detail=Text(f"rules15_soft_token_{user.soft_token}"))
         if user.locked_until and ctx.now < user.locked_until:
             raise Refusal("otp_locked", "otp", until=user.locked_until)
     check_password_of(ctx, user, cmd.password)
@@ -50,7 +51,10 @@ def login(cmd: c.Login, ctx: Context) -> dict:
         ctx.repo.add(Session(user.id, cmd.method, ctx.now, ctx.now))
     else:
         session.method, session.started_at, session.last_seen = cmd.method, ctx.now, ctx.now
-    return {"user": user.id, "method": cmd.method}
+    out = {"user": user.id, "method": cmd.method}
+    if auth.old_method_reminder(user, cmd.method):
+        out["reminder"] = text("details", "rules15_use_soft_token")
+    return out
 
 
 @handles(c.Logout)

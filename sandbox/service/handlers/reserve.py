@@ -125,7 +125,7 @@ def cancel_reserve(cmd: c.CancelReserve, ctx: Context) -> dict:
     doc.require_changeable()
     if not cmd.reason:
         raise Refusal("invalid_input", "reason", detail=Text("cancel_reason_required"))
-    release(ctx, doc, "cancelled", str(cmd.reason))
+    release(ctx, doc, "cancelled", str(cmd.reason), to_lapsed=rules.cancel_lapses(doc.fiscal_year, ctx.fy))
     ctx.repo.history(doc, ctx.now, ctx.actor_id, cmd.action, doc.status, str(cmd.reason))
     return {"doc_no": doc.doc_no}
 

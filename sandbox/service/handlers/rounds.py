@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ... import commands as c
+from ...domain import policy as policy_rules
 from ...domain.calendar import parse_date
 from ...domain.errors import Refusal, Text
 from ...domain.model import (
@@ -110,7 +111,7 @@ def cancel_confirm(cmd: c.CancelConfirm, ctx: Context) -> dict:
             letter_day = parse_date(cmd.letter_date)
         except (ValueError, TypeError):
             raise Refusal("letter_required", "letter_date", **due, detail=Text("letter_date_unreadable")) from None
-        if letter_day > deadline.date():
+        if not policy_rules.letter_in_time(letter_day, deadline):
             raise Refusal("letter_required", "letter_date", **due, detail=Text("letter_too_late", day=letter_day))
         cancel_confirm_document(doc)
 

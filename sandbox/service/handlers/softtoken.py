@@ -7,6 +7,7 @@ from ... import commands as c
 from ...domain import auth
 from ...domain.errors import Joined, Refusal, Text
 from ...domain.model import APPS, User
+from ...domain.reserve import parse_day
 from . import base
 from .base import Context, check_password_of, handles, target
 
@@ -38,6 +39,7 @@ def verify_paotang(cmd, ctx: Context) -> dict:
 @handles(c.RegisterSoftToken)
 def register_soft_token(cmd: c.RegisterSoftToken, ctx: Context) -> dict:
     user = target(ctx, ctx.actor_id)
+    auth.check_registration_open(base.cutover_of(ctx, user), ctx.now)
     _require_apps(user, APPS)
     if not user.identity_verified:
         raise Refusal("identity_not_verified", "apps")
@@ -57,7 +59,10 @@ def report_lost(cmd: c.ReportLost, ctx: Context) -> dict:
         ctx.actor.require_role("cgd_officer", action="softtoken.report_lost")
     user = target(ctx, cmd.user or ctx.actor_id)
     if user.soft_token not in ("registered", "active"):
-        raise Refusal("soft_token_not_active", "user")
+        raise Refusal("soft_token_not_active", "user", detail=Text(f"rules15_soft_token_{user.soft_token}"))
+    cut = base.cutover_of(ctx, user)
+    lost_on = parse_day(cmd.lost_on, "lost_on")
+    counted_from = auth.loss_counted_from(lost_on, ctx.now, cut.register_from.date() if cut.register_from else None)
     user.soft_token = "suspended"
     user.apps = frozenset()  # the phone is gone: re-enrolment repeats apps, Paotang, registration
     user.identity_verified = False
@@ -65,9 +70,9 @@ def report_lost(cmd: c.ReportLost, ctx: Context) -> dict:
     session = ctx.repo.session(user.id)
     if session:
         ctx.repo.delete(session)
-    due = auth.loss_letter_due(ctx.policy.calendar(), ctx.now)
+    due = auth.loss_letter_due(ctx.policy.calendar(), counted_from)
     ctx.repo.report_loss(user.id, user.unit, ctx.now, due)
-    return {"soft_token": "suspended", "letter_due": due.isoformat()}
+    return {"soft_token": "suspended", "lost_on": counted_from.isoformat(), "letter_due": due.isoformat()}
 
 
 @handles(c.LossLetter)
@@ -91,5 +96,8 @@ def return_token_key(cmd, ctx: Context) -> dict:
     user = ctx.actor
     if not (user.credential == "token_key" and user.token_key_held):
         raise Refusal("not_authorized", "actor", detail=Text("no_token_key"))
+    auth.check_token_key_return(user)
     user.token_key_held = False
-    return {"returned": True}
+    cut = base.cutover_of(ctx, user)
+    return {"returned": True, "late": auth.token_return_late(cut, ctx.now),
+            "return_by": cut.token_return_by.isoformat() if cut.token_return_by else None}

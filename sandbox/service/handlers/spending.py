@@ -16,7 +16,7 @@ def _spendable(ctx: Context, doc: ReserveDocument) -> None:
     doc.require_open()
     if doc.blocked:
         raise Refusal("document_blocked", "doc", doc=doc.doc_no)
-    until = ctx.policy.round_policy(doc.fiscal_year).usable_until(doc.status, doc.sept_approved)
+    until = ctx.policy.round_policy(doc.fiscal_year).usable_until(doc.status, doc.carried)
     if ctx.now >= until:
         raise Refusal("not_spendable", "doc", doc=doc.doc_no, detail=Text("usable_until", until=until))
 

@@ -29,6 +29,7 @@ class CgdDriver(Driver):
                 view.cancel_btn.click()
             return self.desk.last_result
         view.user_box.value = str(inputs.get("user") or "")
+        view.lost_on.value = "" if inputs.get("lost_on") is None else as_text_date(inputs["lost_on"])
         {"user.issue_credentials": view.issue_btn, "user.approve_rights_change": view.rights_btn,
          "softtoken.report_lost": view.suspend_btn}[action].click()
         return self.desk.last_result

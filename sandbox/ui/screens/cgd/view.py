@@ -32,6 +32,7 @@ class CgdScreen(Screen):
         self.issue_btn = button(self.tr("issue_credentials"), "gf-cgd-issue")
         self.rights_btn = button(self.tr("approve_rights"), "gf-cgd-rights")
         self.suspend_btn = button(self.tr("suspend_token"), "gf-cgd-suspend", "danger")
+        self.lost_on = text_input(cls="gf-cgd-lost-on", width="140px", placeholder=self.tr("placeholder_date"))
         self.issued = w.HTML()
         self.on(self.refresh_btn, self.refresh)
         self.on(self.approve_btn, lambda: self.run("round.approve", {"docs": self.table.selected}))
@@ -40,12 +41,14 @@ class CgdScreen(Screen):
                                                                              "letter_date": self.letter_date.value or None}))
         self.on(self.issue_btn, self.issue)
         self.on(self.rights_btn, lambda: self.run("user.approve_rights_change", self.model.user_data()))
-        self.on(self.suspend_btn, lambda: self.run("softtoken.report_lost", self.model.user_data()))
+        self.on(self.suspend_btn, lambda: self.run("softtoken.report_lost", {**self.model.user_data(),
+                                                                             "lost_on": self.lost_on.value.strip() or None}))
         self.children = self.header() + [
             w.HTML(f"<b>{esc(self.tr('waiting_cgd'))}</b>"), self.refresh_btn, self.table,
             w.HBox([self.approve_btn]), w.HBox([field(self.tr("reject_reason"), self.reason), self.reject_btn]),
             w.HBox([field(self.tr("letter_no"), self.letter_no, "110px"), field(self.tr("letter_date"), self.letter_date, "80px"), self.cancel_btn]),
-            w.HTML("<hr>"), w.HBox([field(self.tr("user_id"), self.user_box, "90px"), self.issue_btn, self.rights_btn, self.suspend_btn]),
+            w.HTML("<hr>"), w.HBox([field(self.tr("user_id"), self.user_box, "90px"), self.issue_btn, self.rights_btn,
+                    field(self.tr("rules15_lost_on"), self.lost_on, "120px"), self.suspend_btn]),
             self.issued, self.out,
         ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ....engine import Result
-from ..base import Driver
+from ..base import Driver, as_text_date
 from .view import EnrolScreen
 
 
@@ -23,6 +23,7 @@ class EnrolDriver(Driver):
             view.reg_password.value = inputs.get("password") or ""
             view.register_btn.click()
         elif action == "softtoken.report_lost":
+            view.lost_on.value = "" if inputs.get("lost_on") is None else as_text_date(inputs["lost_on"])
             view.lost_btn.click()
         elif action == "tokenkey.return":
             view.return_btn.click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ....engine import Result
-from ...widgets import button, esc, field
+from ...widgets import button, esc, field, text_input
 from ..base import Screen
 from .model import EnrolModel
 
@@ -25,6 +25,7 @@ class EnrolScreen(Screen):
         self.reg_password.add_class("gf-register-password")
         self.register_btn = button(self.tr("register_token"), "gf-register", "primary")
         self.lost_btn = button(self.tr("report_lost"), "gf-report-lost", "danger")
+        self.lost_on = text_input(cls="gf-lost-on", width="140px", placeholder=self.tr("placeholder_date"))
         self.return_btn = button(self.tr("return_token_key"), "gf-return-token")
         self.otp_shown = w.HTML()
         self.on(self.request_btn, self.request_credentials)
@@ -32,7 +33,7 @@ class EnrolScreen(Screen):
         self.on(self.paotang_btn, lambda: self.run("phone.install", {"apps": ["paotang"]}))
         self.on(self.verify_btn, lambda: self.run("paotang.verify", {}, self.tr("identity_verified")))
         self.on(self.register_btn, lambda: self.run("softtoken.register", {"password": self.reg_password.value}))
-        self.on(self.lost_btn, lambda: self.run("softtoken.report_lost", {}))
+        self.on(self.lost_btn, lambda: self.run("softtoken.report_lost", {"lost_on": self.lost_on.value.strip() or None}))
         self.on(self.return_btn, lambda: self.run("tokenkey.return", {}))
         self.children = self.header() + [
             self.status,
@@ -41,7 +42,7 @@ class EnrolScreen(Screen):
             w.HTML(f"<b>{esc(self.tr('step_identity'))}</b>"), self.verify_btn,
             w.HTML(f"<b>{esc(self.tr('step_register'))}</b>"), w.HBox([field(self.tr("password"), self.reg_password, "120px"), self.register_btn]),
             w.HTML(f"<b>{esc(self.tr('step_first_login'))}</b> → {esc(self.tr('menu_login'))}"),
-            w.HTML("<hr>"), w.HBox([self.lost_btn, self.return_btn]),
+            w.HTML("<hr>"), w.HBox([field(self.tr("rules15_lost_on"), self.lost_on, "120px"), self.lost_btn, self.return_btn]),
             self.out,
         ]
 

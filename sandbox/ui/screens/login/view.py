@@ -6,6 +6,7 @@ import ipywidgets as w
 import traitlets as tl
 
 from ....engine import Result
+from ....i18n import text
 from ...widgets import button, esc, field, text_input
 from ..base import Screen
 from .model import LoginModel
@@ -62,6 +63,9 @@ class LoginScreen(Screen):
         result = self.run("auth.login", self.model.data(self.password.value, otp), self.tr("login_ok"))
         if result.ok:
             self.otp.value = ""
+            if result.data.get("reminder"):  # registered, yet logged in the old way [002]
+                reminder = text("details", "rules15_use_soft_token", self.lang)
+                self.out.value += f"<div class='gf-info gf-reminder'>{esc(reminder)}</div>"
             self.desk.signed_in()
         return result
 
