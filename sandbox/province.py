@@ -42,8 +42,14 @@ class ProvinceDesk:
 
 
 def _moment(day: dt.date) -> dt.datetime:
-    """The end of a due day (a return date is met by a return on that day)."""
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=BANGKOK)
+    """The end of a due day (a return date is met by a return on that day): 00:00 of the next."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=BANGKOK)
+
+
+def due_day(moment: dt.datetime) -> dt.date:
+    """The last day a due moment leaves: an end-of-day instant (00:00) belongs to the day before."""
+    local = moment.astimezone(BANGKOK)
+    return (local - dt.timedelta(microseconds=1)).date() if local.time() == dt.time(0) else local.date()
 
 
 def document_deadline(sandbox: Sandbox, doc: dict) -> tuple[str, dt.datetime]:
@@ -124,7 +130,11 @@ def cell(row: dict, column: str, lang: str = "th") -> str:
     if column == "time_left":
         return time_left(row.get("seconds_left"), lang)
     if column in ("next_deadline", "due"):
-        return "" if value is None else format_moment(value, lang)
+        if value is None:
+            return ""
+        if value.astimezone(BANGKOK).time() == dt.time(0):  # the end of the day before
+            return f"{format_date(due_day(value), short=True)} ({label('prov_end_of_day', lang)})"
+        return format_moment(value, lang)
     if column == "kind":
         return label(f"prov_kind_{value}", lang)
     if column == "state":
@@ -239,10 +249,6 @@ def as_xlsx_bytes(desk: ProvinceDesk, lang: str = "th") -> bytes:
     buffer = io.BytesIO()
     to_xlsx(desk, buffer, lang)
     return buffer.getvalue()
-
-
-def due_text(day: dt.date | dt.datetime | None) -> str:
-    return "" if day is None else format_date(day)
 
 
 def run_cli(sandbox: Sandbox, args) -> int:

@@ -5,8 +5,6 @@ number of units; :mod:`sandbox.province` adds the policy's dates and lays the ro
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -58,5 +56,15 @@ def open_documents(conn: Connection, unit_codes: list[str]) -> list[dict]:
     return out
 
 
-def as_date(value) -> dt.date | None:
-    return value.date() if isinstance(value, dt.datetime) else value
+def loss_report(conn: Connection, user_id: str) -> dict | None:
+    """The user's latest lost-phone report (filed or not)."""
+    lr = orm.loss_reports
+    row = conn.execute(select(lr).where(lr.c.user_id == str(user_id)).order_by(lr.c.id.desc()).limit(1)).first()
+    return None if row is None else dict(row._mapping)
+
+
+def heads(conn: Connection, unit: str) -> list[dict]:
+    """The unit's heads (who sign its letters); roles are stored comma-separated."""
+    u = orm.users
+    rows = conn.execute(select(u.c.id, u.c.name, u.c.roles).where(u.c.unit == str(unit)).order_by(u.c.id))
+    return [dict(r._mapping) for r in rows if "head" in r.roles.split(",")]

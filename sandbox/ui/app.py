@@ -94,6 +94,11 @@ class AppDesk(Desk):
     def report(self, unit: str, kind: str, rows: list[dict], cond: dict) -> Any:
         return build_report(self._app.sandbox, unit, kind, lang=self.lang, rows=rows, **cond)
 
+    def paper(self, kind: str, **args: Any) -> tuple[str, bytes]:
+        from ..papers import draft
+
+        return draft(self._app.sandbox, kind, self.lang, **args)
+
     def province(self, area: str) -> Any:
         from ..province import build_desk
 
