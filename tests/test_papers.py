@@ -136,3 +136,20 @@ def test_the_screens_offer_the_drafts(sb):
     rights.user_box.value = "pay1"
     rights.loss_paper.button.click()
     assert "loss-letter-pay1.pdf" in rights.loss_paper.link.value and rights.loss_paper.pdf.startswith(b"%PDF")
+
+
+def test_print_after_saving_a_sng01_gives_the_document_as_pdf(sb):
+    login(sb, "rec1")
+    app = App(sb)
+    app.set_person("rec1")
+    app.show("sng01")
+    screen = app.screen("sng01")
+    doc = sb.execute("rec1", "reserve.create", reserve_data("CK", 54000, "ค่าวัสดุ", "")).data["doc_no"]
+    screen.model.doc_no = doc  # as «บันทึก» leaves it
+    screen.after_buttons["print_report"].click()
+    assert f"sng01-{doc}.pdf" in screen.out.value
+    pdf = base64.b64decode(screen.out.value.split("base64,")[1].split("'")[0])
+    assert doc in text_of(pdf) and "54,000.00" in text_of(pdf)
+    screen.model.doc_no = "CK99999999"
+    screen.after_buttons["print_report"].click()
+    assert "gf-err" in screen.out.value and "CK99999999" in screen.out.value

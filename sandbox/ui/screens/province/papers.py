@@ -18,6 +18,18 @@ def download_html(name: str, pdf: bytes, lang: str) -> str:
             f"href='data:application/pdf;base64,{payload}'>⬇ {esc(t('prov_paper_download', lang).format(name=name))}</a></div>")
 
 
+def paper_html(desk, kind: str, **args) -> str:
+    """The download link of a drafted paper, or one line saying why there is none (the hook a
+    screen's existing button calls: «พิมพ์รายงาน» after a สง.01 is saved)."""
+    from ....papers import PaperProblem
+
+    try:
+        name, pdf = desk.paper(kind, **args)
+    except PaperProblem as problem:
+        return f"<div class='gf-err'>{esc(problem.text(desk.lang))}</div>"
+    return download_html(name, pdf, desk.lang)
+
+
 class PaperButton(w.VBox):
     """A button that drafts ``kind`` from ``inputs()`` and shows the PDF's download link, or
     why the paper cannot be drafted (one line, never a traceback)."""
