@@ -53,9 +53,11 @@ def due_day(moment: dt.datetime) -> dt.date:
 
 
 def document_deadline(sandbox: Sandbox, doc: dict) -> tuple[str, dt.datetime]:
-    """The round a blank/21/22 document is still in and that round's deadline: 22 and a blank
-    document approved in September belong to the March round, any other one to September."""
-    round_ = "march" if doc["status"] == "22" or doc["sept_approved"] else "september"
+    """The round a blank/21/22 document is still in and that round's deadline: 22, a blank
+    document approved in September and a PO (carried into the next year without a September List
+    [004 letter 1.1, 1.6]) belong to the March round, any other one to September."""
+    march = doc["status"] == "22" or doc["sept_approved"] or (doc["doc_type"] == "PO" and doc["status"] == "")
+    round_ = "march" if march else "september"
     return round_, sandbox.round_policy(doc["fiscal_year"]).deadline(round_)
 
 

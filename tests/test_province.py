@@ -84,6 +84,17 @@ def test_overdue_token_keys_and_loss_letters_follow_the_clock(sqlite_sandbox):
     assert row["token_keys_held"] == 3 and row["token_keys_overdue"] == 3
 
 
+def test_a_blank_po_waits_for_the_march_round(sqlite_sandbox):
+    """A PO is carried over without a September List: its deadline is March's (SPEC §3.5)."""
+    sb = sqlite_sandbox
+    sb.load_world("demo", START)
+    login(sb, "rec1")
+    po = sb.execute("rec1", "reserve.create", reserve_data("PO", 5000, "สัญญาจ้าง", "งานจ้าง")).data["doc_no"]
+    item = next(i for i in build_desk(sb, "5000").items if i["ref"] == po)
+    assert item["round"] == "march" and item["due"] == sb.round_policy(2566).march_deadline
+    assert item["due"].date().isoformat() == "2024-03-29"  # 29 มีนาคม 2567, the seed's own date
+
+
 def test_sorting_keeps_empty_cells_last():
     rows = [{"unit": "b", "seconds_left": None}, {"unit": "a", "seconds_left": 50}, {"unit": "c", "seconds_left": -5}]
     assert [r["unit"] for r in sort_rows(rows, "time_left")] == ["c", "a", "b"]
@@ -159,5 +170,7 @@ def test_the_command_line_gives_the_same_data(tmp_path):
     csv_out = cli("--db", db, "--area", "5000", "--format", "csv", "--lang", "en")
     assert csv_out.returncode == 0 and csv_out.stdout.startswith("Unit,Unit name")
     assert "'=HYPERLINK" not in csv_out.stdout  # the unit table holds no document text
+    xlsx = cli("--db", db, "--area", "5000", "--format", "xlsx", "--out", str(tmp_path / "desk.xlsx"))
+    assert xlsx.returncode == 0 and load_workbook(tmp_path / "desk.xlsx").worksheets[0].max_row == 3 + 1 + 1 + len(expected.units)  # title, blank, header, units
     missing = cli("--db", str(tmp_path / "none.sqlite"), "--area", "5000")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
