@@ -54,7 +54,14 @@ class Letter:
 def render(letter: Letter) -> bytes:
     from fpdf import FPDF
 
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    class LetterPDF(FPDF):
+        def header(self):
+            if self.page_no() > 1:  # «- ๒ -» at the top of every page after the first
+                self.set_font("Sarabun", "", SIZE)
+                self.cell(0, LINE, f"- {thai_digits(str(self.page_no()))} -", align="C", new_x="LMARGIN", new_y="NEXT")
+                self.ln(2)
+
+    pdf = LetterPDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(30, 20, 20)
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_font("Sarabun", "", sarabun_path("Regular"))
@@ -117,17 +124,18 @@ def render(letter: Letter) -> bytes:
         text(letter.warning, size=12)
         pdf.set_text_color(0)
     # closing and signature, centred in the right half
-    if pdf.get_y() > pdf.h - 70:
+    closing = 4 + 12 + LINE * (3 + len(letter.owner)) + (5 if letter.owner else 0)
+    if pdf.get_y() + closing > pdf.h - pdf.b_margin:  # regards, signature and owner stay together
         pdf.add_page()
-    pdf.ln(6)
+    pdf.ln(4)
     right = pdf.l_margin + width * 0.40
     text(label("prov_letter_regards"), x=right, w=width * 0.60, align="C")
-    pdf.ln(16)
+    pdf.ln(12)
     text(f"({letter.signer or '.' * 40})", x=right, w=width * 0.60, align="C")
     if letter.position:
         text(letter.position, x=right, w=width * 0.60, align="C")
     if letter.owner:
-        pdf.ln(10)
+        pdf.ln(5)
         for line in letter.owner:
             text(line, size=13)
     pdf.set_auto_page_break(False)
