@@ -85,7 +85,7 @@ def test_overdue_token_keys_and_loss_letters_follow_the_clock(sqlite_sandbox):
 
 
 def test_a_blank_po_waits_for_the_march_round(sqlite_sandbox):
-    """A PO is carried over without a September List: its deadline is March's (SPEC §3.5)."""
+    """A PO is carried over without a September List: its deadline is March's [004 letter 1.1, 1.6]."""
     sb = sqlite_sandbox
     sb.load_world("demo", START)
     login(sb, "rec1")
