@@ -210,38 +210,43 @@ def as_table(desk: ProvinceDesk, lang: str = "th", columns=UNIT_COLUMNS, rows: l
 
 def to_xlsx(desk: ProvinceDesk, out, lang: str = "th") -> None:
     """Excel: the unit table and the list of things to chase, one sheet each; texts are written
-    as texts (never formulas) and cleaned of characters Excel refuses, as :mod:`sandbox.reports`."""
+    as texts (never formulas) and cleaned of characters Excel refuses, as :mod:`sandbox.reports`.
+    Write-only mode: a desk of thousands of documents stays fast."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     from .reports import xlsx_text
 
-    wb = Workbook()
-    sheets = ((wb.active, UNIT_COLUMNS, desk.units, "prov_sheet_units"), (wb.create_sheet(), ITEM_COLUMNS, desk.items, "prov_sheet_items"))
-    for ws, columns, rows, title_key in sheets:
-        ws.title = label(title_key, lang)[:31]
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for columns, rows, title_key in ((UNIT_COLUMNS, desk.units, "prov_sheet_units"), (ITEM_COLUMNS, desk.items, "prov_sheet_items")):
+        ws = wb.create_sheet(label(title_key, lang)[:31])
+        ws.freeze_panes = f"A{len(title_lines(desk, lang)) + 3}"
+
+        def text(value, ws=ws, **style):
+            c = WriteOnlyCell(ws, value=xlsx_text(value))
+            c.data_type = "s"  # a text, never a formula
+            for key, val in style.items():
+                setattr(c, key, val)
+            return c
+
         for line in title_lines(desk, lang):
-            ws.append([xlsx_text(line)])
+            ws.append([text(line)])
         ws.append([])
-        ws.append([xlsx_text(header(c, lang)) for c in columns])
-        for c in ws[ws.max_row]:
-            c.font = Font(bold=True)
+        ws.append([text(header(c, lang), font=bold) for c in columns])
         for r in rows:
             values = []
             for c in columns:
                 if c in COUNTS:
                     values.append(int(r[c]))
                 elif c == "amount" and r.get(c) is not None:
-                    values.append(float(r[c]))
+                    amount = WriteOnlyCell(ws, value=float(r[c]))
+                    amount.number_format = "#,##0.00"
+                    values.append(amount)
                 else:
-                    values.append(xlsx_text(cell(r, c, lang)))
+                    values.append(text(cell(r, c, lang)))
             ws.append(values)
-            for col, c in zip(ws[ws.max_row], columns, strict=True):
-                if isinstance(col.value, str):
-                    col.data_type = "s"
-                if c == "amount":
-                    col.number_format = "#,##0.00"
-        ws.freeze_panes = f"A{len(title_lines(desk, lang)) + 3}"
     wb.save(out)
 
 

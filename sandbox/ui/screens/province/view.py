@@ -26,6 +26,8 @@ from .model import XLSX, ProvinceModel
 # The desk's tables carry many columns: a smaller type keeps a unit on two or three lines at 1366 px.
 SMALL = "<style>.gf-screen-province .gf-table{font-size:12px}.gf-screen-province .gf-table td.num{white-space:nowrap}</style>"
 
+MAX_ITEMS = 300
+
 
 class ProvinceScreen(Screen):
     key, title_key = "province", "menu_province"
@@ -85,8 +87,12 @@ class ProvinceScreen(Screen):
         self.units_table.value = SMALL + table_html([header(c, lang) for c in UNIT_COLUMNS],
                                             [[cell(r, c, lang) for c in UNIT_COLUMNS] for r in data.units], numeric)
         items = sort_rows(data.items, "time_left")
+        more = ""
+        if len(items) > MAX_ITEMS:  # the most urgent on the page, every one in the Excel file
+            more = f"<div class='gf-info'>{esc(self.tr('prov_more_in_excel').format(n=len(items) - MAX_ITEMS))}</div>"
         self.items_table.value = SMALL + table_html([header(c, lang) for c in ITEM_COLUMNS],
-                                            [[cell(r, c, lang) for c in ITEM_COLUMNS] for r in items], {ITEM_COLUMNS.index("amount")})
+                                                    [[cell(r, c, lang) for c in ITEM_COLUMNS] for r in items[:MAX_ITEMS]],
+                                                    {ITEM_COLUMNS.index("amount")}) + more
         payload = base64.b64encode(as_xlsx_bytes(data, lang)).decode()
         self.downloads.value = (f"<div class='gf-info'><a class='gf-download gf-download-xlsx' download='{self.model.file_name()}' "
                                 f"href='data:{XLSX};base64,{payload}'>⬇ {esc(self.tr('prov_download_xlsx'))}</a></div>")
