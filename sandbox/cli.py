@@ -326,8 +326,38 @@ def _register_serve(sub) -> None:
     sv.set_defaults(func=_serve)
 
 
+def _province(args) -> int:
+    from .province import run_cli
+
+    if not args.db and not os.environ.get("SANDBOX_DB"):
+        print("--db PATH (or SANDBOX_DB) is required: the database a scenario run or the app left", file=sys.stderr)
+        return 2
+    sandbox = _open(args.db)
+    try:
+        if not sandbox.has_world():
+            print(f"{args.db}: no world is loaded in this database", file=sys.stderr)
+            return 2
+        return run_cli(sandbox, args)
+    finally:
+        sandbox.close()
+
+
+def _register_province(sub) -> None:
+    from .province import UNIT_COLUMNS
+
+    pr = sub.add_parser("province", help="the provincial treasury office's desk: what is still open per unit of an area")
+    pr.add_argument("--db", help="SQLite file (or database URL) left by 'scenario run --db' or the app")
+    pr.add_argument("--area", required=True, help="area (province) code, e.g. 5000")
+    pr.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
+    pr.add_argument("--sort", choices=UNIT_COLUMNS, default="unit")
+    pr.add_argument("--descending", action="store_true")
+    pr.add_argument("--lang", choices=["th", "en"], default="th")
+    pr.add_argument("--out", help="output file (xlsx default: province-AREA.xlsx)")
+    pr.set_defaults(func=_province)
+
+
 # Later subcommands register themselves here.
-_EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline, _register_serve]
+_EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline, _register_serve, _register_province]
 
 
 def main(argv: list[str] | None = None) -> int:

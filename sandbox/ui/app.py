@@ -94,6 +94,16 @@ class AppDesk(Desk):
     def report(self, unit: str, kind: str, rows: list[dict], cond: dict) -> Any:
         return build_report(self._app.sandbox, unit, kind, lang=self.lang, rows=rows, **cond)
 
+    def paper(self, kind: str, **args: Any) -> tuple[str, bytes]:
+        from ..papers import draft
+
+        return draft(self._app.sandbox, kind, self.lang, **args)
+
+    def province(self, area: str) -> Any:
+        from ..province import build_desk
+
+        return build_desk(self._app.sandbox, area)
+
 
 class App(w.VBox):
     def __init__(self, sandbox: Sandbox, lang: str | None = None, scenario: str | None = None, mode: str | None = None):

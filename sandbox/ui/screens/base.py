@@ -83,6 +83,14 @@ class Desk:
         """NFMA60 / NFMA60CX laid out for the screen from the rows the engine gave."""
         raise NotImplementedError
 
+    def paper(self, kind: str, **args: Any) -> tuple[str, bytes]:
+        """A paper drafted as a PDF: ``(file name, bytes)`` (:func:`sandbox.papers.draft`)."""
+        raise NotImplementedError
+
+    def province(self, area: str) -> Any:
+        """The provincial treasury office's desk for ``area`` (:class:`sandbox.province.ProvinceDesk`)."""
+        raise NotImplementedError
+
 
 class Screen(w.VBox):
     """A screen's view: widgets over its model, acting through the desk."""

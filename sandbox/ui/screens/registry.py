@@ -13,6 +13,8 @@ from .enrol.driver import EnrolDriver
 from .enrol.view import EnrolScreen
 from .login.driver import LoginDriver
 from .login.view import LoginScreen
+from .province.driver import ProvinceDriver
+from .province.view import ProvinceScreen
 from .reports.driver import ReportDriver
 from .reports.view import NFMA60CXScreen, NFMA60Screen
 from .reserve.driver import ReserveDriver
@@ -61,6 +63,7 @@ SCREENS: tuple[Entry, ...] = (
     Entry("nfma60cx", NFMA60CXScreen, ReportDriver, "menu_report_reserve", ("report.nfma60cx",)),
     Entry("cgd", CgdScreen, CgdDriver, "menu_cgd",
           ("round.approve", "round.reject", "round.cancel_confirm", "user.issue_credentials", "user.approve_rights_change")),
+    Entry("province", ProvinceScreen, ProvinceDriver, "menu_cgd"),
 )
 
 # The real system's menu tree: headings in order (some only group the ones below them).

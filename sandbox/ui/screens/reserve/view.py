@@ -21,6 +21,7 @@ from ...widgets import (
     text_input,
 )
 from ..base import Screen
+from ..province.papers import paper_html
 from .model import FUNCTIONS, ReserveModel, changeable, reasons
 
 FORM_TEXTS = ("budget_code", "text", "reason_detail", "fund_source", "commitment_item")
@@ -95,7 +96,7 @@ class ReserveScreen(Screen):
         self.on(self.after_buttons["show_doc"], self.show_doc)
         self.on(self.after_buttons["new_doc"], self.new_doc)
         self.on(self.after_buttons["find_doc"], lambda: self.set_function("search"))
-        self.on(self.after_buttons["print_report"], lambda: self.desk.navigate("nfma60"))
+        self.on(self.after_buttons["print_report"], lambda: setattr(self.out, "value", paper_html(self.desk, "sng01", doc=self.model.doc_no)))
         self.convert_contract = text_input(cls="gf-convert-contract", width="200px")
         self.convert_signed = text_input(cls="gf-convert-signed", width="140px", placeholder=date_hint)
         self.convert_btn = button(self.tr("convert_po"), "gf-convert")

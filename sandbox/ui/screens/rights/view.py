@@ -8,6 +8,7 @@ import traitlets as tl
 from ....engine import Result
 from ...widgets import button, esc, field, text_input
 from ..base import Screen
+from ..province.papers import PaperButton
 from .model import RightsModel
 
 
@@ -28,13 +29,15 @@ class RightsScreen(Screen):
         self.request_btn = button(self.tr("request_change"), "gf-rights-request", "primary")
         self.letter_no = text_input(cls="gf-loss-letter-no", width="200px")
         self.letter_btn = button(self.tr("send_letter"), "gf-loss-letter")
+        self.loss_paper = PaperButton(self.desk, "loss_letter", "prov_loss_draft_btn", cls="gf-loss-draft",
+                                      inputs=lambda: {"user": self.model.user.strip(), "letter_no": self.letter_no.value.strip()})
         self.on(self.request_btn, self.request)
         self.on(self.letter_btn, lambda: self.run("softtoken.loss_letter", {"user": self.model.user.strip(), "letter_no": self.letter_no.value or None}))
         self.children = self.header() + [
             field(self.tr("user_id"), self.user_box), field(self.tr("roles"), self.roles),
             field(self.tr("order_file"), w.HBox([self.order_file, self.order_name])), self.request_btn,
             w.HTML(f"<hr><b>{esc(self.tr('loss_letter'))}</b>"),
-            w.HBox([field(self.tr("letter_no"), self.letter_no, "110px"), self.letter_btn]), self.out,
+            w.HBox([field(self.tr("letter_no"), self.letter_no, "110px"), self.letter_btn]), self.loss_paper, self.out,
         ]
 
     def request(self) -> Result:

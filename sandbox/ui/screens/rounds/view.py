@@ -18,6 +18,7 @@ from ...widgets import (
     text_input,
 )
 from ..base import Screen
+from ..province.papers import CancelLetterBox
 from .model import RoundModel
 
 
@@ -94,6 +95,11 @@ class ListCancelScreen(RoundScreen):
 class ConfirmScreen(RoundScreen):
     key, title_key, action = "op01", "op01_title", "round.confirm"
     crumb_keys = ("menu_record", "menu_budget", "menu_approve")
+
+    def build(self) -> None:
+        super().build()
+        self.cancel_letter = CancelLetterBox(self.desk)  # the letter to CGD after a Confirm [004 §1.4]
+        self.children = (*self.children, self.cancel_letter)
 
     def scope(self, state: dict) -> list[str]:
         return self.desk.scope_of(state["unit"])
