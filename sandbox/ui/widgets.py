@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..engine import Result
-from ..i18n import label
+from ..i18n import label, name
 
 log = logging.getLogger("sandbox.ui")
 
@@ -50,6 +50,16 @@ def t(key: str, lang: str = "th") -> str:
     return label(key, lang)
 
 
+def named(kind: str, code: str, lang: str = "th") -> str:
+    """A code (role, login method, Soft Token state, action …) by its name in ``lang``."""
+    return name(kind, code, lang)
+
+
+def named_list(kind: str, codes: str, lang: str = "th") -> str:
+    """Comma-separated codes (a user's roles as the read side keeps them) by their names."""
+    return ", ".join(name(kind, c.strip(), lang) for c in codes.split(",") if c.strip())
+
+
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
@@ -65,7 +75,7 @@ def message_html(result: Result | None, lang: str = "th", ok_text: str | None = 
         f"<div class='gf-err'><b>{esc(t('error_title', lang))}</b>: {esc(result.message(lang))}"
         f"<br><span class='gf-src'>{esc(result.message(other))}</span>"
         f"<br><span class='gf-src'>{esc(t('source', lang))}: {esc(result.source_th if lang == 'th' else result.source_en)}"
-        f" · [{esc(result.error)}]</span></div>"
+        f" · <span class='gf-code'>[{esc(result.error)}]</span></span></div>"
     )
 
 
