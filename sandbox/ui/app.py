@@ -180,7 +180,7 @@ class App(w.VBox):
 
     def _people(self) -> list[tuple[str, str]]:
         lang = self.model.lang
-        return [(f"{u['id']} — {u['name']} ({named_list('role_names', u['roles'], lang)})", u["id"]) for u in self.sandbox.users()]
+        return [(f"{u['id']} — {u['name']} · {named_list('role_names', u['roles'], lang)}", u["id"]) for u in self.sandbox.users()]
 
     def _menu(self) -> w.VBox:
         lang = self.model.lang
