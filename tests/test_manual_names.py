@@ -84,7 +84,7 @@ FIELDS = {
     "col_line": "ลำดับเลขที่สัญญา",
 }
 
-# The buttons of form สง.01 (chapter 2, 1.1.7–1.1.10, 1.2.4–1.2.5, 1.3.8, 1.4.4–1.4.6).
+# The buttons and texts of the forms (chapter 2, 1.1.7–1.1.10, 1.2.4–1.2.5, 1.3.8, 1.4.4–1.4.6 for สง.01).
 BUTTONS = {
     "store_line": "จัดเก็บรายการนี้ลงตาราง",
     "simulate": "จำลองการบันทึก",
@@ -102,6 +102,14 @@ BUTTONS = {
     "sng_search_by_other": "ค้นหาตามเงื่อนไขอื่น",
     "sng_edit_document": "แก้ไขเอกสาร",
     "sng_simulate_edit": "จำลองการแก้ไข",
+    # forms สง.02, สง.03 and อพ.01 (chapter 2, 2.3–2.6, 3.3–3.6, 4.3–4.6)
+    "tab_conditions": "เงื่อนไข",
+    "tab_carry": "เงินกันไว้เบิกเหลื่อมปี",
+    "show_list": "แสดงรายการ",
+    "save_items": "บันทึกรายการ",
+    "confirm_save": "ยืนยันการทำรายการ",
+    "after_list": "โปรดแจ้งต้นสังกัดยืนยัน (Confirm) ต่อไปเพื่อให้คำขอสมบูรณ์",
+    "ref2": "อ้างอิง 2",
 }
 
 
