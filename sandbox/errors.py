@@ -10,9 +10,17 @@ from typing import Any
 
 from .calendar import format_date, format_datetime
 from .domain.errors import AnyOf, Joined, Refusal, Text
-from .i18n import catalogue, field_name, source_name, text
+from .i18n import catalogue, field_name, name, source_name, text
 
 __all__ = ["AnyOf", "Joined", "Refusal", "Text", "WorldError", "ScenarioFormatError", "message", "source", "describe"]
+
+
+# Values that are codes, named in each language from the catalogue (no code name on a Thai
+# screen): a refusal value under one of these keys, alone or in an «a or b» list.
+NAMED_PARAMS = {"action": "action_names", "roles": "role_names", "role": "role_names",
+                "method": "method_names", "credential": "credential_names", "soft_token": "token_states"}
+# Keys whose meaning depends on the refusal: ``status`` of a withdrawal request is a code.
+NAMED_BY_CODE = {("wrong_request_status", "status"): "request_statuses"}
 
 
 class _Blank(dict):
@@ -20,14 +28,16 @@ class _Blank(dict):
         return ""
 
 
-def render(value: Any, lang: str) -> Any:
+def render(value: Any, lang: str, kind: str | None = None) -> Any:
     """A refusal value as ``lang`` writes it: moments and days in Thai (Buddhist era) or ISO,
-    catalogue texts in their language; anything else as it is."""
+    catalogue texts in their language, codes of ``kind`` by their names; anything else as it is."""
+    if kind and isinstance(value, str):
+        return name(kind, value, lang)
     if isinstance(value, Text):
         template = text("details", value.key, lang)
         return string.Formatter().vformat(template, (), _Blank(_rendered(value.params, lang)))
     if isinstance(value, Joined):
-        return text("details", value.separator, lang).join(str(render(item, lang)) for item in value.items)
+        return text("details", value.separator, lang).join(str(render(item, lang, kind)) for item in value.items)
     if isinstance(value, dt.datetime):
         return format_datetime(value) if lang == "th" else value.isoformat()
     if isinstance(value, dt.date):
@@ -36,7 +46,7 @@ def render(value: Any, lang: str) -> Any:
 
 
 def _rendered(params: dict[str, Any], lang: str) -> dict[str, Any]:
-    return {k: render(v, lang) for k, v in params.items()}
+    return {k: render(v, lang, NAMED_PARAMS.get(k)) for k, v in params.items()}
 
 
 def _entry(refusal: Refusal) -> dict[str, Any]:
@@ -46,9 +56,10 @@ def _entry(refusal: Refusal) -> dict[str, Any]:
 def _values(refusal: Refusal) -> dict[str, Any]:
     values = _Blank()
     for key, value in refusal.params.items():
-        values[key] = render(value, "en" if key.endswith("_en") else "th")
-        if not isinstance(value, str) and key + "_en" not in refusal.params:
-            values[key + "_en"] = render(value, "en")
+        kind = NAMED_BY_CODE.get((refusal.code, key), NAMED_PARAMS.get(key))
+        values[key] = render(value, "en" if key.endswith("_en") else "th", kind)
+        if (kind or not isinstance(value, str)) and key + "_en" not in refusal.params:
+            values[key + "_en"] = render(value, "en", kind)
     values.setdefault("detail_en", values.get("detail", ""))
     if refusal.field:
         values.setdefault("field_th", field_name(refusal.field, "th"))

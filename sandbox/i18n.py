@@ -52,3 +52,12 @@ def field_name(key: str, lang: str = "th") -> str:
 
 def source_name(key: str, lang: str = "th") -> str:
     return text("sources", key, lang)
+
+
+def name(kind: str, code: str, lang: str = "th") -> str:
+    """A code's name on the screens (``kind`` is a catalogue section such as ``role_names``,
+    ``action_names``, ``token_states``); the code itself when the catalogue has no name for it."""
+    entry = catalogue().get(kind, {}).get(code)
+    if not isinstance(entry, dict):
+        return code
+    return entry.get(lang) or entry.get("th") or code

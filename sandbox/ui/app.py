@@ -21,7 +21,7 @@ from .phone import Phone
 from .screens.base import Desk, Driver, Screen
 from .screens.registry import BY_KEY, entry_for, menu
 from .session import DEMO_START
-from .widgets import CSS, button, esc, message_html, safe, t
+from .widgets import CSS, button, esc, message_html, named_list, safe, t
 
 
 class AppModel(tl.HasTraits):
@@ -198,7 +198,8 @@ class App(w.VBox):
         self.person_pick.value = self.model.person
 
     def _people(self) -> list[tuple[str, str]]:
-        return [(f"{u['id']} — {u['name']} ({u['roles'].replace(',', ', ')})", u["id"]) for u in self.sandbox.users()]
+        lang = self.model.lang
+        return [(f"{u['id']} — {u['name']} · {named_list('role_names', u['roles'], lang)}", u["id"]) for u in self.sandbox.users()]
 
     def _menu(self) -> w.VBox:
         lang = self.model.lang

@@ -15,7 +15,7 @@ import ipywidgets as w
 from ..engine import Result, Sandbox
 from ..scenario import ScenarioPlayer, load_scenario, run_check, substitute
 from .screens.registry import BY_KEY, entry_for
-from .widgets import button, esc, safe, t
+from .widgets import button, esc, hint_text, named, safe, t
 
 SCENARIO_DIRS = [Path.cwd() / "scenarios", Path(__file__).resolve().parents[2] / "scenarios"]
 MODES = ("demo", "practice", "test")
@@ -149,11 +149,12 @@ class GuidedPanel(w.VBox):
         if self.mode != "test":
             inputs = substitute(step.input, self.player.saved)
             if inputs:
-                shown = ", ".join(f"{k}={v}" for k, v in inputs.items() if k not in ("contracts",))
+                shown = hint_text(inputs, lang)
                 lines.append(f"<div class='gf-src'>{esc(t('hint', lang))}: {esc(shown)}</div>")
             expect = step.expect
             if expect and expect.error:
-                lines.append(f"<div class='gf-src'>{esc(t('expect_refusal', lang))}: <b>{esc(expect.error)}</b></div>")
+                lines.append(f"<div class='gf-src'>{esc(t('expect_refusal', lang))}: <b>{esc(named('error_names', expect.error, lang))}</b>"
+                             f" <span class='gf-code'>[{esc(expect.error)}]</span></div>")
         self.step_view.value = "".join(lines)
 
     def on_result(self, action: str, data: dict, result: Result) -> None:

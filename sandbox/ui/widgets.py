@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..engine import Result
-from ..i18n import label
+from ..i18n import field_name, label, name
 
 log = logging.getLogger("sandbox.ui")
 
@@ -52,6 +52,37 @@ def t(key: str, lang: str = "th") -> str:
     return label(key, lang)
 
 
+def named(kind: str, code: str, lang: str = "th") -> str:
+    """A code (role, login method, Soft Token state, action …) by its name in ``lang``."""
+    return name(kind, code, lang)
+
+
+def named_list(kind: str, codes: str, lang: str = "th") -> str:
+    """Comma-separated codes (a user's roles as the read side keeps them) by their names."""
+    return ", ".join(name(kind, c.strip(), lang) for c in codes.split(",") if c.strip())
+
+
+# Step inputs whose values are codes, and the catalogue section that names them
+HINT_NAMES = {"roles": "role_names", "method": "method_names", "apps": "app_names"}
+
+
+def hint_text(inputs: dict, lang: str = "th") -> str:
+    """A step's inputs as a hint reads them: field names and named values, never code names."""
+    parts = []
+    for key, value in inputs.items():
+        if key == "contracts":
+            continue
+        kind = HINT_NAMES.get(key)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        shown = ", ".join(name(kind, str(v), lang) if kind else str(v) for v in values)
+        if key == "round" and isinstance(value, str):
+            shown = label(f"round_{value}", lang)
+        if key == "status" and value in ("not_listed", "listed", "confirmed", "approved"):
+            shown = label(f"group_{value}", lang)
+        parts.append(f"{field_name(key, lang)}: {shown}")
+    return " · ".join(parts)
+
+
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
@@ -67,7 +98,7 @@ def message_html(result: Result | None, lang: str = "th", ok_text: str | None = 
         f"<div class='gf-err'><b>{esc(t('error_title', lang))}</b>: {esc(result.message(lang))}"
         f"<br><span class='gf-src'>{esc(result.message(other))}</span>"
         f"<br><span class='gf-src'>{esc(t('source', lang))}: {esc(result.source_th if lang == 'th' else result.source_en)}"
-        f" · [{esc(result.error)}]</span></div>"
+        f" · <span class='gf-code'>[{esc(result.error)}]</span></span></div>"
     )
 
 

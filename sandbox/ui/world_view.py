@@ -9,7 +9,7 @@ import ipywidgets as w
 from .. import views
 from ..calendar import format_amount, format_datetime
 from ..engine import Sandbox
-from .widgets import t
+from .widgets import named, named_list, t
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
@@ -28,7 +28,8 @@ def world_view(sb: Sandbox) -> w.VBox:
     with sb.engine.connect() as conn:
         lines = views.budget_lines(conn)
     now = sb.now
-    user_rows = [[u["id"], u["name"], u["unit"], u["roles"].replace(",", ", "), u["credential"], u["soft_token"]] for u in users]
+    user_rows = [[u["id"], u["name"], u["unit"], named_list("role_names", u["roles"]), named("credential_names", u["credential"]),
+                  named("token_states", u["soft_token"])] for u in users]
     line_rows = [
         [b["unit"], b["budget_code"], b["fund_source"], b["commitment_item"],
          format_amount(b["allocation"]), format_amount(b["available"])]

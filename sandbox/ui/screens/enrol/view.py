@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ....engine import Result
-from ...widgets import button, esc, field, text_input
+from ...widgets import button, esc, field, named, named_list, text_input
 from ..base import Screen
 from .model import EnrolModel
 
@@ -71,8 +71,14 @@ class EnrolScreen(Screen):
         def mark(done: bool) -> str:
             return f"<span class='{'gf-step-done' if done else 'gf-step-fail'}'>{'✔' if done else '✘'} {esc(self.tr('done' if done else 'todo'))}</span>"
 
-        def shown(step: str, value: str) -> str:
-            return self.tr(value) if step == "step_identity" else value
+        def shown(step: str, value: str) -> str:  # what the person has, by its name (never a code)
+            if step == "step_identity":
+                return self.tr(value)
+            if step == "step_credentials":
+                return named("credential_names", value, self.lang)
+            if step == "step_apps":
+                return named_list("app_names", value, self.lang) or value
+            return named("token_states", value, self.lang)
 
         body = "".join(f"<tr><td>{esc(self.tr(step))}</td><td>{esc(shown(step, value))}</td><td>{mark(done)}</td></tr>"
                        for step, value, done in self.model.steps())

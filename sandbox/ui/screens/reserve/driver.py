@@ -25,11 +25,7 @@ class ReserveDriver(Driver):
             view.x_save.click()
             return self.desk.last_result
         if action == "reserve.search":
-            view.set_function("search")
-            view.s_doc.value = str(inputs.get("doc") or "")
-            view.s_status.value = inputs.get("status") or ""
-            view.s_btn.click()
-            return self.desk.last_result
+            return self.search(inputs)
         # reserve.convert_to_po
         view.model.doc_no = str(inputs.get("doc", ""))
         view.model.function, view.model.state = "create", "SAVED"
@@ -71,5 +67,28 @@ class ReserveDriver(Driver):
         if general:  # the form would not let a trainee change these; the engine refuses them
             return self.desk.execute("reserve.edit", inputs)
         view.model.lines = [dict(c) if c.get("line") else {**c, "_new": True} for c in inputs.get("contracts") or []]
+        view.simulate_edit_btn.click()
+        if view.model.state != "CHECKED":  # the form stops here; the engine refuses the same edit
+            return self.desk.execute("reserve.edit", inputs)
         view.save_btn.click()
+        return self.desk.last_result
+
+    def search(self, inputs: dict) -> Result:
+        """By document number when the step names one, else by the other conditions."""
+        view = self.view
+        view.set_function("search")
+        panel = view.search_panel
+        other = {k: v for k, v in inputs.items() if k != "doc" and v not in (None, "")}
+        boxes = {"status": panel.status, "doc_type": panel.doc_type}
+        simple = set(other) <= {"status", "doc_type", "budget_code", "fund_source"} and all(
+            other[k] in [v for _, v in box.options] for k, box in boxes.items() if k in other)
+        if not simple or (inputs.get("doc") and other):  # conditions the form has no box for
+            return self.desk.execute("reserve.search", inputs)
+        panel.way.value = "doc" if inputs.get("doc") else "other"
+        panel.doc.value = str(inputs.get("doc") or "")
+        panel.status.value = other.get("status") or ""
+        panel.doc_type.value = other.get("doc_type") or ""
+        panel.budget_code.value = str(other.get("budget_code") or "")
+        panel.fund_source.value = str(other.get("fund_source") or "")
+        panel.start.click()
         return self.desk.last_result

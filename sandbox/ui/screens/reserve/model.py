@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traitlets as tl
 
+from ....domain.errors import Refusal, Text
 from ....domain.model import BLOCKED, LISTED, REASONS, STATUSES
 
 FUNCTIONS = ("create", "edit", "cancel", "search")
@@ -42,3 +43,18 @@ class ReserveModel(tl.HasTraits):
         """What «edit» sends: the lines kept and the new ones."""
         lines = [dict(ln) for ln in self.lines if ln.get("_new") or ln.get("line")]
         return [{k: v for k, v in ln.items() if k != "_new"} for ln in lines]
+
+
+def edit_refusal(doc_no: str, doc: dict | None) -> Refusal | None:
+    """«จำลองการแก้ไข» before the engine is asked: the refusal ``ReserveDocument.require_changeable``
+    would raise for this document (not found, closed, BLOCKED, listed), else ``None``. The save
+    itself is the engine's check."""
+    if doc is None:
+        return Refusal("document_not_found", "doc", doc=doc_no)
+    if doc["closed"]:
+        return Refusal("document_closed", "doc", doc=doc_no, detail=Text(f"closed_{doc['closed']}"))
+    if doc["status"] in BLOCKED:
+        return Refusal("document_blocked", "doc", doc=doc_no)
+    if doc["status"] in LISTED:
+        return Refusal("document_listed", "doc", doc=doc_no)
+    return None

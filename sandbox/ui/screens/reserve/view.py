@@ -9,20 +9,13 @@ import ipywidgets as w
 
 from ....calendar import format_date
 from ....engine import Result
+from ....errors import message, source
 from ....reports import status_text
-from ...widgets import (
-    PickTable,
-    button,
-    esc,
-    field,
-    message_html,
-    status_group_dropdown,
-    table_html,
-    text_input,
-)
+from ...widgets import button, esc, field, message_html, table_html, text_input
 from ..base import Screen
 from ..province.papers import paper_html
-from .model import FUNCTIONS, ReserveModel, changeable, reasons
+from .model import FUNCTIONS, ReserveModel, changeable, edit_refusal, reasons
+from .search import SearchPanel
 
 FORM_TEXTS = ("budget_code", "text", "reason_detail", "fund_source", "commitment_item")
 CONTRACT_FIELDS = ("lao_name", "contract_no", "lc_no", "item", "creditor", "signed", "due")
@@ -53,7 +46,7 @@ class ReserveScreen(Screen):
         self.unit_info = w.HTML()
         self.doc_type = w.Dropdown(options=[(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], value="CX", layout=w.Layout(width="360px"))
         self.doc_type.add_class("gf-doc-type")
-        self.reason = w.Dropdown(layout=w.Layout(width="460px"))
+        self.reason = w.Dropdown(layout=w.Layout(width="640px"))
         self.reason.add_class("gf-reason")
         self.doc_type.observe(lambda _c: self._reasons(), "value")
         self._reasons()
@@ -86,6 +79,8 @@ class ReserveScreen(Screen):
         self.tabs.set_title(0, self.tr("tab_general"))
         self.tabs.set_title(1, self.tr("tab_contract"))
         self.simulate_btn = button(self.tr("simulate"), "gf-simulate", "info")
+        self.simulate_edit_btn = button(self.tr("sng_simulate_edit"), "gf-simulate-edit", "info")
+        self.on(self.simulate_edit_btn, self.simulate_edit)
         self.save_btn = button(self.tr("save"), "gf-save", "success")
         self.back_btn = button(self.tr("back_to_edit"), "gf-back")
         self.on(self.simulate_btn, self.simulate)
@@ -102,7 +97,7 @@ class ReserveScreen(Screen):
         self.convert_btn = button(self.tr("convert_po"), "gf-convert")
         self.on(self.convert_btn, self.convert)
         self.edit_doc = text_input(cls="gf-edit-doc", width="160px")
-        self.edit_show = button(self.tr("show_document"), "gf-edit-show")
+        self.edit_show = button(self.tr("sng_find_doc_no"), "gf-edit-show")
         self.on(self.edit_show, self.load_for_edit)
 
     def _reasons(self) -> None:
@@ -110,13 +105,11 @@ class ReserveScreen(Screen):
         self.reason.value = ""
 
     def _build_search(self) -> None:
-        self.s_doc = text_input(cls="gf-search-doc", width="160px")
-        self.s_status = status_group_dropdown(self.lang, "gf-search-status")
-        self.s_btn = button(self.tr("search_button"), "gf-search")
-        self.on(self.s_btn, self.search)
-        self.s_table = PickTable([self.tr("doc_no"), self.tr("doc_type"), self.tr("text"), self.tr("amount"), self.tr("col_remaining"), self.tr("ref2")], self.lang, {3, 4})
-        self.s_pick = button(self.tr("select"), "gf-search-pick")
-        self.on(self.s_pick, self.pick_found)
+        self.search_panel = SearchPanel(self)
+        self.search_panel.on_after("new_doc", lambda _doc: self.new_doc())
+        self.search_panel.on_after("sng_edit_document", self.open_edit)
+        self.search_panel.on_after("cancel_document", self.open_cancel)
+        self.search_panel.on_after("print_report", lambda doc: setattr(self.out, "value", paper_html(self.desk, "sng01", doc=doc)))
 
     def _build_cancel(self) -> None:
         self.x_doc = text_input(cls="gf-cancel-doc", width="160px")
@@ -125,7 +118,7 @@ class ReserveScreen(Screen):
         self.x_sim = button(self.tr("simulate_cancel"), "gf-cancel-simulate", "info")
         self.x_save = button(self.tr("save"), "gf-cancel-save", "danger")
         self.x_view = w.HTML()
-        self.on(self.x_show, lambda: setattr(self.x_view, "value", self._doc_html(self.x_doc.value.strip())))
+        self.on(self.x_show, lambda: setattr(self.x_view, "value", self.doc_html(self.x_doc.value.strip())))
         self.on(self.x_sim, self.simulate_cancel)
         self.on(self.x_save, lambda: self.run("reserve.cancel", {"doc": self.x_doc.value.strip(), "reason": self.x_reason.value}))
 
@@ -142,7 +135,7 @@ class ReserveScreen(Screen):
         if f in ("create", "edit"):
             top = [field(self.tr("doc_no"), w.HBox([self.edit_doc, self.edit_show]))] if f == "edit" else []
             if state == "INIT":
-                actions = [self.simulate_btn] if f == "create" else [self.save_btn]
+                actions = [self.simulate_btn] if f == "create" else [self.simulate_edit_btn]
                 self.body.children = top + [self.tabs, w.HBox(actions), self.check_panel]
             elif state == "CHECKED":
                 self.body.children = top + [self.tabs, self.check_panel, w.HBox([self.save_btn, self.back_btn])]
@@ -154,7 +147,7 @@ class ReserveScreen(Screen):
                                       w.HBox([field(self.tr("contract_no"), self.convert_contract, "110px"),
                                               field(self.tr("signed"), self.convert_signed, "110px"), self.convert_btn])]
         elif f == "search":
-            self.body.children = [w.HBox([field(self.tr("doc_no"), self.s_doc, "110px"), self.s_status, self.s_btn]), self.s_table, self.s_pick]
+            self.body.children = [self.search_panel]
         else:
             self.body.children = [field(self.tr("doc_no"), w.HBox([self.x_doc, self.x_show])), self.x_view,
                                   field(self.tr("cancel_reason"), self.x_reason), w.HBox([self.x_sim, self.x_save])]
@@ -212,8 +205,14 @@ class ReserveScreen(Screen):
 
     def save(self) -> Result:
         if self.model.function == "edit":
-            result = self.desk.execute("reserve.edit", {"doc": self.edit_doc.value.strip(), "contracts": self.model.edited_contracts()})
+            doc_no = self.edit_doc.value.strip()
+            result = self.desk.execute("reserve.edit", {"doc": doc_no, "contracts": self.model.edited_contracts()})
             self.out.value = message_html(result, self.lang)
+            if result.ok:  # the document keeps its number [004 ch. 2, 1.3.10]
+                self.model.doc_no = doc_no
+                self.check_panel.value = (f"<div class='gf-ok'>{esc(self.tr('sng_edit_kept_no'))} "
+                                          f"<b class='gf-doc-no'>{esc(doc_no)}</b></div>")
+                self.model.state = "SAVED"
             return result
         result = self.desk.execute("reserve.create", self.form_data())
         if result.ok:
@@ -237,47 +236,57 @@ class ReserveScreen(Screen):
         self.tabs.selected_index = 0
         self.set_function("create")
 
-    def _doc_html(self, doc_no: str) -> str:
+    def doc_html(self, doc_no: str) -> str:
         doc = self.desk.document(doc_no) if doc_no else None
         if doc is None:
             return f"<div class='gf-err'>{esc(self.tr('doc_no'))} {esc(doc_no)}: -</div>"
         rows = [[self.tr("doc_no"), doc["doc_no"]], [self.tr("doc_type"), doc["doc_type"]], [self.tr("text"), doc["text"]],
                 [self.tr("budget_code"), doc["budget_code"]], [self.tr("fund_source"), doc["fund_source"]],
                 [self.tr("amount"), f"{doc['value']:,.2f}"], [self.tr("col_remaining"), f"{doc['remaining']:,.2f}"],
-                [self.tr("ref2"), status_text(doc["status"], doc["closed"], self.lang)], [self.tr("reason"), doc["reason"]]]
+                [self.tr("ref2"), status_text(doc["status"], doc["closed"], self.lang)], [self.tr("reason"), self.tr(f"reason_{doc['reason']}") if doc["reason"] else "-"]]
         lines = [[c["line"], c["contract_no"], c["lc_no"], c["lao_name"], c["item"], c["creditor"]] for c in doc["contracts"]]
         heads = [self.tr(k) for k in ("line_no", "contract_no", "lc_no", "lao_name", "item", "creditor")]
         return table_html(["", ""], rows) + (table_html(heads, lines) if lines else "")
 
     def show_doc(self) -> None:
-        self.check_panel.value = self._doc_html(self.model.doc_no)
+        self.check_panel.value = self.doc_html(self.model.doc_no)
 
     def load_for_edit(self) -> None:
         doc = self.desk.document(self.edit_doc.value.strip())
         self.model.lines = [] if doc is None else [
             {k: (v if k not in ("signed", "due") or v is None else v.isoformat()) for k, v in c.items() if k != "doc_no" and v not in ("", None)}
             for c in doc["contracts"]]
-        self.lines_view.value = self._doc_html(self.edit_doc.value.strip())
+        self.lines_view.value = self.doc_html(self.edit_doc.value.strip())
 
     def simulate_cancel(self) -> None:
         doc_no = self.x_doc.value.strip()
         ok = changeable(self.desk.document(doc_no))
-        self.x_view.value = self._doc_html(doc_no) + (f"<div class='gf-ok'>{esc(self.tr('check_ok'))}</div>" if ok else "")
+        self.x_view.value = self.doc_html(doc_no) + (f"<div class='gf-ok'>{esc(self.tr('check_ok'))}</div>" if ok else "")
 
-    def search(self) -> Result:
-        data = {"doc": self.s_doc.value.strip() or None, "status": self.s_status.value or None}
-        result = self.desk.execute("reserve.search", {k: v for k, v in data.items() if v})
-        rows = result.data.get("rows", []) if result.ok else []
-        self.s_table.show([(r["doc_no"], [r["doc_no"], r["doc_type"], r["text"], f"{r['value']:,.2f}", f"{r['remaining']:,.2f}",
-                                          status_text(r["status"], r["closed"], self.lang)]) for r in rows])
-        self.out.value = message_html(result, self.lang) if not result.ok else ""
-        return result
+    def simulate_edit(self) -> None:
+        """«จำลองการแก้ไข» [004 ch. 2, 1.3.8]: the document's check before «บันทึกข้อมูล»."""
+        doc_no = self.edit_doc.value.strip()
+        refusal = edit_refusal(doc_no, self.desk.document(doc_no) if doc_no else None)
+        if refusal is None:
+            self.check_panel.value = f"<div class='gf-ok'><b>{esc(self.tr('success_title'))}</b> — {esc(self.tr('check_ok'))}</div>"
+            self.model.state = "CHECKED"
+        else:
+            self.check_panel.value = (f"<div class='gf-err'><b>{esc(self.tr('error_title'))}</b>: {esc(message(refusal, self.lang))}"
+                                      f"<br><span class='gf-src'>{esc(self.tr('source'))}: {esc(source(refusal, self.lang))}"
+                                      f" · <span class='gf-code'>[{esc(refusal.code)}]</span></span></div>")
+            self.model.state = "FAILED"
 
-    def pick_found(self) -> None:
-        if self.s_table.selected:
-            self.model.doc_no = self.s_table.selected[0]
-            self.check_panel.value = self._doc_html(self.model.doc_no)
-            self.model.function, self.model.state = "create", "SAVED"
+    def open_edit(self, doc_no: str) -> None:
+        """«แก้ไขเอกสาร» after «เลือก»: the edit function on the chosen document."""
+        self.set_function("edit")
+        self.edit_doc.value = doc_no
+        self.load_for_edit()
+
+    def open_cancel(self, doc_no: str) -> None:
+        """«ยกเลิกเอกสาร» after «เลือก»: the cancel function on the chosen document, shown."""
+        self.set_function("cancel")
+        self.x_doc.value = doc_no
+        self.x_view.value = self.doc_html(doc_no)
 
     def convert(self) -> Result:
         return self.run("reserve.convert_to_po", {"doc": self.model.doc_no, "contract_no": self.convert_contract.value,

@@ -14,7 +14,8 @@ class RightsDriver(Driver):
         view = self.view
         view.user_box.value = str(inputs.get("user") or "")
         if action == "user.change_rights":
-            view.roles.value = tuple(r for r in inputs.get("roles") or [] if r in view.roles.options)
+            known = {code for _, code in view.roles.options}
+            view.roles.value = tuple(r for r in inputs.get("roles") or [] if r in known)
             view.order_name.value = str(inputs.get("order_file") or "")
             if set(view.roles.value) != set(inputs.get("roles") or []):
                 return self.desk.execute(action, inputs)

@@ -6,7 +6,7 @@ import ipywidgets as w
 import traitlets as tl
 
 from ....engine import Result
-from ...widgets import button, esc, field, text_input
+from ...widgets import button, esc, field, named, text_input
 from ..base import Screen
 from ..province.papers import PaperButton
 from .model import RightsModel
@@ -19,7 +19,8 @@ class RightsScreen(Screen):
     def build(self) -> None:
         self.model = self.model or RightsModel()
         self.user_box = text_input(cls="gf-rights-user", width="160px")
-        self.roles = w.SelectMultiple(options=list(self.model.known_roles()), layout=w.Layout(width="260px", height="150px"))
+        self.roles = w.SelectMultiple(options=[(named("role_names", r, self.lang), r) for r in self.model.known_roles()],
+                                     layout=w.Layout(width="320px", height="150px"))
         self.roles.add_class("gf-rights-roles")
         self.order_file = w.FileUpload(accept=".pdf,.jpg,.png", multiple=False)
         self.order_name = text_input(cls="gf-rights-order", width="260px", placeholder=self.tr("placeholder_order_file"))

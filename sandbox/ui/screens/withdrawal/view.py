@@ -6,7 +6,7 @@ import ipywidgets as w
 import traitlets as tl
 
 from ....engine import Result
-from ...widgets import PickTable, button, esc, field, message_html, text_input
+from ...widgets import PickTable, button, esc, field, message_html, named, text_input
 from ..base import Screen
 from .model import WithdrawalModel
 
@@ -57,4 +57,5 @@ class WithdrawalScreen(Screen):
     def refresh(self) -> None:
         state = self.desk.user_state()
         rows = self.desk.pending_requests(state["unit"]) if state else []
-        self.table.show([(r["request_no"], [r["request_no"], r["doc_no"], f"{r['amount']:,.2f}", r["status"]]) for r in rows])
+        self.table.show([(r["request_no"], [r["request_no"], r["doc_no"], f"{r['amount']:,.2f}",
+                                             named("request_statuses", r["status"], self.lang)]) for r in rows])
