@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -155,11 +156,18 @@ def to_csv(report: Report, out) -> None:
             handle.close()
 
 
-def xlsx_text(value):
-    """A value openpyxl can write: control characters Excel refuses are dropped from texts."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+# Columns a person typed (the rest are codes, dates and statuses the sandbox wrote).
+FREE_TEXT = frozenset({"text", "item", "creditor", "lao_name", "contract_no", "lc_no", "reason_detail"})
+# Control characters an Excel file may not hold (tab, line feed and carriage return may stay).
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+def xlsx_text(value):
+    """A value Excel can hold: control characters it refuses are dropped from texts, and a
+    carriage return becomes the line feed a cell breaks its lines on."""
+    if not isinstance(value, str):
+        return value
+    return XLSX_ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 WIDTHS = {"doc_type": 8, "doc_no": 13, "text": 34, "fund_source": 10, "budget_code": 23, "area": 8,
@@ -170,72 +178,60 @@ WIDTHS = {"doc_type": 8, "doc_no": 13, "text": 34, "fund_source": 10, "budget_co
 
 def to_xlsx(report: Report, out) -> None:
     """Excel: title block, Thai headers, number formats, frozen header, widths, totals row.
-    Written in openpyxl's write-only mode, so 50,000 rows stay fast and small in memory."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.utils.indexed_list import IndexedList
 
-    wb = Workbook(write_only=True)
+    Written with XlsxWriter in constant-memory mode: each row goes to disk as it is written, so
+    50,000 rows take a few seconds and a flat amount of memory. Texts are written as texts
+    (``write_string``), never read as formulas, numbers or links."""
+    import xlsxwriter
+
+    own = isinstance(out, (str, Path))
+    target = str(out) if own else io.BytesIO()
+    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
+                                      "strings_to_numbers": False, "strings_to_urls": False})
     font = "TH Sarabun New"
-    # openpyxl has no public setter for the default font: font 0 is what unstyled cells use.
-    wb._fonts = IndexedList([Font(name=font, size=14)])
-    ws = wb.create_sheet(report.kind.upper())
+    wb.formats[0].set_font_name(font)  # the workbook's default cell format: Thai font, size 14
+    wb.formats[0].set_font_size(14)
+    ws = wb.add_worksheet(report.kind.upper())
     columns = report.columns
-    for i, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(column, 12)
-    first_row = len(report.title_lines()) + 3  # title, block lines, blank, header
-    ws.freeze_panes = f"A{first_row + 1}"
-
-    def cell(value, **style):
-        c = WriteOnlyCell(ws, value=xlsx_text(value))
-        if isinstance(value, str):
-            c.data_type = "s"  # text, never a formula
-        for key, val in style.items():
-            setattr(c, key, val)
-        return c
-
-    def text_cell(value):
-        # Plain values stay plain (fast); a text a spreadsheet would read as a formula, or one
-        # with characters Excel refuses, becomes a text cell.
-        if isinstance(value, str) and (value.startswith(FORMULA_START) or ILLEGAL_CHARACTERS_RE.search(value)):
-            return cell(value)
-        return value
-
-    ws.append([cell(f"{report.title} ({report.kind.upper()})", font=Font(name=font, size=16, bold=True))])
+    for i, column in enumerate(columns):
+        ws.set_column(i, i, WIDTHS.get(column, 12))
+    title = wb.add_format({"font_name": font, "font_size": 16, "bold": True})
+    block = wb.add_format({"font_name": font, "font_size": 12})
+    head = wb.add_format({"font_name": font, "font_size": 12, "bold": True, "font_color": "#FFFFFF",
+                          "bg_color": "#1F4E79", "pattern": 1, "align": "center", "valign": "vcenter",
+                          "text_wrap": True, "border": 1, "border_color": "#999999"})
+    money = wb.add_format({"font_name": font, "font_size": 14, "num_format": "#,##0.00"})
+    total_text = wb.add_format({"font_name": font, "font_size": 12, "bold": True})
+    total_money = wb.add_format({"font_name": font, "font_size": 12, "bold": True, "num_format": "#,##0.00",
+                                 "top": 1, "bottom": 6})
+    row_at = 0
+    ws.write_string(row_at, 0, xlsx_text(f"{report.title} ({report.kind.upper()})"), title)
     for line in report.title_lines():
-        ws.append([cell(line, font=Font(name=font, size=12))])
-    ws.append([])
-    thin = Side(style="thin", color="999999")
-    head_style = {
-        "font": Font(name=font, size=12, bold=True, color="FFFFFF"),
-        "fill": PatternFill("solid", fgColor="1F4E79"),
-        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
-        "border": Border(top=thin, bottom=thin, left=thin, right=thin),
-    }
-    ws.append([cell(report.header(c), **head_style) for c in columns])
-    # Body cells carry a style only where they need one (amounts): styling every cell of
-    # 50,000 rows is what makes openpyxl slow. Text cells take the workbook's Thai font.
-    money_at = {i for i, c in enumerate(columns) if c in MONEY}
-    for row in report.rows:
-        out_row = [text_cell(report.cell(row, c)) if c not in MONEY else None for c in columns]
-        for i in money_at:
-            out_row[i] = cell(float(row[columns[i]]), number_format="#,##0.00")
-        ws.append(out_row)
-    bold = Font(name=font, size=12, bold=True)
-    total_row = []
+        row_at += 1
+        ws.write_string(row_at, 0, xlsx_text(line), block)
+    row_at += 2  # a blank line, then the header
     for i, c in enumerate(columns):
-        if i == 0:
-            total_row.append(cell(f"{label('total', report.lang)} ({label('rows_count', report.lang).format(n=len(report.rows))})", font=bold))
-        elif c in MONEY:
-            total_row.append(cell(float(report.totals[c]), number_format="#,##0.00", font=bold,
-                                  border=Border(top=thin, bottom=Side(style="double"))))
-        else:
-            total_row.append(cell(None))
-    ws.append(total_row)
-    wb.save(out)
+        ws.write_string(row_at, i, xlsx_text(report.header(c)), head)
+    ws.freeze_panes(row_at + 1, 0)
+    money_at = [(i, c) for i, c in enumerate(columns) if c in MONEY]
+    text_at = [(i, c) for i, c in enumerate(columns) if c not in MONEY]
+    write_string, write_number, cell = ws.write_string, ws.write_number, report.cell
+    for row in report.rows:
+        row_at += 1
+        for i, c in text_at:
+            value = cell(row, c)
+            if value:  # a person's text may hold characters Excel refuses; codes and dates do not
+                write_string(row_at, i, xlsx_text(value) if c in FREE_TEXT else value)
+        for i, c in money_at:
+            write_number(row_at, i, float(row[c]), money)
+    row_at += 1
+    count = label("rows_count", report.lang).format(n=len(report.rows))
+    ws.write_string(row_at, 0, f"{label('total', report.lang)} ({count})", total_text)
+    for i, c in money_at:
+        ws.write_number(row_at, i, float(report.totals[c]), total_money)
+    wb.close()
+    if not own:
+        out.write(target.getvalue())
 
 
 BREAKABLE = ("text", "item", "creditor", "lao_name", "status", "contract_no", "budget_code")

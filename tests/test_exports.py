@@ -37,7 +37,7 @@ def test_xlsx_writes_formula_like_texts_as_text(report, tmp_path):
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = {c.value for c in cells if c.data_type == "s"}
     for text in HOSTILE + PLAIN:
-        assert text.replace("\r", "\n") in texts  # XML reads a carriage return as a line feed
+        assert text.replace("\r", "\n") in texts  # a carriage return breaks the line as a line feed
     assert any(str(v).startswith("=cmd|") for v in texts)
 
 
