@@ -73,6 +73,11 @@ def _file_lock(path: Path):
 class SandboxFactory:
     """Makes sandboxes under ``root`` (SQLite), or on the PostgreSQL server of ``pg_url``."""
 
+    # CREATE DATABASE … STRATEGY: FILE_COPY copies the files after a checkpoint; WAL_LOG (the
+    # default of PostgreSQL 15) copies page by page through the WAL. bench/class_sandboxes.py
+    # measures both.
+    pg_strategy = "FILE_COPY"
+
     def __init__(self, root: str | Path, pg_url: str | None = None):
         self.root = Path(root).expanduser().resolve()
         self.pg_url = pg_url
@@ -199,4 +204,4 @@ class SandboxFactory:
     def _copy_pg(self, template: str, location: str) -> None:
         with self._admin.connect() as conn, self._pg_lock(conn, template):
             conn.execute(text(f'DROP DATABASE IF EXISTS "{location}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{location}" TEMPLATE "{template}" STRATEGY FILE_COPY'))
+            conn.execute(text(f'CREATE DATABASE "{location}" TEMPLATE "{template}" STRATEGY {self.pg_strategy}'))
