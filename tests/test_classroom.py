@@ -228,3 +228,17 @@ def test_cli_round_trip(db_url, tmp_path):
         result = run_cli("class", *class_db, *bad, cwd=tmp_path)
         assert result.returncode == 2, (bad, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_two_pages_opening_at_once_share_one_sandbox(room):
+    from concurrent.futures import ThreadPoolExecutor
+
+    info = room.create_class(unique(), trainees=2, start=START)
+    who = room.sign_in(info.trainees[0]["token"])
+    with ThreadPoolExecutor(4) as pool:
+        opened = list(pool.map(lambda _: room.sandbox(who), range(4)))
+    refs = [ref for _, ref in opened]
+    assert len({ref.location for ref in refs}) == 1 and sum(ref.created for ref in refs) == 1
+    assert all(str(sb.now) == "2023-09-04 09:00:00+07:00" for sb, _ in opened)
+    for sb, _ in opened:
+        sb.close()

@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..calendar import BANGKOK
 from ..domain.calendar import parse_datetime
@@ -221,19 +223,32 @@ class Classroom:
             raise ClassError("class_bad_mode", mode=mode)
         if exercise is not None and exercise not in info.exercises:
             find_scenario(exercise)  # any exercise of the project may be played, a wrong id may not
-        s = sandboxes
-        mine = and_(s.c.class_name == who.class_name, s.c.code == who.code, s.c.kind == kind)
-        with self.store.connect() as conn:
-            row = conn.execute(select(s).where(mine, s.c.current).order_by(s.c.attempt.desc())).mappings().first()
-        if row is not None and not new_attempt and row["mode"] == mode:
-            ref = SandboxRef(who.class_name, who.code, kind, row["attempt"], mode, row["location"])
-            return self.factory.open(ref.location), ref
-        return self._make(info, who, kind, exercise, mode)
+        for _ in range(20):
+            try:
+                number, location, to_make = self._claim(who, kind, mode, new_attempt)
+            except IntegrityError:  # another page took the same number at the same moment: look again
+                continue
+            ref = SandboxRef(who.class_name, who.code, kind, number, mode, location, created=to_make)
+            if to_make:
+                return self._make(info, ref, exercise), ref
+            if self._wait_ready(ref):
+                return self.factory.open(location), ref
+            new_attempt = False  # its maker gave up: claim again
+        raise ClassError("class_sandbox_busy")
 
-    def _make(self, info: ClassInfo, who: Identity, kind: str, exercise: str | None, mode: str):
+    def _mine(self, who: Identity, kind: str):
         s = sandboxes
-        mine = and_(s.c.class_name == who.class_name, s.c.code == who.code, s.c.kind == kind)
-        with self.store.begin() as conn:  # take the attempt number first: two tabs get two numbers
+        return and_(s.c.class_name == who.class_name, s.c.code == who.code, s.c.kind == kind)
+
+    def _claim(self, who: Identity, kind: str, mode: str, new_attempt: bool) -> tuple[int, str, bool]:
+        """In one transaction: the current sandbox to reopen, or a new attempt number to make
+        (two pages asking at once get the same sandbox, not two)."""
+        s = sandboxes
+        mine = self._mine(who, kind)
+        with self.store.begin() as conn:
+            row = conn.execute(select(s).where(mine, s.c.current).order_by(s.c.attempt.desc())).mappings().first()
+            if row is not None and not new_attempt and row["mode"] == mode:
+                return row["attempt"], row["location"], False
             number = (conn.execute(select(func.max(s.c.attempt)).where(mine)).scalar() or 0) + 1
             location = self.factory.location_for(who.class_name, who.code, kind, number, postgres=self.store.is_postgres)
             conn.execute(update(s).where(mine).values(current=False))
@@ -245,13 +260,40 @@ class Classroom:
                 t = trainees_table
                 conn.execute(update(t).where(and_(t.c.class_name == who.class_name, t.c.code == who.code))
                              .values(free_number=number))
-        seconds = self.factory.create(self._spec(info, exercise), location)
+        return number, location, True
+
+    def _make(self, info: ClassInfo, ref: SandboxRef, exercise: str | None):
+        """Copy the prepared world into the claimed sandbox; it is ready (``seconds_to_create``
+        set) only once its clock is where the class's is."""
+        s = sandboxes
+        where = and_(self._mine(Identity(ref.class_name, "trainee", ref.code), ref.kind), s.c.attempt == ref.attempt)
+        try:
+            seconds = self.factory.create(self._spec(info, exercise), ref.location)
+            sb = self.factory.open(ref.location)
+            if ref.kind == "free" and info.clock:
+                self._move_clock(sb, info.clock)
+        except BaseException:
+            with self.store.begin() as conn:  # give the claim back: a later call makes it again
+                conn.execute(delete(s).where(where))
+            raise
         with self.store.begin() as conn:
-            conn.execute(update(s).where(and_(mine, s.c.attempt == number)).values(seconds_to_create=seconds))
-        sb = self.factory.open(location)
-        if kind == "free" and info.clock:
-            self._move_clock(sb, info.clock)
-        return sb, SandboxRef(who.class_name, who.code, kind, number, mode, location, created=True)
+            conn.execute(update(s).where(where).values(seconds_to_create=seconds))
+        return sb
+
+    def _wait_ready(self, ref: SandboxRef, timeout: float = 60.0) -> bool:
+        """Another page is making this sandbox: wait until it is ready (False if it was given up)."""
+        s = sandboxes
+        where = and_(self._mine(Identity(ref.class_name, "trainee", ref.code), ref.kind), s.c.attempt == ref.attempt)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.store.connect() as conn:
+                row = conn.execute(select(s.c.seconds_to_create).where(where)).first()
+            if row is None:
+                return False
+            if row[0] is not None:
+                return True
+            time.sleep(0.05)
+        raise ClassError("class_sandbox_busy")
 
     @staticmethod
     def _move_clock(sb, moment) -> None:
@@ -264,7 +306,7 @@ class Classroom:
         code = (code or "").upper()
         if code not in info.codes:
             raise ClassError("class_unknown_trainee", name=class_name, code=code)
-        sb, _ = self._make(info, Identity(class_name, "trainee", code), "free", None, "free")
+        sb, _ = self.sandbox(Identity(class_name, "trainee", code), new_attempt=True)
         sb.close()
 
     def set_class_clock(self, class_name: str, moment) -> None:
