@@ -242,3 +242,13 @@ def test_two_pages_opening_at_once_share_one_sandbox(room):
     assert all(str(sb.now) == "2023-09-04 09:00:00+07:00" for sb, _ in opened)
     for sb, _ in opened:
         sb.close()
+
+
+def test_prepare_makes_every_free_play_sandbox_once(room):
+    info = room.create_class(unique(), trainees=3, exercises=[EXERCISE], start=START)
+    done = room.prepare(info.name)
+    assert (done["worlds"], done["sandboxes"]) == (2, 3)
+    assert room.prepare(info.name)["sandboxes"] == 0  # already there
+    sb, ref = room.sandbox(room.sign_in(info.trainees[2]["token"]))
+    assert not ref.created and ref.attempt == 1 and str(sb.now) == "2023-09-04 09:00:00+07:00"
+    sb.close()

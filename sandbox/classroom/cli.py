@@ -31,6 +31,7 @@ def register(sub, problem: type[Exception]) -> None:
     create.add_argument("--start", help="the free-play clock's start, ISO 8601 (default today 08:30)")
     create.add_argument("--sheet", help="write the class sheet (PDF) here (default var/<NAME>-sheet.pdf)")
     create.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"the address trainees open (default {DEFAULT_BASE_URL})")
+    create.add_argument("--no-prepare", action="store_true", help="do not make the trainees' sandboxes now (they are made at first sign-in)")
     create.set_defaults(func=lambda a: _create(a, problem))
 
     lst = csub.add_parser("list", help="the classes")
@@ -103,6 +104,9 @@ def _create(args, problem) -> int:
         info = room.create_class(args.name, args.world, args.trainees, exercises, args.start)
         sheet.parent.mkdir(parents=True, exist_ok=True)
         class_sheet(info, args.base_url, str(sheet))
+        if not args.no_prepare:
+            done = room.prepare(info.name)
+            print(_say("class_prepared", n=done["sandboxes"], seconds=f"{done['seconds']:.1f}"))
         print(_say("class_created", name=info.name, n=len(info.codes), first=info.codes[0], last=info.codes[-1]))
         print(_say("class_trainer_code", code=info.trainer_code))
         print(_say("class_sheet_written", path=sheet))

@@ -76,7 +76,7 @@ class SandboxFactory:
     # CREATE DATABASE … STRATEGY: FILE_COPY copies the files after a checkpoint; WAL_LOG (the
     # default of PostgreSQL 15) copies page by page through the WAL. bench/class_sandboxes.py
     # measures both.
-    pg_strategy = "FILE_COPY"
+    pg_strategy = "WAL_LOG"
 
     def __init__(self, root: str | Path, pg_url: str | None = None):
         self.root = Path(root).expanduser().resolve()
@@ -101,13 +101,19 @@ class SandboxFactory:
     def location_for(class_name: str, code: str, kind: str, number: int, *, postgres: bool) -> str:
         if not postgres:
             return f"{class_name}/{code}/{kind}-{number}.sqlite"
-        name = _SAFE.sub("_", f"gfs_{class_name}_{code}_{kind}_{number}".lower())
-        if len(name) > 63:  # PostgreSQL's identifier limit: keep it readable, make it unique
-            digest = hashlib.sha256(name.encode()).hexdigest()[:10]
-            name = f"{name[:52]}_{digest}"
-        return name
+        # Readable, within PostgreSQL's 63 characters, and unique: "a-b" and "A_b" differ
+        readable = _SAFE.sub("_", f"{class_name}_{code}_{kind}_{number}".lower())[:44]
+        digest = hashlib.sha256(f"{class_name}/{code}/{kind}/{number}".encode()).hexdigest()[:10]
+        return f"gfs_{readable}_{digest}"
 
     # ------------------------------------------------------------ making one
+    def prepare(self, spec: WorldSpec) -> None:
+        """Build ``spec``'s prepared world now (if it is not there yet), so no trainee waits for it."""
+        if self.pg_url:
+            self._prepared_pg(spec)
+        else:
+            self._prepared_sqlite(spec)
+
     def create(self, spec: WorldSpec, location: str) -> float:
         """Make the sandbox at ``location`` as a copy of ``spec``'s prepared world; returns the
         seconds the copy took (building the prepared world the first time is not counted)."""
