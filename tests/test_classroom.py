@@ -195,7 +195,7 @@ def run_cli(*args, cwd):
 def test_cli_round_trip(db_url, tmp_path):
     class_db = ["--class-db", db_url if "://" in db_url else str(tmp_path / "classes.sqlite")]
     name = unique("cli")
-    made = run_cli("class", *class_db, "create", name, "--trainees", "4", "--exercises", EXERCISE,
+    made = run_cli("class", "create", name, *class_db, "--trainees", "4", "--exercises", EXERCISE,
                    "--start", START, "--sheet", "sheet.pdf", "--base-url", "http://127.0.0.1:9000", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     assert "GR01" in made.stdout and "GR04" in made.stdout and (tmp_path / "sheet.pdf").stat().st_size > 10_000

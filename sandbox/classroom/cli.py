@@ -6,6 +6,7 @@ A class request that cannot be done, or a bad argument, is one line on stderr an
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from ..i18n import LANGS, text
@@ -17,13 +18,19 @@ def _say(key: str, **values) -> str:
     return " / ".join(text("classroom", key, lang).format(**values) for lang in LANGS)
 
 
+def _store_options(parser, *, default=None) -> None:
+    parser.add_argument("--class-db", default=default,
+                        help="class database: SQLite file or PostgreSQL URL (default var/classes.sqlite)")
+    parser.add_argument("--sandboxes", default=default, help="folder of the SQLite sandboxes (default var/classes)")
+
+
 def register(sub, problem: type[Exception]) -> None:
     cls = sub.add_parser("class", help="class mode: a class of trainees, each in sandboxes of their own")
-    cls.add_argument("--class-db", help="class database: SQLite file or PostgreSQL URL (default var/classes.sqlite)")
-    cls.add_argument("--sandboxes", help="folder of the SQLite sandboxes (default var/classes)")
+    _store_options(cls)
     csub = cls.add_subparsers(dest="class_command", required=True)
 
     create = csub.add_parser("create", help="make a class: trainee codes GR01…, a trainer code, a class sheet")
+    _store_options(create, default=argparse.SUPPRESS)  # before or after the subcommand
     create.add_argument("name")
     create.add_argument("--world", default="demo")
     create.add_argument("--trainees", type=int, default=30)
@@ -35,24 +42,29 @@ def register(sub, problem: type[Exception]) -> None:
     create.set_defaults(func=lambda a: _create(a, problem))
 
     lst = csub.add_parser("list", help="the classes")
+    _store_options(lst, default=argparse.SUPPRESS)  # before or after the subcommand
     lst.set_defaults(func=lambda a: _list(a, problem))
 
     show = csub.add_parser("show", help="a class: trainees, codes, progress")
+    _store_options(show, default=argparse.SUPPRESS)  # before or after the subcommand
     show.add_argument("name")
     show.set_defaults(func=lambda a: _show(a, problem))
 
     reset = csub.add_parser("reset", help="a fresh free-play sandbox for one trainee (scores stay)")
+    _store_options(reset, default=argparse.SUPPRESS)  # before or after the subcommand
     reset.add_argument("name")
     reset.add_argument("trainee")
     reset.set_defaults(func=lambda a: _reset(a, problem))
 
     export = csub.add_parser("export", help="results: one row per trainee × exercise × step")
+    _store_options(export, default=argparse.SUPPRESS)  # before or after the subcommand
     export.add_argument("name")
     export.add_argument("--format", default="xlsx")
     export.add_argument("--out", required=True)
     export.set_defaults(func=lambda a: _export(a, problem))
 
     sheet = csub.add_parser("sheet", help="(re)write a class's sheet (PDF)")
+    _store_options(sheet, default=argparse.SUPPRESS)  # before or after the subcommand
     sheet.add_argument("name")
     sheet.add_argument("--out", required=True)
     sheet.add_argument("--base-url", default=DEFAULT_BASE_URL)
