@@ -4,6 +4,7 @@ sheet and the command line — on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import csv
+import io
 import os
 import subprocess
 import sys
@@ -159,6 +160,9 @@ def test_class_clock_and_assigned_exercise(room):
     assert str(sb2.now) == "2024-03-29 16:31:00+07:00"
     exercise_sb, _ = room.sandbox(one, EXERCISE)  # an exercise keeps its own time
     assert str(exercise_sb.now) == "2023-09-04 09:00:00+07:00"
+    for wrong in ("2023-09-01T09:00:00+07:00", "2031-01-01T00:00:00+07:00", "soon"):
+        with pytest.raises(ClassError):
+            room.set_class_clock(info.name, wrong)
     assert room.assigned_exercise(info.name) is None
     room.set_assigned_exercise(info.name, EXERCISE)
     assert room.assigned_exercise(info.name) == EXERCISE
@@ -167,6 +171,8 @@ def test_class_clock_and_assigned_exercise(room):
 
 
 def test_class_sheet_has_every_code_link_qr_and_password(room, tmp_path):
+    import segno
+    from PIL import Image
     from pypdf import PdfReader
 
     info = room.create_class(unique(), trainees=12, start=START)
@@ -180,8 +186,14 @@ def test_class_sheet_has_every_code_link_qr_and_password(room, tmp_path):
         assert trainee["code"] in text
         assert trainee["token"] in flat
     assert personal_link("http://10.0.0.5:8866/", "abc") == "http://10.0.0.5:8866/voila/render/app.ipynb?t=abc"
-    qr_images = sum(len(p.images) for p in reader.pages)
-    assert qr_images == 12
+    qr_images = [image.image for page in reader.pages for image in page.images]
+    assert len(qr_images) == 12
+    for trainee, image in zip(info.trainees, qr_images, strict=True):  # each QR is that trainee's link
+        expected = io.BytesIO()
+        segno.make(personal_link("http://10.0.0.5:8866/", trainee["token"]), error="m").save(
+            expected, kind="png", scale=6, border=2)
+        want = Image.open(expected).convert("L").resize(image.size)
+        assert image.convert("L").tobytes() == want.tobytes(), trainee["code"]
     assert "Sandbox#2566" in text and "rec1" in text and "appr_c" in text  # from the world file
     assert "2566" in text or "2569" in text  # a Buddhist-era year
 

@@ -23,6 +23,7 @@ from sqlalchemy import text as text_sql
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.calendar import parse_datetime
+from ..limits import latest_moment
 from . import gradebook
 from .model import ClassError, ClassInfo, Identity, SandboxRef, default_start, find_scenario
 from .sandboxes import SandboxFactory, WorldSpec
@@ -260,11 +261,14 @@ class Classroom:
     def set_class_clock(self, class_name: str, moment) -> None:
         """Every trainee's free-play clock to ``moment`` (forward only; a sandbox already past it
         keeps its time). Sandboxes made later start there too."""
-        self.get_class(class_name)
+        info = self.get_class(class_name)
         try:
             moment = parse_datetime(moment)
         except (TypeError, ValueError):
             raise ClassError("class_bad_start", start=moment) from None
+        start = parse_datetime(info.start)
+        if not start <= moment <= latest_moment(start):
+            raise ClassError("class_clock_range", start=start.isoformat(), latest=latest_moment(start).isoformat())
         with self.store.begin() as conn:
             conn.execute(update(classes).where(classes.c.name == class_name).values(clock=moment.isoformat()))
             rows = conn.execute(select(sandboxes.c.location).where(
