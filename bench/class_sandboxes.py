@@ -3,8 +3,9 @@
 For each store: a class of N trainees; the first sandbox builds the prepared world (timed apart),
 then every trainee's free-play sandbox and one exercise attempt each are made. Reported: the
 copy alone (SQLite backup API / CREATE DATABASE … TEMPLATE) and the whole ``Classroom.sandbox``
-call (claim, copy, open the engine, read the clock), median and p95; then the same whole call
-for a sandbox that already exists (a page reload). With ``--strategies`` PostgreSQL is measured
+call (claim, copy, open the engine, read the clock), median and p95; the same whole call for a
+sandbox that already exists (a page reload); and every trainee starting a new attempt with
+``--parallel`` of them at the same moment. With ``--strategies`` PostgreSQL is measured
 with both CREATE DATABASE strategies (FILE_COPY, WAL_LOG).
 
     .venv/bin/python -m bench.class_sandboxes --trainees 30              # SQLite and a throw-away PostgreSQL
@@ -30,7 +31,23 @@ def quantiles(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  max {values[-1] * 1000:7.1f} ms  (n={len(values)})"
 
 
-def measure(class_db: str, root: Path, trainees: int, strategy: str | None = None) -> dict[str, list[float]]:
+def at_once(room, people, parallel: int) -> list[float]:
+    """Every trainee starts a new attempt at the exercise, ``parallel`` of them at the same time
+    (threads: the copies queue on the store, as pages of a class arriving together would)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(who) -> float:
+        began = time.perf_counter()
+        sb, _ = room.sandbox(who, EXERCISE, new_attempt=True)
+        _ = sb.now
+        sb.close()
+        return time.perf_counter() - began
+
+    with ThreadPoolExecutor(parallel) as pool:
+        return list(pool.map(one, people))
+
+
+def measure(class_db: str, root: Path, trainees: int, strategy: str | None = None, parallel: int = 8) -> dict[str, list[float]]:
     from sandbox.classroom import Classroom
 
     room = Classroom(class_db, root)
@@ -56,6 +73,7 @@ def measure(class_db: str, root: Path, trainees: int, strategy: str | None = Non
             out["reopen"].append(time.perf_counter() - began)
             sb.close()
         out["copy alone"] = room.sandbox_times(info.name)
+        out[f"{parallel} at once: whole call"] = at_once(room, people, parallel)
         return out
     finally:
         room.close()
@@ -72,6 +90,7 @@ def main(argv=None) -> int:
     parser.add_argument("--trainees", type=int, default=30)
     parser.add_argument("--class-db", help="one store (a SQLite file or a URL); default: SQLite and a throw-away PostgreSQL")
     parser.add_argument("--strategies", action="store_true", help="PostgreSQL: both FILE_COPY and WAL_LOG")
+    parser.add_argument("--parallel", type=int, default=8, help="sandboxes made at the same time in the last round")
     args = parser.parse_args(argv)
     tmp = tempfile.TemporaryDirectory(prefix="class-bench-")
     server = None
@@ -92,9 +111,9 @@ def main(argv=None) -> int:
             root = Path(tmp.name) / "sandboxes"
             if store == "PostgreSQL":
                 for strategy in (("FILE_COPY", "WAL_LOG") if args.strategies else ("FILE_COPY",)):
-                    report(f"{store}, CREATE DATABASE … STRATEGY {strategy}", measure(url, root, args.trainees, strategy))
+                    report(f"{store}, CREATE DATABASE … STRATEGY {strategy}", measure(url, root, args.trainees, strategy, args.parallel))
             else:
-                report(store, measure(url, root, args.trainees))
+                report(store, measure(url, root, args.trainees, parallel=args.parallel))
     finally:
         if server is not None:
             server.stop()

@@ -151,6 +151,8 @@ class Classroom:
         mode = "free" if exercise is None else mode
         if mode not in MODES:
             raise ClassError("class_bad_mode", mode=mode)
+        if who.role != "trainer" and who.code not in info.codes:
+            raise ClassError("class_unknown_trainee", name=info.name, code=who.code)
         if exercise is not None and exercise not in info.exercises:
             find_scenario(exercise)  # any exercise of the project may be played, a wrong id may not
         for _ in range(20):
