@@ -264,3 +264,31 @@ def test_prepare_makes_every_free_play_sandbox_once(room):
     sb, ref = room.sandbox(room.sign_in(info.trainees[2]["token"]))
     assert not ref.created and ref.attempt == 1 and str(sb.now) == "2023-09-04 09:00:00+07:00"
     sb.close()
+
+
+def test_delete_class_drops_its_sandboxes_and_results(room):
+    keep = room.create_class(unique("keep"), trainees=1, exercises=[EXERCISE], start=START)
+    gone = room.create_class(unique("gone"), trainees=2, exercises=[EXERCISE], start=START)
+    kept_sb, kept = room.sandbox(room.sign_in(keep.trainer_code.replace("T-", "t-")), EXERCISE)
+    kept_sb.close()
+    room.prepare(keep.name)
+    _, ref = room.sandbox(room.sign_in("GR01", class_name=gone.name), EXERCISE, mode="test")
+    room.record_step(ref, 0, "ok", error=None, points=1, seconds=1)
+    room.prepare(gone.name)
+    locations = [room.factory.url(r) for r in (ref.location,)]
+    assert room.delete_class(gone.name) == 3
+    assert gone.name not in [c.name for c in room.classes()]
+    assert room.sign_in(gone.trainees[0]["token"]) is None
+    if "://" not in locations[0]:
+        assert not Path(locations[0]).exists()
+    else:
+        from sqlalchemy import text
+
+        with room.factory._admin.connect() as conn:
+            found = conn.execute(text("SELECT count(*) FROM pg_database WHERE datname = :n"), {"n": ref.location}).scalar()
+        assert found == 0
+    with pytest.raises(ClassError):
+        room.delete_class(gone.name)
+    sb, again = room.sandbox(room.sign_in(keep.trainees[0]["token"]))  # the other class is untouched
+    assert not again.created
+    sb.close()

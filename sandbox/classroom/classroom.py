@@ -251,6 +251,20 @@ class Classroom:
         return {"worlds": 1 + len(info.exercises), "worlds_seconds": worlds, "sandboxes": made,
                 "seconds": time.perf_counter() - began}
 
+    def delete_class(self, class_name: str) -> int:
+        """Remove a class: every sandbox of it (files, databases), its trainees and gradebook.
+        Returns how many sandboxes were dropped."""
+        self.get_class(class_name)
+        with self.store.connect() as conn:
+            locations = conn.execute(select(sandboxes.c.location).where(sandboxes.c.class_name == class_name)).scalars().all()
+        for location in locations:
+            self.factory.drop(location)
+        with self.store.begin() as conn:
+            for table in (step_results, sandboxes, trainees_table):
+                conn.execute(delete(table).where(table.c.class_name == class_name))
+            conn.execute(delete(classes).where(classes.c.name == class_name))
+        return len(locations)
+
     def reset_trainee(self, class_name: str, code: str) -> None:
         """A fresh free-play sandbox for ``code``; their attempts stay in the gradebook."""
         info = self.get_class(class_name)

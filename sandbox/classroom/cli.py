@@ -63,6 +63,11 @@ def register(sub, problem: type[Exception]) -> None:
     export.add_argument("--out", required=True)
     export.set_defaults(func=lambda a: _export(a, problem))
 
+    remove = csub.add_parser("delete", help="remove a class with every sandbox and result of it")
+    _store_options(remove, default=argparse.SUPPRESS)
+    remove.add_argument("name")
+    remove.set_defaults(func=lambda a: _delete(a, problem))
+
     sheet = csub.add_parser("sheet", help="(re)write a class's sheet (PDF)")
     _store_options(sheet, default=argparse.SUPPRESS)  # before or after the subcommand
     sheet.add_argument("name")
@@ -189,6 +194,15 @@ def _sheet(args, problem) -> int:
 
         class_sheet(room.get_class(args.name), args.base_url, str(out))
         print(_say("class_sheet_written", path=out))
+        return 0
+
+    return _run(args, problem, work)
+
+
+def _delete(args, problem) -> int:
+    def work(room):
+        dropped = room.delete_class(args.name)
+        print(_say("class_deleted", name=args.name, n=dropped))
         return 0
 
     return _run(args, problem, work)
