@@ -356,8 +356,15 @@ def _register_province(sub) -> None:
     pr.set_defaults(func=_province)
 
 
+def _register_class(sub) -> None:
+    from .classroom.cli import register
+
+    register(sub, ArgumentProblem)
+
+
 # Later subcommands register themselves here.
-_EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline, _register_serve, _register_province]
+_EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline, _register_serve, _register_province,
+                     _register_class]
 
 
 def main(argv: list[str] | None = None) -> int:
