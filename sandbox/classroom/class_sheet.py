@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from ..calendar import BANGKOK, format_date, format_datetime
 from ..domain.calendar import parse_datetime
-from ..i18n import text
+from ..i18n import name, text
 from ..reports import sarabun_path
 from ..world import world_data
 
@@ -34,7 +34,8 @@ def world_users(world: str, start) -> list[dict]:
     """The world's users as its file gives them: id, name, unit, roles, credential, password."""
     data = world_data(world, parse_datetime(start))
     return [
-        {"id": u["id"], "name": u.get("name", ""), "unit": u.get("unit", ""), "roles": ", ".join(u.get("roles", [])),
+        {"id": u["id"], "name": u.get("name", ""), "unit": u.get("unit", ""),
+         "roles": ", ".join(name("role_names", r) for r in u.get("roles", [])),
          "credential": u.get("credential", "password"), "password": u.get("password")}
         for u in data.get("users", [])
     ]
@@ -140,7 +141,7 @@ def _users_page(pdf, users: list[dict]) -> None:
     pdf.set_font("Sarabun", "", 9.5)
     pdf.cell(0, 5, _t("class_sheet_users_note"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    widths = (34, 56, 46, 24, 30)
+    widths = (28, 42, 56, 36, 28)
     heads = ("class_sheet_user", "class_sheet_name", "class_sheet_role", "class_sheet_credential", "class_sheet_password")
 
     def row(values, *, bold=False, fill=None):
@@ -160,5 +161,5 @@ def _users_page(pdf, users: list[dict]) -> None:
     pdf.set_dash_pattern()
     row([_t(h) for h in heads], bold=True, fill=(222, 232, 242))
     for user in users:
-        row([user["id"], user["name"], user["roles"], user["credential"],
+        row([user["id"], user["name"], user["roles"], name("credential_names", user["credential"]),
              user["password"] or _t("class_sheet_no_password")])
