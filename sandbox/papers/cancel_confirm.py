@@ -14,8 +14,8 @@ from .. import views_province as vp
 from ..calendar import thai_digits
 from ..domain.model import BLOCKED
 from ..i18n import label
-from . import PaperProblem
 from .letter import Letter, render, thai_amount, thai_date, thai_deadline
+from .problem import PaperProblem
 
 if TYPE_CHECKING:
     from ..engine import Sandbox

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from .. import views_province as vp
 from ..i18n import label
 from ..province import due_day
-from . import PaperProblem
 from .letter import Letter, render, thai_date
+from .problem import PaperProblem
 
 if TYPE_CHECKING:
     from ..engine import Sandbox
