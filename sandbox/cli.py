@@ -345,8 +345,14 @@ def _register_serve(sub) -> None:
     sv.set_defaults(func=_serve)
 
 
+def _register_class(sub) -> None:
+    from .classroom.cli import register
+
+    register(sub, ArgumentProblem)
+
+
 # Later subcommands register themselves here.
-_EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline, _register_serve]
+_EXTENSIONS: list = [_register_report, _register_notebooks, _register_timeline, _register_serve, _register_class]
 
 
 def main(argv: list[str] | None = None) -> int:
