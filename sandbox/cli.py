@@ -327,7 +327,7 @@ def _serve(args) -> int:
 
         try:
             serve(args.port, args.db, class_name=args.class_name, class_db=args.class_db, ip=args.ip,
-                  pool_size=args.pool_size)
+                  pool_size=args.pool_size, class_root=args.sandboxes)
         except ClassError as exc:
             raise ArgumentProblem(exc.message("en")) from None
     serve(args.port, args.db, ip=args.ip, pool_size=args.pool_size)
@@ -340,6 +340,7 @@ def _register_serve(sub) -> None:
     sv.add_argument("--db", help="SQLite file or database URL (default: SANDBOX_DB, then var/sandbox.sqlite)")
     sv.add_argument("--class", dest="class_name", help="serve a class (trainees and trainer sign in)")
     sv.add_argument("--class-db", help="the class database (default: var/classes.sqlite)")
+    sv.add_argument("--sandboxes", help="folder of the trainees' SQLite sandboxes (default: var/classes)")
     sv.add_argument("--ip", default="127.0.0.1", help="address to listen on (another than loopback needs --class)")
     sv.add_argument("--pool-size", type=int, help="pre-heated app kernels (default 1; a class 2)")
     sv.set_defaults(func=_serve)

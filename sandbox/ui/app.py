@@ -343,7 +343,7 @@ def open_app(db: str | None = None, scenario: str | None = None, mode: str | Non
         from .classmode import open_class_app
 
         params = query_parameters()
-        app = open_class_app(params, screen or params.get("screen"))
+        app = open_class_app(App, params, screen or params.get("screen"))
     else:
         app = App(app_sandbox(db), running=True)  # built before the request arrives when Voila pre-heats kernels
         params = query_parameters()

@@ -42,10 +42,10 @@ def refusal(lang: str = "th", key: str = "cls_not_signed_in") -> w.HTML:
                   f"<br><a href='/login'>{esc(t('cls_go_sign_in', lang))} · {esc(t('cls_go_sign_in', 'en'))}</a></div>")
 
 
-def open_class_app(params: dict, screen: str | None = None) -> w.Widget:
-    """The app on the signed-in person's own sandbox; a refusal for anyone else."""
+def open_class_app(app_class, params: dict, screen: str | None = None) -> w.Widget:
+    """The app (``app_class``, handed in by ``app.open_app``) on the signed-in person's own
+    sandbox; a refusal for anyone else."""
     from ..classroom.classroom import ClassError
-    from .app import App
 
     room = classroom()
     who = signed_in(room, params)
@@ -57,7 +57,7 @@ def open_class_app(params: dict, screen: str | None = None) -> w.Widget:
         sb, ref = room.sandbox(who, exercise, mode=mode)
     except ClassError:
         return refusal(key="cls_exercise_unknown")
-    app = App(sb, running=True)
+    app = app_class(sb, running=True)
     ClassHooks(app, room, who, ref, params)
     if screen:
         app.show(screen)

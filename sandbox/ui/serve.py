@@ -78,10 +78,10 @@ def _absolute(db: str) -> str:
 
 
 def serve(port: int, db: str | None = None, *, class_name: str | None = None, class_db: str | None = None,
-          ip: str = "127.0.0.1", pool_size: int | None = None) -> None:
+          ip: str = "127.0.0.1", pool_size: int | None = None, class_root: str | None = None) -> None:
     """Prepare the database (demo world on first start) or check the class, then become the
     Voila server."""
-    env = voila_env(db, class_name=class_name, class_db=class_db)
+    env = voila_env(db, class_name=class_name, class_db=class_db, class_root=class_root)
     host = "localhost" if is_loopback(ip) else ip
     if class_name:
         from ..classroom.classroom import Classroom
