@@ -155,6 +155,7 @@ class ClassHooks:
         app.listeners.remove(self.on_result)
         app.listeners.append(self.on_result)
         self._attach_guide()
+        self.rebuild()
         self.since = time.monotonic()
         app.show("login")
         old.close()
