@@ -152,7 +152,7 @@ def test_eight_trainees_one_exercise_no_cross_talk_and_the_trainers_page(server,
     codes = info.codes
     pages = {}
     started = time.perf_counter()
-    for i, code in enumerate(codes):
+    for code in codes:
         mode = "test" if code == "GR08" else "practice"
         if code == "GR07":  # the personal link (QR code on the class sheet) instead of the code
             context = browser.new_context(viewport=VIEW)
