@@ -85,6 +85,15 @@ class Gate:
     def home(self, who) -> str:
         return TRAINER_PAGE if who.role == "trainer" else APP_PAGE
 
+    def start_page(self, who) -> str:
+        """Where a sign-in lands: the exercise the trainer set for everyone, if any (one page, one
+        kernel per trainee), else the app (free play); the trainer's page for the trainer."""
+        if who.role == "trainee":
+            exercise = self.room.assigned_exercise(self.class_name)
+            if exercise:
+                return f"{APP_PAGE}?{urlencode({'scenario': exercise, 'mode': 'practice'})}"
+        return self.home(who)
+
 
 _GATE: Gate | None = None
 
@@ -214,7 +223,7 @@ class SignInHandler(JupyterHandler):
             return
         key = g.key_for(who)
         self.set_secure_cookie(COOKIE, key, httponly=True, samesite="Lax", path="/")
-        target = _safe_next(self.get_body_argument("next", "")) or g.home(who)
+        target = _safe_next(self.get_body_argument("next", "")) or g.start_page(who)
         if urlparse(target).path == TRAINER_PAGE and who.role != "trainer":
             target = APP_PAGE
         sep = "&" if "?" in target else "?"
