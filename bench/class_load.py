@@ -252,7 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     print("targets met" if ok else "targets NOT met (see the figures above)")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))
-    shutil.rmtree(folder, ignore_errors=True)
+    if ok:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        print(f"server log kept: {log_path}")
     return 0
 
 

@@ -340,8 +340,9 @@ def open_app(db: str | None = None, scenario: str | None = None, mode: str | Non
     from .session import app_sandbox
 
     if class_name():  # a class: nobody's sandbox is opened before the request says who it is for
-        from .classmode import open_class_app
+        from .classmode import open_class_app, warm_up
 
+        warm_up()  # in a pre-heated kernel: the imports and the class database before the request
         params = query_parameters()
         app = open_class_app(App, params, screen or params.get("screen"))
     else:

@@ -25,10 +25,27 @@ def class_name() -> str | None:
     return os.environ.get("SANDBOX_CLASS") or None
 
 
-def classroom():
-    from ..classroom.classroom import Classroom
+_ROOMS: dict = {}
 
-    return Classroom(os.environ.get("SANDBOX_CLASS_DB"), os.environ.get("SANDBOX_CLASS_ROOT"))
+
+def classroom():
+    """The class's API on the class database (one per kernel and database)."""
+    key = (os.environ.get("SANDBOX_CLASS_DB"), os.environ.get("SANDBOX_CLASS_ROOT"))
+    if key not in _ROOMS:
+        from ..classroom.classroom import Classroom
+
+        _ROOMS[key] = Classroom(*key)
+    return _ROOMS[key]
+
+
+def warm_up() -> None:
+    """What every class page needs, done while a pre-heated kernel waits for its request: the
+    modules a guided exercise and the gradebook use, and the class database's connection."""
+    from ..scenario import load_scenario  # noqa: F401
+    from .guided import GuidedPanel  # noqa: F401
+
+    room = classroom()
+    room.classes()
 
 
 def signed_in(room, params: dict) -> Any:
