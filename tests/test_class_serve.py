@@ -174,8 +174,10 @@ def test_free_play_hides_clock_and_reset_from_a_trainee(klass):
     from sandbox.ui.classmode import open_class_app
 
     room, info = klass
+    room.set_assigned_exercise("c1", EXERCISE)
     app = open_class_app(App, {"t": info.trainees[0]["token"]})
     assert app.class_hooks.ref.exercise is None and app.reset_btn.layout.display == "none"
+    assert f"scenario={EXERCISE}" in app.class_hooks.badge.value  # the exercise the trainer set
     app.set_lang("en")  # rebuilt: still hidden, badge and history still there
     assert app.reset_btn.layout.display == "none" and app.class_hooks.badge in app.children
 

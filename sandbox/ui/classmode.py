@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import ipywidgets as w
 
@@ -112,8 +113,13 @@ class ClassHooks:
             app.guide.mode_pick.layout = HIDDEN  # the mode is the page's (a new mode is a new attempt)
         role = t("cls_trainer_role" if self.who.role == "trainer" else "cls_signed_in_as", lang)
         where = self.ref.exercise or t("cls_free_play", lang)
+        assigned = self.room.assigned_exercise(self.who.class_name)
+        link = ""
+        if assigned and assigned != self.ref.exercise:  # the exercise the trainer set for everyone
+            link = (f" · {esc(t('cls_assigned', lang))}: <a class='gf-class-assigned' "
+                    f"href='app.ipynb?{urlencode({'scenario': assigned, 'mode': 'practice'})}'>{esc(assigned)}</a>")
         self.badge.value = (f"<div class='gf-src'>{esc(role)} <b class='gf-class-code'>{esc(self.who.code)}</b> · "
-                            f"{esc(where)} · <a href='/logout'>{esc(t('cls_sign_out', lang))}</a></div>")
+                            f"{esc(where)}{link} · <a href='/logout'>{esc(t('cls_sign_out', lang))}</a></div>")
         if self.badge not in app.children:
             app.children = [app.children[0], self.badge, *app.children[1:]]
         if self.history not in app.side.children:

@@ -138,7 +138,7 @@ class ClassIdentityProvider(IdentityProvider):
         if who is None:
             return None
         path = handler.request.path
-        key = value if given is not None else value
+        key = value
         if given is not None and stored != given.encode():
             handler.set_secure_cookie(COOKIE, given, httponly=True, samesite="Lax", path="/")
         if handler.request.method == "GET" and not isinstance(handler, SignInHandler):
