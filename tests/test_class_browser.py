@@ -195,6 +195,11 @@ def test_eight_trainees_one_exercise_no_cross_talk_and_the_trainers_page(server,
     shot(pages["GR01"], "03-trainee-GR01-practice")
     shot(pages["GR08"], "04-trainee-GR08-test")
 
+    # the clock runs: the phone's countdown moves by itself (the page's beat, no action)
+    phone = pages["GR01"].inner_text(".gf-phone")
+    pages["GR01"].wait_for_function(
+        "(before) => document.querySelector('.gf-phone').innerText !== before", arg=phone, timeout=30_000)
+
     # each one's own sandbox: documents, clock (seen from the class side, not through any page)
     for code in codes:
         sb, ref = room.sandbox(Identity("room8", "trainee", code), EXERCISE, mode="test" if code == "GR08" else "practice")

@@ -171,7 +171,9 @@ class App(w.VBox):
         self.menu = self._menu()
         self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="640px", overflow="auto"))
         self.side = w.VBox([self.phone], layout=w.Layout(width="280px", min_width="280px"))
-        self.children = [w.HTML(CSS), bar, w.HBox([self.menu, self.area, self.side], layout=w.Layout(align_items="flex-start"))]
+        ticker = [self.ticker] if getattr(self, "ticker", None) is not None else []  # the running clock's beat
+        self.children = [w.HTML(CSS), bar, w.HBox([self.menu, self.area, self.side], layout=w.Layout(align_items="flex-start")),
+                         *ticker]
 
     def reload_people(self) -> None:
         """After a world is (re)loaded: its users in the switch list."""

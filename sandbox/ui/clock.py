@@ -103,21 +103,46 @@ def exercise_limit(guide) -> dt.datetime | None:
 TICK_SECONDS = 5.0
 
 
-def start_ticking(app, seconds: float = TICK_SECONDS) -> None:
-    """Refresh the bar and the phone every few seconds (the time shown, the phone's code): a task on
-    the kernel's event loop; it writes nothing (only an action moves the sandbox's clock)."""
+def page_beat(callback, seconds: float):
+    """A hidden ``Play`` widget that counts in the browser every ``seconds`` and calls ``callback``
+    in the kernel on each count. A closed page sends nothing, so its kernel goes idle and Voila's
+    culler shuts it down (a timer inside the kernel would keep it busy forever).
+
+    The browser starts counting only when it sees ``playing`` change after its view exists; the
+    kernel nudges it every few seconds until the first count arrives (at most two minutes)."""
     import asyncio
 
-    async def run() -> None:
-        while True:
-            await asyncio.sleep(seconds)
-            try:
-                app.refresh_bar()
-            except Exception:  # a closed database (the page is going away): stop quietly
+    import ipywidgets as w
+
+    timer = w.Play(value=0, min=0, max=10**9, step=1, interval=int(seconds * 1000), repeat=True,
+                   layout=w.Layout(display="none"))
+    timer.add_class("gf-ticker")
+
+    def beat(_change) -> None:
+        try:
+            callback()
+        except Exception:  # a closed database (the page is going away): stop quietly
+            timer.playing = False
+
+    timer.observe(beat, "value")
+
+    async def nudge() -> None:
+        for _ in range(40):
+            await asyncio.sleep(3)
+            if timer.value > 0:
                 return
+            timer.playing = False
+            timer.playing = True
 
     try:
-        loop = asyncio.get_running_loop()  # a kernel's; none in a plain test: no ticking there
-    except RuntimeError:
-        return
-    app._ticking = loop.create_task(run())
+        timer._nudge = asyncio.get_running_loop().create_task(nudge())
+    except RuntimeError:  # no kernel loop (a plain test): no beat
+        pass
+    return timer
+
+
+def start_ticking(app, seconds: float = TICK_SECONDS) -> None:
+    """Refresh the bar and the phone every few seconds (the time shown, the phone's code), on the
+    page's beat (``page_beat``). Nothing is written to the sandbox."""
+    app.ticker = page_beat(app.refresh_bar, seconds)
+    app.children = [*app.children, app.ticker]

@@ -122,7 +122,8 @@ class TrainerPage(w.VBox):
             self.message,
         ])
         actions.add_class("gf-bar")
-        self.children = [w.HTML(CSS + TRAINER_CSS), head, actions, self.updated, self.table, self.chart]
+        ticker = [self.ticker] if getattr(self, "ticker", None) is not None else []
+        self.children = [w.HTML(CSS + TRAINER_CSS), head, actions, self.updated, self.table, self.chart, *ticker]
         self._chart_data = None
 
     def set_lang(self, lang: str) -> None:
@@ -273,18 +274,9 @@ def open_trainer_page() -> w.Widget:
 
 
 def start_refreshing(page: TrainerPage, seconds: float = REFRESH_SECONDS) -> None:
-    import asyncio
+    """The table's beat comes from the page (``clock.page_beat``): a closed trainer's page sends
+    nothing and its kernel is culled like any other."""
+    from .clock import page_beat
 
-    async def run() -> None:
-        while True:
-            await asyncio.sleep(seconds)
-            try:
-                page.refresh()
-            except Exception:
-                return
-
-    try:
-        page._refreshing = asyncio.get_running_loop().create_task(run())
-    except RuntimeError:
-        return
-
+    page.ticker = page_beat(page.refresh, seconds)
+    page.children = [*page.children, page.ticker]
