@@ -4,6 +4,7 @@
 database is ``ClassStore`` (store.py); sandboxes are made from prepared worlds (sandboxes.py).
 """
 
-from .classroom import ClassError, ClassInfo, Classroom, Identity, SandboxRef
+from .classroom import Classroom
+from .model import ClassError, ClassInfo, Identity, SandboxRef
 
 __all__ = ["ClassError", "ClassInfo", "Classroom", "Identity", "SandboxRef"]

@@ -17,8 +17,8 @@ from ..reports import sarabun_path
 from ..world import world_data
 
 COLUMNS, ROWS = 2, 5  # cards per page
-CARD_W, CARD_H = 93.0, 50.0
-QR_MM = 38.0
+CARD_W, CARD_H = 93.0, 48.0
+QR_MM = 36.0
 
 
 def personal_link(base_url: str, token: str) -> str:
@@ -103,7 +103,7 @@ def class_sheet(info, base_url: str, out, *, printed: dt.datetime | None = None)
             top = pdf.get_y()
         col, row = i % COLUMNS, (i % per_page) // COLUMNS
         x = pdf.l_margin + col * (CARD_W + 4)
-        y = top + row * (CARD_H + 3)
+        y = top + row * (CARD_H + 2)
         link = personal_link(base_url, trainee["token"])
         pdf.set_draw_color(150)
         pdf.set_line_width(0.2)
@@ -140,7 +140,7 @@ def _users_page(pdf, users: list[dict]) -> None:
     pdf.set_font("Sarabun", "", 9.5)
     pdf.cell(0, 5, _t("class_sheet_users_note"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    widths = (24, 58, 50, 26, 32)
+    widths = (34, 56, 46, 24, 30)
     heads = ("class_sheet_user", "class_sheet_name", "class_sheet_role", "class_sheet_credential", "class_sheet_password")
 
     def row(values, *, bold=False, fill=None):

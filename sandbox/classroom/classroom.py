@@ -13,18 +13,19 @@ these methods, so nothing one trainee does is seen or changed by another.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import secrets
-from dataclasses import dataclass, field
+import time
 from pathlib import Path
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import text as text_sql
+from sqlalchemy.exc import IntegrityError
 
-from ..calendar import BANGKOK
 from ..domain.calendar import parse_datetime
-from ..i18n import LANGS, text
+from ..limits import latest_moment
 from . import gradebook
+from .model import ClassError, ClassInfo, Identity, SandboxRef, default_start, find_scenario
 from .sandboxes import SandboxFactory, WorldSpec
 from .store import ClassStore, classes, sandboxes, step_results, utc_now
 from .store import trainees as trainees_table
@@ -34,75 +35,6 @@ MAX_TRAINEES = 99
 MODES = ("free", "demo", "practice", "test")
 OUTCOMES = ("ok", "wrong")
 TRAINER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed by hand
-SCENARIO_DIRS = [Path.cwd() / "scenarios", Path(__file__).resolve().parents[2] / "scenarios"]
-
-
-class ClassError(Exception):
-    """A class request that cannot be done: a catalogue message «Thai / English»."""
-
-    def __init__(self, key: str, **values):
-        self.key = key
-        self.values = values
-        super().__init__(" / ".join(text("classroom", key, lang).format(**values) for lang in LANGS))
-
-    def message(self, lang: str = "th") -> str:
-        return text("classroom", self.key, lang).format(**self.values)
-
-
-@dataclass(frozen=True)
-class Identity:
-    class_name: str
-    role: str  # "trainee" | "trainer"
-    code: str  # GR01…; the trainer's is "TRAINER"
-
-
-@dataclass(frozen=True)
-class SandboxRef:
-    """Which sandbox: the trainee's free play (``exercise`` None) or one attempt at an exercise."""
-
-    class_name: str
-    code: str
-    kind: str  # "free" or the exercise id
-    attempt: int
-    mode: str
-    location: str
-    created: bool = False  # made by this call (a fresh world), not reopened
-
-    @property
-    def exercise(self) -> str | None:
-        return None if self.kind == "free" else self.kind
-
-
-@dataclass
-class ClassInfo:
-    name: str
-    world: str
-    start: str
-    exercises: list[str]
-    trainer_code: str
-    created: str
-    assigned: str | None = None
-    clock: str | None = None
-    trainees: list[dict] = field(default_factory=list)  # {"code", "token", "last_seen"}
-
-    @property
-    def codes(self) -> list[str]:
-        return [t["code"] for t in self.trainees]
-
-
-def find_scenario(exercise: str) -> Path:
-    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", exercise or ""):
-        for folder in SCENARIO_DIRS:
-            path = folder / f"{exercise}.yaml"
-            if path.is_file():
-                return path
-    raise ClassError("class_unknown_exercise", exercise=exercise)
-
-
-def default_start() -> str:
-    """Today, 08:30 in Bangkok: a class plays on the day it is held unless told otherwise."""
-    today = dt.datetime.now(BANGKOK).date()
-    return dt.datetime.combine(today, dt.time(8, 30), BANGKOK).isoformat()
 
 
 class Classroom:
@@ -219,21 +151,39 @@ class Classroom:
         mode = "free" if exercise is None else mode
         if mode not in MODES:
             raise ClassError("class_bad_mode", mode=mode)
+        if who.role != "trainer" and who.code not in info.codes:
+            raise ClassError("class_unknown_trainee", name=info.name, code=who.code)
         if exercise is not None and exercise not in info.exercises:
             find_scenario(exercise)  # any exercise of the project may be played, a wrong id may not
-        s = sandboxes
-        mine = and_(s.c.class_name == who.class_name, s.c.code == who.code, s.c.kind == kind)
-        with self.store.connect() as conn:
-            row = conn.execute(select(s).where(mine, s.c.current).order_by(s.c.attempt.desc())).mappings().first()
-        if row is not None and not new_attempt and row["mode"] == mode:
-            ref = SandboxRef(who.class_name, who.code, kind, row["attempt"], mode, row["location"])
-            return self.factory.open(ref.location), ref
-        return self._make(info, who, kind, exercise, mode)
+        for _ in range(20):
+            try:
+                number, location, to_make = self._claim(who, kind, mode, new_attempt)
+            except IntegrityError:  # another page took the same number at the same moment: look again
+                continue
+            ref = SandboxRef(who.class_name, who.code, kind, number, mode, location, created=to_make)
+            if to_make:
+                return self._make(info, ref, exercise), ref
+            if self._wait_ready(ref):
+                return self.factory.open(location), ref
+            new_attempt = False  # its maker gave up: claim again
+        raise ClassError("class_sandbox_busy")
 
-    def _make(self, info: ClassInfo, who: Identity, kind: str, exercise: str | None, mode: str):
+    def _mine(self, who: Identity, kind: str):
         s = sandboxes
-        mine = and_(s.c.class_name == who.class_name, s.c.code == who.code, s.c.kind == kind)
-        with self.store.begin() as conn:  # take the attempt number first: two tabs get two numbers
+        return and_(s.c.class_name == who.class_name, s.c.code == who.code, s.c.kind == kind)
+
+    def _claim(self, who: Identity, kind: str, mode: str, new_attempt: bool) -> tuple[int, str, bool]:
+        """In one transaction: the current sandbox to reopen, or a new attempt number to make
+        (two pages asking at once get the same sandbox, not two)."""
+        s = sandboxes
+        mine = self._mine(who, kind)
+        with self.store.begin() as conn:
+            if self.store.is_postgres:  # SQLite's BEGIN IMMEDIATE already lines the claims up
+                key = f"{who.class_name}/{who.code}/{kind}"
+                conn.execute(text_sql("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+            row = conn.execute(select(s).where(mine, s.c.current).order_by(s.c.attempt.desc())).mappings().first()
+            if row is not None and not new_attempt and row["mode"] == mode:
+                return row["attempt"], row["location"], False
             number = (conn.execute(select(func.max(s.c.attempt)).where(mine)).scalar() or 0) + 1
             location = self.factory.location_for(who.class_name, who.code, kind, number, postgres=self.store.is_postgres)
             conn.execute(update(s).where(mine).values(current=False))
@@ -245,18 +195,75 @@ class Classroom:
                 t = trainees_table
                 conn.execute(update(t).where(and_(t.c.class_name == who.class_name, t.c.code == who.code))
                              .values(free_number=number))
-        seconds = self.factory.create(self._spec(info, exercise), location)
+        return number, location, True
+
+    def _make(self, info: ClassInfo, ref: SandboxRef, exercise: str | None):
+        """Copy the prepared world into the claimed sandbox; it is ready (``seconds_to_create``
+        set) only once its clock is where the class's is."""
+        s = sandboxes
+        where = and_(self._mine(Identity(ref.class_name, "trainee", ref.code), ref.kind), s.c.attempt == ref.attempt)
+        try:
+            seconds = self.factory.create(self._spec(info, exercise), ref.location)
+            sb = self.factory.open(ref.location)
+            if ref.kind == "free" and info.clock:
+                self._move_clock(sb, info.clock)
+        except BaseException:
+            with self.store.begin() as conn:  # give the claim back: a later call makes it again
+                conn.execute(delete(s).where(where))
+            raise
         with self.store.begin() as conn:
-            conn.execute(update(s).where(and_(mine, s.c.attempt == number)).values(seconds_to_create=seconds))
-        sb = self.factory.open(location)
-        if kind == "free" and info.clock:
-            self._move_clock(sb, info.clock)
-        return sb, SandboxRef(who.class_name, who.code, kind, number, mode, location, created=True)
+            conn.execute(update(s).where(where).values(seconds_to_create=seconds))
+        return sb
+
+    def _wait_ready(self, ref: SandboxRef, timeout: float = 60.0) -> bool:
+        """Another page is making this sandbox: wait until it is ready (False if it was given up)."""
+        s = sandboxes
+        where = and_(self._mine(Identity(ref.class_name, "trainee", ref.code), ref.kind), s.c.attempt == ref.attempt)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.store.connect() as conn:
+                row = conn.execute(select(s.c.seconds_to_create).where(where)).first()
+            if row is None:
+                return False
+            if row[0] is not None:
+                return True
+            time.sleep(0.05)
+        raise ClassError("class_sandbox_busy")
 
     @staticmethod
     def _move_clock(sb, moment) -> None:
         if parse_datetime(moment) > sb.now:
             sb.advance_clock(moment)
+
+    def prepare(self, class_name: str) -> dict:
+        """Before the class: build the prepared world of free play and of every exercise, and make
+        each trainee's free-play sandbox, so signing in copies nothing. Returns what it did."""
+        info = self.get_class(class_name)
+        began = time.perf_counter()
+        for exercise in [None, *info.exercises]:
+            self.factory.prepare(self._spec(info, exercise))
+        worlds = time.perf_counter() - began
+        made = 0
+        for code in info.codes:
+            sb, ref = self.sandbox(Identity(class_name, "trainee", code))
+            sb.close()
+            made += ref.created
+        return {"worlds": 1 + len(info.exercises), "worlds_seconds": worlds, "sandboxes": made,
+                "seconds": time.perf_counter() - began}
+
+    def delete_class(self, class_name: str) -> int:
+        """Remove a class: every sandbox of it (files, databases), its trainees and gradebook.
+        Returns how many sandboxes were dropped."""
+        self.get_class(class_name)
+        with self.store.connect() as conn:
+            locations = conn.execute(select(sandboxes.c.location).where(sandboxes.c.class_name == class_name)).scalars().all()
+        for location in locations:
+            self.factory.drop(location)
+        with self.store.begin() as conn:
+            for table in (step_results, sandboxes, trainees_table):
+                conn.execute(delete(table).where(table.c.class_name == class_name))
+            conn.execute(delete(classes).where(classes.c.name == class_name))
+        return len(locations)
 
     def reset_trainee(self, class_name: str, code: str) -> None:
         """A fresh free-play sandbox for ``code``; their attempts stay in the gradebook."""
@@ -264,17 +271,20 @@ class Classroom:
         code = (code or "").upper()
         if code not in info.codes:
             raise ClassError("class_unknown_trainee", name=class_name, code=code)
-        sb, _ = self._make(info, Identity(class_name, "trainee", code), "free", None, "free")
+        sb, _ = self.sandbox(Identity(class_name, "trainee", code), new_attempt=True)
         sb.close()
 
     def set_class_clock(self, class_name: str, moment) -> None:
         """Every trainee's free-play clock to ``moment`` (forward only; a sandbox already past it
         keeps its time). Sandboxes made later start there too."""
-        self.get_class(class_name)
+        info = self.get_class(class_name)
         try:
             moment = parse_datetime(moment)
         except (TypeError, ValueError):
             raise ClassError("class_bad_start", start=moment) from None
+        start = parse_datetime(info.start)
+        if not start <= moment <= latest_moment(start):
+            raise ClassError("class_clock_range", start=start.isoformat(), latest=latest_moment(start).isoformat())
         with self.store.begin() as conn:
             conn.execute(update(classes).where(classes.c.name == class_name).values(clock=moment.isoformat()))
             rows = conn.execute(select(sandboxes.c.location).where(

@@ -6,6 +6,7 @@ A class request that cannot be done, or a bad argument, is one line on stderr an
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from ..i18n import LANGS, text
@@ -17,13 +18,19 @@ def _say(key: str, **values) -> str:
     return " / ".join(text("classroom", key, lang).format(**values) for lang in LANGS)
 
 
+def _store_options(parser, *, default=None) -> None:
+    parser.add_argument("--class-db", default=default,
+                        help="class database: SQLite file or PostgreSQL URL (default var/classes.sqlite)")
+    parser.add_argument("--sandboxes", default=default, help="folder of the SQLite sandboxes (default var/classes)")
+
+
 def register(sub, problem: type[Exception]) -> None:
     cls = sub.add_parser("class", help="class mode: a class of trainees, each in sandboxes of their own")
-    cls.add_argument("--class-db", help="class database: SQLite file or PostgreSQL URL (default var/classes.sqlite)")
-    cls.add_argument("--sandboxes", help="folder of the SQLite sandboxes (default var/classes)")
+    _store_options(cls)
     csub = cls.add_subparsers(dest="class_command", required=True)
 
     create = csub.add_parser("create", help="make a class: trainee codes GR01…, a trainer code, a class sheet")
+    _store_options(create, default=argparse.SUPPRESS)  # before or after the subcommand
     create.add_argument("name")
     create.add_argument("--world", default="demo")
     create.add_argument("--trainees", type=int, default=30)
@@ -31,27 +38,38 @@ def register(sub, problem: type[Exception]) -> None:
     create.add_argument("--start", help="the free-play clock's start, ISO 8601 (default today 08:30)")
     create.add_argument("--sheet", help="write the class sheet (PDF) here (default var/<NAME>-sheet.pdf)")
     create.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"the address trainees open (default {DEFAULT_BASE_URL})")
+    create.add_argument("--no-prepare", action="store_true", help="do not make the trainees' sandboxes now (they are made at first sign-in)")
     create.set_defaults(func=lambda a: _create(a, problem))
 
     lst = csub.add_parser("list", help="the classes")
+    _store_options(lst, default=argparse.SUPPRESS)  # before or after the subcommand
     lst.set_defaults(func=lambda a: _list(a, problem))
 
     show = csub.add_parser("show", help="a class: trainees, codes, progress")
+    _store_options(show, default=argparse.SUPPRESS)  # before or after the subcommand
     show.add_argument("name")
     show.set_defaults(func=lambda a: _show(a, problem))
 
     reset = csub.add_parser("reset", help="a fresh free-play sandbox for one trainee (scores stay)")
+    _store_options(reset, default=argparse.SUPPRESS)  # before or after the subcommand
     reset.add_argument("name")
     reset.add_argument("trainee")
     reset.set_defaults(func=lambda a: _reset(a, problem))
 
     export = csub.add_parser("export", help="results: one row per trainee × exercise × step")
+    _store_options(export, default=argparse.SUPPRESS)  # before or after the subcommand
     export.add_argument("name")
     export.add_argument("--format", default="xlsx")
     export.add_argument("--out", required=True)
     export.set_defaults(func=lambda a: _export(a, problem))
 
+    remove = csub.add_parser("delete", help="remove a class with every sandbox and result of it")
+    _store_options(remove, default=argparse.SUPPRESS)
+    remove.add_argument("name")
+    remove.set_defaults(func=lambda a: _delete(a, problem))
+
     sheet = csub.add_parser("sheet", help="(re)write a class's sheet (PDF)")
+    _store_options(sheet, default=argparse.SUPPRESS)  # before or after the subcommand
     sheet.add_argument("name")
     sheet.add_argument("--out", required=True)
     sheet.add_argument("--base-url", default=DEFAULT_BASE_URL)
@@ -103,6 +121,9 @@ def _create(args, problem) -> int:
         info = room.create_class(args.name, args.world, args.trainees, exercises, args.start)
         sheet.parent.mkdir(parents=True, exist_ok=True)
         class_sheet(info, args.base_url, str(sheet))
+        if not args.no_prepare:
+            done = room.prepare(info.name)
+            print(_say("class_prepared", n=done["sandboxes"], seconds=f"{done['seconds']:.1f}"))
         print(_say("class_created", name=info.name, n=len(info.codes), first=info.codes[0], last=info.codes[-1]))
         print(_say("class_trainer_code", code=info.trainer_code))
         print(_say("class_sheet_written", path=sheet))
@@ -173,6 +194,15 @@ def _sheet(args, problem) -> int:
 
         class_sheet(room.get_class(args.name), args.base_url, str(out))
         print(_say("class_sheet_written", path=out))
+        return 0
+
+    return _run(args, problem, work)
+
+
+def _delete(args, problem) -> int:
+    def work(room):
+        dropped = room.delete_class(args.name)
+        print(_say("class_deleted", name=args.name, n=dropped))
         return 0
 
     return _run(args, problem, work)
