@@ -33,7 +33,7 @@ def klass(tmp_path_factory):
     folder = tmp_path_factory.mktemp("class")
     db, root = str(folder / "classes.sqlite"), str(folder / "sandboxes")
     room = Classroom(db, root)
-    info = room.create_class("room8", trainees=8, exercises=[EXERCISE])
+    info = room.create_class("room8", trainees=8, exercises=[EXERCISE], start="2024-03-25T08:30:00+07:00")
     yield {"db": db, "root": root, "info": info, "room": room, "folder": folder}
     room.close()
 

@@ -165,6 +165,9 @@ def test_class_mode_opens_each_trainees_own_sandbox_and_records_steps(klass):
     assert one.sandbox.url != first and one.class_hooks.ref.attempt == 2 and one.guide.player.position == 0
     assert one.sandbox.documents() == []
     assert {h["attempt"] for h in room.history(one.class_hooks.who)} == {1}
+    # the trainer's key opens no sandbox in the app: a link to the trainer's page
+    trainer = open_class_app(App, {"t": info.trainer_code})
+    assert not isinstance(trainer, App) and "trainer.ipynb" in trainer.value
     # a page whose key is not a sign-in of this class gets a refusal, not a sandbox
     assert not isinstance(open_class_app(App, {"t": "forged"}), App)
     assert not isinstance(open_class_app(App, {"t": token["GR03"], "scenario": "no-such-exercise"}), App)

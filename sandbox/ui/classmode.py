@@ -69,6 +69,10 @@ def open_class_app(app_class, params: dict, screen: str | None = None) -> w.Widg
     who = signed_in(room, params)
     if who is None:
         return refusal()
+    if who.role == "trainer":  # the trainer's sandboxes are the trainees': their page is the trainer's page
+        lang = "th"
+        return w.HTML(f"<div style='padding:16px;font-size:17px'><a class='gf-class-trainer-link' href='trainer.ipynb'>"
+                      f"{esc(t('cls_trainer_title', lang))} · {esc(t('cls_trainer_title', 'en'))}</a></div>")
     exercise = params.get("scenario") or None
     mode = params.get("mode") or "practice"
     try:
