@@ -315,7 +315,22 @@ def _serve(args) -> int:
     problem = _db_problem(args.db)
     if problem:
         raise ArgumentProblem(problem)
-    serve(args.port, args.db)
+    from .i18n import label
+    from .ui.serve import is_loopback
+
+    if not args.class_name and not is_loopback(args.ip):
+        raise ArgumentProblem(label("cls_serve_network_needs_class", "en").format(ip=args.ip))
+    if args.pool_size is not None and not 0 <= args.pool_size <= 16:
+        raise ArgumentProblem(file_rule("bad_argument", option="--pool-size", value=f"{args.pool_size} (0-16)"))
+    if args.class_name:
+        from .classroom.classroom import ClassError
+
+        try:
+            serve(args.port, args.db, class_name=args.class_name, class_db=args.class_db, ip=args.ip,
+                  pool_size=args.pool_size, class_root=args.sandboxes)
+        except ClassError as exc:
+            raise ArgumentProblem(exc.message("en")) from None
+    serve(args.port, args.db, ip=args.ip, pool_size=args.pool_size)
     return 0  # not reached: the process becomes the Voila server
 
 
@@ -323,6 +338,11 @@ def _register_serve(sub) -> None:
     sv = sub.add_parser("serve", help="the training app in Voila (bin/start runs this)")
     sv.add_argument("--port", type=int, default=8866)
     sv.add_argument("--db", help="SQLite file or database URL (default: SANDBOX_DB, then var/sandbox.sqlite)")
+    sv.add_argument("--class", dest="class_name", help="serve a class (trainees and trainer sign in)")
+    sv.add_argument("--class-db", help="the class database (default: var/classes.sqlite)")
+    sv.add_argument("--sandboxes", help="folder of the trainees' SQLite sandboxes (default: var/classes)")
+    sv.add_argument("--ip", default="127.0.0.1", help="address to listen on (another than loopback needs --class)")
+    sv.add_argument("--pool-size", type=int, help="pre-heated app kernels (default 1; a class 2)")
     sv.set_defaults(func=_serve)
 
 

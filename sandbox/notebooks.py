@@ -167,6 +167,11 @@ def policy_notebook() -> nbformat.NotebookNode:
     return _notebook([_hidden("from sandbox.ui.policy import PolicyExplorer\n\nexplorer = PolicyExplorer()\nexplorer")])
 
 
+def trainer_notebook() -> nbformat.NotebookNode:
+    """The trainer's page of a class (``serve --class NAME``; the trainer's sign-in only)."""
+    return _notebook([_hidden("from sandbox.ui.trainer import open_trainer_page\n\npage = open_trainer_page()\npage")])
+
+
 def policy_checks_notebook() -> nbformat.NotebookNode:
     """The policy page's checks, for nbval (kept off the page policy makers open)."""
     return _notebook([
@@ -214,6 +219,7 @@ def build(check: bool = False) -> list[Path]:
         wanted[NOTEBOOKS / "scenarios" / f"{path.stem}.ipynb"] = scenario_notebook(path)
     wanted[NOTEBOOKS / "scenarios" / "catalogue.ipynb"] = catalogue_notebook(paths)
     wanted[NOTEBOOKS / "policy.ipynb"] = policy_notebook()
+    wanted[NOTEBOOKS / "trainer.ipynb"] = trainer_notebook()
     wanted[NOTEBOOKS / "checks" / "policy.ipynb"] = policy_checks_notebook()
     stale = []
     for path, nb in wanted.items():

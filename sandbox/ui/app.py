@@ -17,6 +17,7 @@ from .. import views
 from ..calendar import format_moment
 from ..engine import Result, Sandbox
 from ..reports import build_report
+from .clock import RunningClock, exercise_limit, start_ticking
 from .phone import Phone
 from .screens.base import Desk, Driver, Screen
 from .screens.registry import BY_KEY, entry_for, menu
@@ -51,7 +52,7 @@ class AppDesk(Desk):
 
     @property
     def now(self) -> dt.datetime:
-        return self._app.sandbox.now
+        return self._app.now
 
     def execute(self, action: str, data: dict) -> Result:
         return self._app.execute(action, data)
@@ -106,9 +107,11 @@ class AppDesk(Desk):
 
 
 class App(w.VBox):
-    def __init__(self, sandbox: Sandbox, lang: str | None = None, scenario: str | None = None, mode: str | None = None):
+    def __init__(self, sandbox: Sandbox, lang: str | None = None, scenario: str | None = None, mode: str | None = None,
+                 running: bool = False):
         super().__init__()
         self.sandbox = sandbox
+        self.class_hooks = None  # class mode (sandbox/ui/classmode.py)
         if not sandbox.has_world():  # a new database: the exercise's world, or the demo world
             if scenario:
                 from ..scenario import load_scenario
@@ -123,6 +126,8 @@ class App(w.VBox):
                               person=sandbox.get_state("ui_person", "rec1"),
                               screen=sandbox.get_state("ui_screen", "login"))
         self.desk = AppDesk(self)
+        # The served app's clock runs with real time; scenario notebooks and nbval keep a standing clock.
+        self.clock = RunningClock(sandbox, limit=lambda: exercise_limit(self.guide)) if running else None
         self.listeners: list[Callable[[str, dict, Result], None]] = []
         self.user_ids = {u["id"] for u in sandbox.users()}
         self._units = {u["unit"]: u for u in sandbox.users()}
@@ -150,7 +155,7 @@ class App(w.VBox):
         self.screens: dict[str, Screen] = {}
         self.drivers: dict[str, Driver] = {}
         self.phone = Phone(lang, lambda otp: self.screen("login").login(otp),
-                           lambda: self.sandbox.user_state(self.model.person), lambda: self.sandbox.now)
+                           lambda: self.sandbox.user_state(self.model.person), lambda: self.now)
         self.bar_info = w.HTML()
         self.person_pick = w.Dropdown(options=self._people(), value=self.model.person, layout=w.Layout(width="420px"))
         self.person_pick.add_class("gf-switch-user")
@@ -185,7 +190,9 @@ class App(w.VBox):
         self.menu = self._menu()
         self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="640px", overflow="auto"))
         self.side = w.VBox([self.phone], layout=w.Layout(width="280px", min_width="280px"))
-        self.children = [w.HTML(CSS), bar, w.HBox([self.menu, self.area, self.side], layout=w.Layout(align_items="flex-start"))]
+        ticker = [self.ticker] if getattr(self, "ticker", None) is not None else []  # the running clock's beat
+        self.children = [w.HTML(CSS), bar, w.HBox([self.menu, self.area, self.side], layout=w.Layout(align_items="flex-start")),
+                         *ticker]
 
     def reload_people(self) -> None:
         """After a world is (re)loaded: its users in the switch list."""
@@ -215,6 +222,17 @@ class App(w.VBox):
         return box
 
     # ------------------------------------------------------------------ state
+    @property
+    def now(self) -> dt.datetime:
+        """The simulated moment (a running clock's moment as it stands, nothing written)."""
+        return self.clock.now() if self.clock is not None else self.sandbox.now
+
+    def attach_sandbox(self) -> None:
+        """After ``self.sandbox`` was replaced (class mode: a new attempt): its clock and people."""
+        if self.clock is not None:
+            self.clock = RunningClock(self.sandbox, limit=lambda: exercise_limit(self.guide))
+        self.reload_people()
+
     def unit(self, code: str) -> dict:
         return self._units.get(code, {"agency": code[:5], "unit_name": "", "area": ""})
 
@@ -258,11 +276,13 @@ class App(w.VBox):
         if guide is not None:
             guide.relabel()
             self.side.children = [guide, self.phone]
+        if self.class_hooks is not None:
+            self.class_hooks.rebuild()
         self.show(self.model.screen)
 
     def refresh_bar(self) -> None:
         lang = self.model.lang
-        now = self.sandbox.now
+        now = self.now
         person = self.model.person
         live = person and self.sandbox.session_live(person)
         who = f"{person} ({t('logged_in', lang)})" if live else f"{person} — {t('not_logged_in', lang)}"
@@ -277,7 +297,11 @@ class App(w.VBox):
     def execute(self, action: str, data: dict, actor: str | None = None) -> Result:
         """Every screen acts through here: the engine's command, then listeners (guided mode)."""
         actor = actor or self.model.person
+        if self.clock is not None:
+            self.clock.tick()  # the real time gone by since the last action, before this one
         result = self.sandbox.execute(actor, action, data)
+        if self.clock is not None and action == "clock.advance" and result.ok:
+            self.clock.mark()
         self.model.last_result = result
         for listener in list(self.listeners):
             listener(action, data, result)
@@ -358,14 +382,24 @@ def open_app(db: str | None = None, scenario: str | None = None, mode: str | Non
              screen: str | None = None) -> App:
     """The app on the sandbox database (``SANDBOX_DB`` or ``var/sandbox.sqlite``); the page's
     ``?scenario=<id>&mode=demo|practice|test&screen=<key>`` choose a guided exercise and a screen."""
+    from .classmode import class_name
     from .session import app_sandbox
 
-    app = App(app_sandbox(db))  # built before the request arrives when Voila pre-heats kernels
-    params = query_parameters()
-    scenario = scenario or params.get("scenario")
-    if scenario:
-        app.start_guide(scenario, mode or params.get("mode"))
-    screen = screen or params.get("screen")
-    if screen:
-        app.show(screen)
+    if class_name():  # a class: nobody's sandbox is opened before the request says who it is for
+        from .classmode import open_class_app, warm_up
+
+        warm_up()  # in a pre-heated kernel: the imports and the class database before the request
+        params = query_parameters()
+        app = open_class_app(App, params, screen or params.get("screen"))
+    else:
+        app = App(app_sandbox(db), running=True)  # built before the request arrives when Voila pre-heats kernels
+        params = query_parameters()
+        scenario = scenario or params.get("scenario")
+        if scenario:
+            app.start_guide(scenario, mode or params.get("mode"))
+        screen = screen or params.get("screen")
+        if screen:
+            app.show(screen)
+    if isinstance(app, App):
+        start_ticking(app)
     return app

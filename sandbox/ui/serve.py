@@ -1,8 +1,9 @@
 """How the training app is served: one Voila command line for ``bin/start``
-(``python -m sandbox serve``) and the browser tests."""
+(``python -m sandbox serve``), a class (``serve --class NAME``) and the browser tests."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -13,41 +14,91 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 # Our Voila template (``gfmis``: the lab template without links to a CDN) lives in the package.
 TEMPLATES = Path(__file__).resolve().parent / "jupyter"
+CLASS_DB = ROOT / "var" / "classes.sqlite"
+CLASS_ROOT = ROOT / "var" / "classes"
 
-# No idle-kernel culling: Voila's culler also shuts down the pre-heated kernel waiting in the
-# pool, and the next page that takes it never loads (tried with a 5 s timeout). A kernel of a
-# closed page stays until the server restarts.
+# One person: no idle-kernel culling. Voila's culler also shuts down the pre-heated kernel waiting
+# in the pool when that kernel sits idle, and the next page that takes it never loads.
+# A class: the app notebook waits for its request (``voila.utils.wait_for_request``, inside
+# ``query_parameters``) before it opens anyone's sandbox, so a pooled kernel is busy, never idle,
+# and is not culled; a closed page's kernel (no websocket, idle) is shut down after CULL_IDLE
+# seconds (``cull_connected=False``: an open page is never culled, however long it sits idle).
+CULL_IDLE = 120
+CULL_INTERVAL = 30
+DENYLIST = ["scenarios/", "screens/", "checks/", "policy", "trainer"]
 
 
-def voila_command(port: int) -> list[str]:
-    return [
-        sys.executable, "-m", "voila", str(NOTEBOOKS), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+def is_loopback(ip: str) -> bool:
+    if ip == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
+def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False, pool_size: int = 1) -> list[str]:
+    command = [
+        sys.executable, "-m", "voila", str(NOTEBOOKS), "--no-browser", f"--port={port}", f"--Voila.ip={ip}",
         "--template=gfmis", "--VoilaConfiguration.show_tracebacks=False",
         # The app notebook's kernel is started and run before a page asks for it: fast first
-        # paint. Exercises, single screens, checks and the policy page start their kernel on request.
-        "--preheat_kernel=True", "--pool_size=1",
-        '--VoilaKernelManager.preheat_denylist=["scenarios/", "screens/", "checks/", "policy"]',
+        # paint. Exercises, single screens, checks, the policy and trainer pages start their kernel on request.
+        "--preheat_kernel=True", f"--pool_size={pool_size}",
+        "--VoilaKernelManager.preheat_denylist=" + "[" + ", ".join(f'"{d}"' for d in DENYLIST) + "]",
     ]
+    if class_mode:
+        command += [
+            "--Voila.identity_provider_class=sandbox.ui.signin.ClassIdentityProvider",
+            f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
+            f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+            "--MappingKernelManager.cull_connected=False",
+        ]
+    return command
 
 
-def voila_env(db: str | None = None) -> dict[str, str]:
+def voila_env(db: str | None = None, *, class_name: str | None = None, class_db: str | None = None,
+              class_root: str | None = None) -> dict[str, str]:
     """The server's environment: our template on ``JUPYTER_PATH``; ``SANDBOX_DB`` a URL or an
-    absolute path (kernels run in notebooks/, so a relative path would be another file)."""
+    absolute path (kernels run in notebooks/, so a relative path would be another file); in class
+    mode the class's name, database and sandbox folder (absolute too)."""
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATES)] + [p for p in [env.get("JUPYTER_PATH")] if p])
     db = db or env.get("SANDBOX_DB") or str(ROOT / "var" / "sandbox.sqlite")
-    env["SANDBOX_DB"] = db if "://" in db else str(Path(db).expanduser().resolve())
+    env["SANDBOX_DB"] = _absolute(db)
+    env.pop("SANDBOX_CLASS", None)
+    if class_name:
+        env["SANDBOX_CLASS"] = class_name
+        env["SANDBOX_CLASS_DB"] = _absolute(class_db or env.get("SANDBOX_CLASS_DB") or str(CLASS_DB))
+        env["SANDBOX_CLASS_ROOT"] = _absolute(class_root or env.get("SANDBOX_CLASS_ROOT") or str(CLASS_ROOT))
     return env
 
 
-def serve(port: int, db: str | None = None) -> None:
-    """Prepare the database (demo world on first start), then become the Voila server."""
-    from .session import app_sandbox
+def _absolute(db: str) -> str:
+    return db if "://" in db else str(Path(db).expanduser().resolve())
 
-    env = voila_env(db)
-    app_sandbox(env["SANDBOX_DB"]).close()
-    print(f"\n  {label('serve_banner')}")
-    print(f"  Open: http://localhost:{port}/voila/render/app.ipynb")
-    print(f"  (database: {env['SANDBOX_DB']}; stop with Ctrl+C)\n", flush=True)
-    command = voila_command(port)
+
+def serve(port: int, db: str | None = None, *, class_name: str | None = None, class_db: str | None = None,
+          ip: str = "127.0.0.1", pool_size: int | None = None, class_root: str | None = None) -> None:
+    """Prepare the database (demo world on first start) or check the class, then become the
+    Voila server."""
+    env = voila_env(db, class_name=class_name, class_db=class_db, class_root=class_root)
+    host = "localhost" if is_loopback(ip) else ip
+    if class_name:
+        from ..classroom.classroom import Classroom
+
+        room = Classroom(env["SANDBOX_CLASS_DB"], env["SANDBOX_CLASS_ROOT"])
+        info = room.get_class(class_name)  # an unknown class: ClassError, one line from the CLI
+        room.close()
+        print(f"\n  {label('cls_serve_banner')}: {info.name} ({len(info.trainees)})")
+        print(f"  Open: http://{host}:{port}/  ({label('cls_serve_signin', 'en')})")
+        print(f"  (class database: {env['SANDBOX_CLASS_DB']}; stop with Ctrl+C)\n", flush=True)
+        command = voila_command(port, ip=ip, class_mode=True, pool_size=pool_size or 2)
+    else:
+        from .session import app_sandbox
+
+        app_sandbox(env["SANDBOX_DB"]).close()
+        print(f"\n  {label('serve_banner')}")
+        print(f"  Open: http://{host}:{port}/voila/render/app.ipynb")
+        print(f"  (database: {env['SANDBOX_DB']}; stop with Ctrl+C)\n", flush=True)
+        command = voila_command(port, ip=ip, pool_size=pool_size or 1)
     os.execve(command[0], command, env)

@@ -1,0 +1,263 @@
+"""Load: a class of N trainees on one server (issue 14), in real browsers.
+
+Starts ``serve --class`` (the same Voila command line) on a free local port with a class of N
+trainees in a temporary folder, then N trainees — separate browser contexts of Debian's Chromium,
+arriving evenly within ``--arrive`` seconds — sign in with their code, wait for the app, open the
+exercise (practice mode) and play it step by step on the screens (the guided panel's «play this
+step», which fills and presses the screens as a person would), with ``--think`` seconds between
+actions. Measured:
+
+- time to first widget: from pressing «sign in» to the app's first widget, and from opening the
+  exercise to the guided panel;
+- time per action: from the click to the panel showing the next step;
+- errors: a page that did not become usable, an action that timed out, a Python traceback in the
+  server's log;
+- memory (proportional set size, PSS, of the Voila server and every kernel and process under it,
+  sampled each second): at the start (pool filled), the peak, and ``--settle`` seconds after the
+  last page closed (closed pages' kernels are shut down by the page or by the idle culler).
+
+    .venv/bin/python -m bench.class_load --trainees 30            # targets: p95 first widget ≤ 5 s,
+    .venv/bin/python -m bench.class_load --trainees 40            # p95 action ≤ 300 ms, no error,
+                                                                  # memory back within 200 MB
+Only 127.0.0.1 is ever contacted. Bounded: every wait has a timeout, the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISE = "sept-round-cx-basic"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+TIMEOUT_MS = 120_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and every process under it (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def pss_mb(pid: int) -> tuple[float, int]:
+    """(PSS of the process tree in MB, number of processes)."""
+    total, count = 0, 0
+    for p in tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        count += 1
+                        break
+        except OSError:
+            continue
+    return total / 1024, count
+
+
+class Sampler(threading.Thread):
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.peak_procs, self.running = pid, 0.0, 0, True
+
+    def run(self) -> None:
+        while self.running:
+            mb, n = pss_mb(self.pid)
+            if mb > self.peak:
+                self.peak, self.peak_procs = mb, n
+            time.sleep(1)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+async def trainee(browser, base: str, code: str, delay: float, think: float, steps: int, out: dict,
+                  two_pages: bool) -> None:
+    await asyncio.sleep(delay)
+    context = await browser.new_context(viewport={"width": 1366, "height": 768})
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        await page.goto(f"{base}/login")
+        await page.fill(".gf-signin-code", code)
+        start = time.perf_counter()
+        await page.click(".gf-signin-go")  # the trainer set the exercise: the sign-in lands in it
+        await page.wait_for_selector(".gf-guide-play")
+        out["first_widget"].append(time.perf_counter() - start)
+        if two_pages:  # then the app (free play) and back to the exercise: two more pages, two kernels
+            start = time.perf_counter()
+            await page.goto(f"{base}/voila/render/app.ipynb")
+            await page.wait_for_selector(".gf-class-who")
+            await page.goto(f"{base}/voila/render/app.ipynb?scenario={EXERCISE}&mode=practice")
+            await page.wait_for_selector(".gf-guide-play")
+            out["first_widget_exercise"].append((time.perf_counter() - start) / 2)
+        for _ in range(steps):
+            text = await page.inner_text(".gf-guide")
+            if "ขั้นตอน " not in text:
+                break  # the exercise is done
+            before = int(text.split("ขั้นตอน ", 1)[1].split("/", 1)[0])
+            await asyncio.sleep(think)
+            start = time.perf_counter()
+            await page.click("button.gf-guide-play")
+            await page.wait_for_function(
+                "(b) => { const m = document.querySelector('.gf-guide').innerText.match(/ขั้นตอน (\\d+)\\//);"
+                " return !m || Number(m[1]) > b; }", arg=before, timeout=30_000)
+            out["actions"].append(time.perf_counter() - start)
+        out["done"] += 1
+    except Exception as exc:  # counted and reported, never hidden
+        out["errors"].append(f"{code}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+    finally:
+        out["pages"].append((context, page))
+
+
+async def drive(base: str, codes: list[str], arrive: float, think: float, steps: int, two_pages: bool) -> dict:
+    from playwright.async_api import async_playwright
+
+    out: dict = {"first_widget": [], "first_widget_exercise": [], "actions": [], "errors": [], "done": 0, "pages": []}
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        gap = arrive / max(1, len(codes))
+        await asyncio.gather(*(trainee(browser, base, code, i * gap, think, steps, out, two_pages) for i, code in enumerate(codes)))
+        for context, _page in out.pop("pages"):
+            await context.close()  # every page closes: its kernel must go
+        await browser.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--trainees", type=int, default=30)
+    ap.add_argument("--arrive", type=float, default=60.0, help="seconds within which all trainees arrive")
+    ap.add_argument("--think", type=float, default=1.0, help="seconds between a trainee's actions")
+    ap.add_argument("--steps", type=int, default=14, help="at most this many «play this step» per trainee")
+    ap.add_argument("--pool-size", type=int, default=2)
+    ap.add_argument("--settle", type=float, default=300.0, help="seconds to wait after the pages close")
+    ap.add_argument("--two-pages", action="store_true", help="each trainee also opens the app and the exercise again")
+    ap.add_argument("--json", help="also write the figures here")
+    args = ap.parse_args(argv)
+    if not 1 <= args.trainees <= 99:
+        print("error: --trainees 1-99", file=sys.stderr)
+        return 2
+
+    from sandbox.classroom.classroom import Classroom
+    from sandbox.ui.serve import voila_command, voila_env
+
+    folder = Path(tempfile.mkdtemp(prefix="class-load-"))
+    db, root = str(folder / "classes.sqlite"), str(folder / "sandboxes")
+    room = Classroom(db, root)
+    info = room.create_class("load", trainees=args.trainees, exercises=[EXERCISE])
+    room.set_assigned_exercise("load", EXERCISE)  # as the trainer does on the trainer's page
+    room.close()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = folder / "voila.log"
+    log = open(log_path, "w")
+    env = voila_env(str(folder / "single.sqlite"), class_name="load", class_db=db, class_root=root)
+    proc = subprocess.Popen(voila_command(port, class_mode=True, pool_size=args.pool_size), cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{base}/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        for _ in range(120):  # the pool of pre-heated kernels filled
+            if "is filled with" in log_path.read_text():
+                break
+            time.sleep(0.5)
+        time.sleep(5)
+        start_mb, start_procs = pss_mb(proc.pid)
+        load_before = Path("/proc/loadavg").read_text().split()[:3]  # the machine is shared: say how busy
+        sampler = Sampler(proc.pid)
+        sampler.start()
+        t0 = time.perf_counter()
+        out = asyncio.run(drive(base, info.codes, args.arrive, args.think, args.steps, args.two_pages))
+        wall = time.perf_counter() - t0
+        closed_at = time.perf_counter()
+        at_close_mb, _ = pss_mb(proc.pid)
+        while time.perf_counter() - closed_at < args.settle:
+            time.sleep(5)
+        sampler.running = False
+        settled_mb, settled_procs = pss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    text = log_path.read_text().split("Handle signal")[0]
+    tracebacks = text.count("Traceback")
+    culled = text.count("Culling 'idle' kernel")
+    fw, fe, acts = out["first_widget"], out["first_widget_exercise"], out["actions"]
+    figures = {
+        "trainees": args.trainees, "arrive_s": args.arrive, "pool_size": args.pool_size, "wall_s": round(wall, 1),
+        "usable_pages": out["done"],
+        "load_average_before": load_before, "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
+        "first_widget_signin_to_exercise_p50_s": round(pct(fw, 0.5), 2),
+        "first_widget_signin_to_exercise_p95_s": round(pct(fw, 0.95), 2),
+        "first_widget_exercise_p50_s": round(pct(fe, 0.5), 2), "first_widget_exercise_p95_s": round(pct(fe, 0.95), 2),
+        "actions": len(acts), "action_p50_ms": round(pct(acts, 0.5) * 1000), "action_p95_ms": round(pct(acts, 0.95) * 1000),
+        "action_max_ms": round(max(acts) * 1000) if acts else None,
+        "errors": out["errors"], "server_tracebacks": tracebacks,
+        "memory_start_mb": round(start_mb), "memory_start_processes": start_procs,
+        "memory_peak_mb": round(sampler.peak), "memory_peak_processes": sampler.peak_procs,
+        "memory_at_close_mb": round(at_close_mb),
+        "memory_after_settle_mb": round(settled_mb), "settle_s": args.settle, "processes_after_settle": settled_procs,
+        "kernels_culled_idle": culled,
+    }
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    ok = (out["done"] == args.trainees and not out["errors"] and tracebacks == 0
+          and figures["first_widget_signin_to_exercise_p95_s"] <= 5 and not pct(fe, 0.95) > 5
+          and figures["action_p95_ms"] <= 300 and settled_mb - start_mb <= 200)
+    print("targets met" if ok else "targets NOT met (see the figures above)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+    if ok:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        print(f"server log kept: {log_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""A clock that runs: in the served app, simulated time moves forward with real time from the
+moment it was set, so a trainee who logs out can log in again and the phone's code changes every
+30 seconds.
+
+The engine stays deterministic: it never reads the wall clock. The app asks this clock for the
+moment to show (``now()``, no write), and before each action moves the sandbox's clock by the real
+time that went by (``tick()``, ``Sandbox.advance_clock``). Where the real time was last read and
+whether the clock is paused are kept in the sandbox's own state, so a reload, a kernel restart or a
+trainee coming back after lunch carries on from there. Scenario files and nbval never use it: their
+steps keep their explicit ``at`` times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+from ..engine import Sandbox
+
+ANCHOR = "clock_real_anchor"  # the real time (epoch seconds) the simulated clock was last in step with
+PAUSED = "clock_paused"  # "1" while paused
+
+
+class RunningClock:
+    """``limit()`` may cap the clock (a guided exercise: never past the next step's ``at``)."""
+
+    def __init__(self, sandbox: Sandbox, *, limit: Callable[[], dt.datetime | None] | None = None,
+                 real: Callable[[], float] = time.time):
+        self.sandbox = sandbox
+        self.limit = limit or (lambda: None)
+        self.real = real
+        if sandbox.get_state(ANCHOR) is None:
+            self.mark()
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def paused(self) -> bool:
+        return self.sandbox.get_state(PAUSED, "0") == "1"
+
+    def _anchor(self) -> float:
+        try:
+            return float(self.sandbox.get_state(ANCHOR) or self.real())
+        except ValueError:
+            return self.real()
+
+    def now(self) -> dt.datetime:
+        """The simulated moment as it stands now (nothing is written)."""
+        stored = self.sandbox.now
+        if self.paused:
+            return stored
+        elapsed = max(0.0, self.real() - self._anchor())
+        moment = stored + dt.timedelta(seconds=int(elapsed))
+        cap = self.limit()
+        if cap is not None and moment > cap:
+            moment = max(stored, cap)
+        return moment
+
+    # ------------------------------------------------------------------ moving
+    def mark(self) -> None:
+        """The simulated clock is in step with real time now (after it was set or moved)."""
+        self.sandbox.set_state(ANCHOR, f"{self.real():.3f}")
+
+    def tick(self) -> dt.datetime:
+        """Bring the sandbox's clock to ``now()`` (before an action); returns the moment."""
+        moment = self.now()
+        if moment > self.sandbox.now:
+            try:
+                self.sandbox.advance_clock(moment)
+            except Exception:  # beyond the clock's reach (a refusal): the clock stops there
+                self.pause()
+                return self.sandbox.now
+        self.mark()
+        return moment
+
+    def pause(self) -> None:
+        if not self.paused:
+            self.tick()
+            self.sandbox.set_state(PAUSED, "1")
+
+    def resume(self) -> None:
+        self.sandbox.set_state(PAUSED, "0")
+        self.mark()
+
+    def set(self, moment) -> dt.datetime:
+        """Move the clock to ``moment`` (forward only) and run on from there."""
+        self.tick()
+        to = self.sandbox.advance_clock(moment)
+        self.mark()
+        return to
+
+
+def exercise_limit(guide) -> dt.datetime | None:
+    """In a guided exercise the clock never runs past a later step's ``at`` (the step moves it there)."""
+    if guide is None:
+        return None
+    from ..domain.calendar import parse_datetime
+
+    moments = [parse_datetime(step.at) for step in guide.scenario.steps[guide.player.position:] if step.at is not None]
+    return min(moments) if moments else None
+
+
+TICK_SECONDS = 5.0
+
+
+def page_beat(callback, seconds: float):
+    """A hidden ``Play`` widget that counts in the browser every ``seconds`` and calls ``callback``
+    in the kernel on each count. A closed page sends nothing, so its kernel goes idle and Voila's
+    culler shuts it down (a timer inside the kernel would keep it busy forever).
+
+    The browser starts counting only when it sees ``playing`` change after its view exists; the
+    kernel nudges it every few seconds until the first count arrives (at most two minutes)."""
+    import asyncio
+
+    import ipywidgets as w
+
+    timer = w.Play(value=0, min=0, max=10**9, step=1, interval=int(seconds * 1000), repeat=True,
+                   layout=w.Layout(display="none"))
+    timer.add_class("gf-ticker")
+
+    def beat(_change) -> None:
+        try:
+            callback()
+        except Exception:  # a closed database (the page is going away): stop quietly
+            timer.playing = False
+
+    timer.observe(beat, "value")
+
+    async def nudge() -> None:
+        for _ in range(40):
+            await asyncio.sleep(3)
+            if timer.value > 0:
+                return
+            timer.playing = False
+            timer.playing = True
+
+    try:
+        timer._nudge = asyncio.get_running_loop().create_task(nudge())
+    except RuntimeError:  # no kernel loop (a plain test): no beat
+        pass
+    return timer
+
+
+def start_ticking(app, seconds: float = TICK_SECONDS) -> None:
+    """Refresh the bar and the phone every few seconds (the time shown, the phone's code), on the
+    page's beat (``page_beat``). Nothing is written to the sandbox."""
+    app.ticker = page_beat(app.refresh_bar, seconds)
+    app.children = [*app.children, app.ticker]
