@@ -363,16 +363,10 @@ def _province(args) -> int:
 
 
 def _register_province(sub) -> None:
-    from .province import UNIT_COLUMNS
+    from .province import add_arguments
 
     pr = sub.add_parser("province", help="the provincial treasury office's desk: what is still open per unit of an area")
-    pr.add_argument("--db", help="SQLite file (or database URL) left by 'scenario run --db' or the app")
-    pr.add_argument("--area", required=True, help="area (province) code, e.g. 5000")
-    pr.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
-    pr.add_argument("--sort", choices=UNIT_COLUMNS, default="unit")
-    pr.add_argument("--descending", action="store_true")
-    pr.add_argument("--lang", choices=["th", "en"], default="th")
-    pr.add_argument("--out", help="output file (xlsx default: province-AREA.xlsx)")
+    add_arguments(pr)
     pr.set_defaults(func=_province)
 
 

@@ -258,6 +258,17 @@ def as_xlsx_bytes(desk: ProvinceDesk, lang: str = "th") -> bytes:
     return buffer.getvalue()
 
 
+def add_arguments(parser) -> None:
+    """The ``province`` command's options."""
+    parser.add_argument("--db", help="SQLite file (or database URL) left by 'scenario run --db' or the app")
+    parser.add_argument("--area", required=True, help="area (province) code, e.g. 5000")
+    parser.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
+    parser.add_argument("--sort", choices=UNIT_COLUMNS, default="unit")
+    parser.add_argument("--descending", action="store_true")
+    parser.add_argument("--lang", choices=["th", "en"], default="th")
+    parser.add_argument("--out", help="output file (xlsx default: province-AREA.xlsx)")
+
+
 def run_cli(sandbox: Sandbox, args) -> int:
     """``python -m sandbox province --db FILE --area 5000 [--format table|csv|json|xlsx]``."""
     from pathlib import Path

@@ -5,10 +5,8 @@ kernel restart resumes where the trainee was."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
 
 import ipywidgets as w
 import traitlets as tl
@@ -21,7 +19,7 @@ from .clock import RunningClock, exercise_limit, start_ticking
 from .phone import Phone
 from .screens.base import Desk, Driver, Screen
 from .screens.registry import BY_KEY, entry_for, menu
-from .session import DEMO_START
+from .session import DEMO_START, query_parameters  # noqa: F401  (notebooks import it from here)
 from .widgets import CSS, button, esc, message_html, named_list, safe, t
 
 
@@ -322,12 +320,9 @@ class App(w.VBox):
 
     def ask_reset(self) -> None:
         """«เริ่มใหม่»: only the trainer, and only after confirming."""
-        if not self.is_trainer():
-            self.reset_ask.layout.display = "none"
-            self.bar_msg.value = f"<div class='gf-err'>{esc(t('reset_trainer_only', self.model.lang))}</div>"
-            return
-        self.bar_msg.value = ""
-        self.reset_ask.layout.display = "flex"
+        trainer = self.is_trainer()
+        self.reset_ask.layout.display = "flex" if trainer else "none"
+        self.bar_msg.value = "" if trainer else self._note("gf-err", "reset_trainer_only")
 
     def cancel_reset(self) -> None:
         self.reset_ask.layout.display = "none"
@@ -335,10 +330,13 @@ class App(w.VBox):
     def confirm_reset(self) -> None:
         self.reset_ask.layout.display = "none"
         if not self.is_trainer():  # the person changed while the question stood
-            self.bar_msg.value = f"<div class='gf-err'>{esc(t('reset_trainer_only', self.model.lang))}</div>"
+            self.bar_msg.value = self._note("gf-err", "reset_trainer_only")
             return
         self.reset()
-        self.bar_msg.value = f"<div class='gf-ok'>{esc(t('reset_done', self.model.lang))}</div>"
+        self.bar_msg.value = self._note("gf-ok", "reset_done")
+
+    def _note(self, css: str, key: str) -> str:
+        return f"<div class='{css}'>{esc(t(key, self.model.lang))}</div>"
 
     def reset(self) -> None:
         """Back to the start: the guided scenario's world, or the demo world."""
@@ -363,19 +361,6 @@ class App(w.VBox):
         key = entry_for(action, inputs).key
         self.show(key)
         return self.driver(key).perform(action, inputs)
-
-
-def query_parameters() -> dict[str, str]:
-    """Voila hands the page's query string to the kernel (``?scenario=<id>&mode=demo``). In a
-    pre-heated kernel this waits for the request that takes the kernel."""
-    raw = os.environ.get("QUERY_STRING", "")
-    try:
-        from voila.utils import get_query_string
-
-        raw = get_query_string() or raw
-    except ImportError:
-        pass
-    return {k: v[0] for k, v in parse_qs(raw).items()}
 
 
 def open_app(db: str | None = None, scenario: str | None = None, mode: str | None = None,

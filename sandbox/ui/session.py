@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import parse_qs
 
 from ..engine import Sandbox
 
@@ -15,3 +16,16 @@ def app_sandbox(db: str | None = None, *, world: str = "demo", start: str = DEMO
     if not sb.has_world():
         sb.load_world(world, start)
     return sb
+
+
+def query_parameters() -> dict[str, str]:
+    """Voila hands the page's query string to the kernel (``?scenario=<id>&mode=demo``). In a
+    pre-heated kernel this waits for the request that takes the kernel."""
+    raw = os.environ.get("QUERY_STRING", "")
+    try:
+        from voila.utils import get_query_string
+
+        raw = get_query_string() or raw
+    except ImportError:
+        pass
+    return {k: v[0] for k, v in parse_qs(raw).items()}
