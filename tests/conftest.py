@@ -69,3 +69,30 @@ def login(sb: Sandbox, user: str, method: str = "soft_token", **extra):
     result = sb.execute(user, "auth.login", data)
     assert result.ok, (result.error, result.message_en)
     return result
+
+
+# ------------------------------------------------------------------ the screens, driven from Python
+
+SCREENS_START = "2023-09-04T09:00:00+07:00"  # FY2566, the September round ahead
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app on a demo world of its own (widgets driven from Python: ``.value``, ``.click()``)."""
+    from sandbox.ui.app import App
+
+    sb = Sandbox(str(tmp_path / "app.sqlite"))
+    sb.load_world("demo", SCREENS_START)
+    yield App(sb)
+    sb.close()
+
+
+def login_on_screen(app, person: str) -> None:
+    """``person`` logs in on the login screen as a trainee would (Soft Token, the phone approves)."""
+    app.set_person(person)
+    app.show("login")
+    screen = app.screen("login")
+    screen.password.value = PASSWORD
+    screen.method.value = "soft_token"
+    screen.login_btn.click()
+    assert app.model.last_result.ok, app.model.last_result.message_en

@@ -21,7 +21,7 @@ from sandbox.i18n import catalogue
 from sandbox.ui.app import App
 from sandbox.ui.screens.registry import BY_KEY
 
-from .conftest import PASSWORD, reserve_data
+from .conftest import PASSWORD, login_on_screen, reserve_data
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 ACTION = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(COMMANDS, key=len, reverse=True)) + r")\b")
@@ -58,22 +58,7 @@ def codes_in(text: str, people: set[str]) -> list[str]:
     return found + ACTION.findall(text)
 
 
-@pytest.fixture
-def app(tmp_path):
-    sandbox = Sandbox(str(tmp_path / "names.sqlite"))
-    sandbox.load_world("demo", "2023-09-04T09:00:00+07:00")
-    yield App(sandbox)
-    sandbox.close()
-
-
-def login(app: App, person: str) -> None:
-    app.set_person(person)
-    app.show("login")
-    screen = app.screen("login")
-    screen.password.value = PASSWORD
-    screen.method.value = "soft_token"
-    screen.login_btn.click()
-    assert app.model.last_result.ok, app.model.last_result.message_en
+login = login_on_screen
 
 
 def refused(app: App, actor: str, action: str, data: dict):

@@ -3,30 +3,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from sandbox.engine import Sandbox
 from sandbox.ui.app import App
 
-from .conftest import PASSWORD, reserve_data
+from .conftest import login_on_screen, reserve_data
 
-
-@pytest.fixture
-def app(tmp_path):
-    sandbox = Sandbox(str(tmp_path / "screens.sqlite"))
-    sandbox.load_world("demo", "2023-09-04T09:00:00+07:00")
-    yield App(sandbox)
-    sandbox.close()
-
-
-def login(app: App, person: str) -> None:
-    app.set_person(person)
-    app.show("login")
-    screen = app.screen("login")
-    screen.password.value = PASSWORD
-    screen.method.value = "soft_token"
-    screen.login_btn.click()
-    assert app.model.last_result.ok, app.model.last_result.message_en
+login = login_on_screen
 
 
 def cgd_desk_with(app: App, n: int):
