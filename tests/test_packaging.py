@@ -51,3 +51,9 @@ def test_cli_help_lists_the_commands():
         assert command in out
     out = subprocess.run([sys.executable, "-m", "sandbox", "scenario", "--help"], capture_output=True, text=True, cwd=ROOT).stdout
     assert "run" in out
+
+
+def test_the_start_command_installs_a_kernel_for_the_pages():
+    # bin/start installs the project without the test extras; Voila needs a Python kernel to run
+    # any page ("No Jupyter kernel for language 'python' found" on a fresh machine otherwise).
+    assert "ipykernel" in {name for name, _ in map(_split, tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])}
