@@ -96,3 +96,18 @@ def login_on_screen(app, person: str) -> None:
     screen.method.value = "soft_token"
     screen.login_btn.click()
     assert app.model.last_result.ok, app.model.last_result.message_en
+
+
+# ------------------------------------------------------------------ the browser tests
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium that resolves nothing but our own server (see test_browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from .test_browser import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -37,44 +38,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def voila(tmp_path_factory):
+def need_chromium() -> None:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Debian chromium is not installed: CI must install it")
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+
+
+@contextmanager
+def running_voila(command_for_port, env: dict, folder: Path, ready: str = "", stop_timeout: int = 20):
+    """Voila started with ``command_for_port(port)``, its output in ``folder/voila.log`` (a file,
+    not a pipe nobody reads: that would block Voila); yields the base URL once ``ready`` answers."""
     port = _free_port()
-    folder = tmp_path_factory.mktemp("voila")
-    log = open(folder / "voila.log", "w")  # a file, not a pipe nobody reads (that would block Voila)
-    # the command bin/start runs (python -m sandbox serve), on a database of our own
-    proc = subprocess.Popen(voila_command(port), cwd=ROOT, env=voila_env(str(folder / "app.sqlite")),
-                            stdout=log, stderr=subprocess.STDOUT)
+    log = open(folder / "voila.log", "w")
+    proc = subprocess.Popen(command_for_port(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(base, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("voila did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
-    errors = [line for line in (folder / "voila.log").read_text().splitlines() if "Error" in line or "Traceback" in line]
-    print("\n".join(["voila log errors:"] + errors[-20:]))
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(base + ready, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            proc.kill()
+            pytest.fail("voila did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=stop_timeout)
+        log.close()
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+def voila(tmp_path_factory):
+    need_chromium()
+    folder = tmp_path_factory.mktemp("voila")
+    # the command bin/start runs (python -m sandbox serve), on a database of our own
+    with running_voila(voila_command, voila_env(str(folder / "app.sqlite")), folder) as base:
+        yield base
+    errors = [line for line in (folder / "voila.log").read_text().splitlines() if "Error" in line or "Traceback" in line]
+    print("\n".join(["voila log errors:"] + errors[-20:]))
 
 
 OFF_SERVER: list[str] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import Trainee, browser, nothing_off_the_server, open_app, shot, voila  # noqa: F401
+from .test_browser import Trainee, nothing_off_the_server, open_app, shot, voila  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

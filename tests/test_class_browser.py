@@ -6,8 +6,6 @@ Screenshots (1366×768) go to test-artifacts/class/."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.ui.serve import voila_command, voila_env
-from tests.test_browser import ARGS, CHROMIUM, Trainee, _free_port
+from tests.test_browser import Trainee, need_chromium, running_voila
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "class"
@@ -40,42 +38,14 @@ def klass(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(klass):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is not installed: CI must install it")
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    port = _free_port()
+    need_chromium()
     folder = klass["folder"]
-    log = open(folder / "voila.log", "w")
     env = voila_env(str(folder / "single.sqlite"), class_name="room8", class_db=klass["db"], class_root=klass["root"])
-    proc = subprocess.Popen(voila_command(port, class_mode=True, pool_size=2), cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{base}/login", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("voila did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    with running_voila(lambda port: voila_command(port, class_mode=True, pool_size=2), env, folder,
+                       ready="/login", stop_timeout=30) as base:
+        yield base
     text = (folder / "voila.log").read_text().split("Handle signal")[0]  # not the kernels stopped with the server
     assert "Traceback" not in text, text[-3000:]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def shot(page, name: str) -> None:
