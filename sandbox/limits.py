@@ -12,7 +12,8 @@ reason detail          500 characters (``reason_detail``)
 names, free text       100 characters (``lao_name``, ``creditor``, ``item`` …)
 ids and codes          40 characters (``actor``, ``user``, ``doc``, ``request`` …)
 passwords, codes       128 characters
-lists                  100 entries (``docs``, ``roles``, ``apps``, contract lines)
+lists                  100 entries (``roles``, ``apps``, contract lines); a round step's
+                       ``docs`` 10,000 (a central unit ticks its whole agency's documents)
 amounts                finite, at most 999,999,999,999.99 baht
 fiscal years           BE 2500 to 2700
 any text               no NUL character, no lone surrogate
@@ -38,6 +39,7 @@ MAX_NAME = 100
 MAX_ID = 40
 MAX_SECRET = 128
 MAX_LIST = 100
+MAX_DOCS = 10_000  # documents of one round step: a central unit Confirms for all its units
 MAX_CONTRACTS = 100
 MAX_AMOUNT = Decimal("999999999999.99")
 FISCAL_YEARS = (2500, 2700)
@@ -54,7 +56,7 @@ FIELD_LENGTH = {
     "contract_no": MAX_ID, "lc_no": MAX_ID, "fiscal_year": MAX_ID, "amount": MAX_ID,
     "remaining": MAX_ID,
 }
-LIST_FIELDS = {"docs": MAX_LIST, "roles": MAX_LIST, "apps": MAX_LIST, "contracts": MAX_CONTRACTS}
+LIST_FIELDS = {"docs": MAX_DOCS, "roles": MAX_LIST, "apps": MAX_LIST, "contracts": MAX_CONTRACTS}
 AMOUNT_FIELDS = ("amount", "remaining")
 SEARCH_STATUSES = ("not_listed", "listed", "confirmed", "approved")
 ROUNDS = ("september", "march")

@@ -47,6 +47,7 @@ def test_hostile_calls_are_answered_or_refused(fuzz_sandbox, call):
     ("rec1", "reserve.create", {"amount": 1e28}, "amount"),
     ("rec1", "reserve.create", {"amount": "1e999999999"}, "amount"),
     ("rec1", "reserve.create", {"contracts": [{"item": "x"}] * 100_000}, "contracts"),
+    ("rec1", "round.list", {"docs": [f"CX{n:08d}" for n in range(10_001)]}, "docs"),
     ("rec1", "reserve.search", {"status": "nonsense"}, "status"),
     ("rec1", "reserve.search", {"fiscal_year": "two thousand"}, "fiscal_year"),
     ("rec1", "report.nfma60", {"fiscal_year": 99999}, "fiscal_year"),
