@@ -237,6 +237,25 @@ def to_xlsx(report: Report, out) -> None:
 BREAKABLE = ("text", "item", "creditor", "lao_name", "status", "contract_no", "budget_code")
 
 
+def thai_pdf(cls, orientation: str, margins: tuple[float, float, float], page_break: float | None = None,
+             *, numbered: bool = True):
+    """An A4 fpdf2 document of class ``cls`` (an ``FPDF`` with its own footer) in Sarabun, regular
+    and bold, with HarfBuzz shaping for Thai; ``page_break``: the automatic break's bottom margin
+    (``None``: the caller breaks pages); ``numbered``: ``{nb}`` stands for the page count."""
+    pdf = cls(orientation=orientation, unit="mm", format="A4")
+    pdf.set_margins(*margins)
+    if page_break is None:
+        pdf.set_auto_page_break(False)
+    else:
+        pdf.set_auto_page_break(True, margin=page_break)
+    pdf.add_font("Sarabun", "", sarabun_path("Regular"))
+    pdf.add_font("Sarabun", "B", sarabun_path("Bold"))
+    pdf.set_text_shaping(True)
+    if numbered:
+        pdf.alias_nb_pages()
+    return pdf
+
+
 def sarabun_path(weight: str = "Regular") -> str:
     import fontpkg_sarabun
 
@@ -284,13 +303,7 @@ def to_pdf(report: Report, out) -> None:
             self.set_x(self.l_margin)
             self.cell(0, 5, f"{report.kind.upper()} · {label('sandbox_note', report.lang)}", align="L")
 
-    pdf = ReportPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_margins(8, 8, 8)
-    pdf.set_auto_page_break(False)
-    pdf.add_font("Sarabun", "", sarabun_path("Regular"))
-    pdf.add_font("Sarabun", "B", sarabun_path("Bold"))
-    pdf.set_text_shaping(True)
-    pdf.alias_nb_pages()
+    pdf = thai_pdf(ReportPDF, "L", (8, 8, 8))
     pdf.add_page()
     pdf.set_font("Sarabun", "B", 14)
     pdf.cell(0, 8, f"{report.title} ({report.kind.upper()})", new_x="LMARGIN", new_y="NEXT")

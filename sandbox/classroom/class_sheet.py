@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from ..calendar import BANGKOK, format_date, format_datetime
 from ..domain.calendar import parse_datetime
 from ..i18n import name, text
-from ..reports import sarabun_path
+from ..reports import thai_pdf
 from ..world import world_data
 
 COLUMNS, ROWS = 2, 5  # cards per page
@@ -78,13 +78,7 @@ def class_sheet(info, base_url: str, out, *, printed: dt.datetime | None = None)
             self.cell(0, 5, _t("class_sheet_page", page=self.page_no(), pages="{nb}"), align="R")
             self.set_text_color(0)
 
-    pdf = SheetPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_margins(10, 10, 10)
-    pdf.set_auto_page_break(False)
-    pdf.add_font("Sarabun", "", sarabun_path("Regular"))
-    pdf.add_font("Sarabun", "B", sarabun_path("Bold"))
-    pdf.set_text_shaping(True)
-    pdf.alias_nb_pages()
+    pdf = thai_pdf(SheetPDF, "P", (10, 10, 10))
     pdf.set_title(_t("class_sheet_title", "en", name=info.name))
 
     def page_head() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..calendar import format_date, format_datetime, thai_digits
 from ..i18n import label
-from ..reports import _wrap, sarabun_path
+from ..reports import _wrap, thai_pdf
 
 SIZE = 14  # Sarabun is wider than TH Sarabun PSK: 14 pt here reads as 16 pt there
 LINE = 6.6
@@ -61,12 +61,7 @@ def render(letter: Letter) -> bytes:
                 self.cell(0, LINE, f"- {thai_digits(str(self.page_no()))} -", align="C", new_x="LMARGIN", new_y="NEXT")
                 self.ln(2)
 
-    pdf = LetterPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_margins(30, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_font("Sarabun", "", sarabun_path("Regular"))
-    pdf.add_font("Sarabun", "B", sarabun_path("Bold"))
-    pdf.set_text_shaping(True)
+    pdf = thai_pdf(LetterPDF, "P", (30, 20, 20), 20, numbered=False)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 

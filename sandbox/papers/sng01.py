@@ -7,7 +7,7 @@ import datetime as dt
 
 from ..calendar import format_date, format_moment
 from ..i18n import label
-from ..reports import _wrap, sarabun_path, status_text
+from ..reports import _wrap, status_text, thai_pdf
 
 FIELDS = (("doc_no", "col_doc_no"), ("doc_type", "col_doc_type"), ("unit", "unit"), ("fiscal_year", "fiscal_year"),
           ("doc_date", "doc_date"), ("posting_date", "posting_date"), ("budget_code", "col_budget_code"),
@@ -45,13 +45,7 @@ def sng01_pdf(document: dict, lang: str = "th", printed_at: dt.datetime | None =
             note = f"{label('printed_at', lang)}: {format_moment(printed_at, lang)} · " if printed_at else ""
             self.cell(0, 5, f"{note}{label('sandbox_note', lang)}", align="L")
 
-    pdf = Sng01PDF(orientation="P", unit="mm", format="A4")
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_font("Sarabun", "", sarabun_path("Regular"))
-    pdf.add_font("Sarabun", "B", sarabun_path("Bold"))
-    pdf.set_text_shaping(True)
-    pdf.alias_nb_pages()
+    pdf = thai_pdf(Sng01PDF, "P", (15, 15, 15), 18)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font("Sarabun", "B", 15)
