@@ -112,13 +112,34 @@ def alembic_config(engine_or_url):
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+    """Bring the schema to the newest Alembic revision. Several processes may open a new
+    database at once (a server's kernels starting together): one migrates, the others wait
+    for it (a file lock beside a SQLite file, an advisory lock on PostgreSQL) and find the
+    schema current."""
     from alembic import command
 
-    with engine.begin() as conn:
+    with _migration_lock(engine), engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7428011)")  # "GFMIS" migrations
         cfg = alembic_config(None)
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "head")  # at head already: nothing to do
+
+
+@contextmanager
+def _migration_lock(engine: Engine):
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        yield
+        return
+    import fcntl
+
+    with open(f"{path}.migrate-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @lru_cache(maxsize=8)

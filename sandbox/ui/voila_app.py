@@ -1,0 +1,141 @@
+"""Our Voila server (``python -m sandbox.ui.voila_app``, started by ``serve``): Voila 0.5 with
+what a training room's network and a 2-core server need (issues 14 and 17).
+
+- Responses are compressed: Tornado's ``compress_response`` for pages and API answers, and the
+  static files (the JupyterLab and widget bundles, a few MB per page) compressed once at the
+  best level and kept in memory, so a class of 40 loading the same files costs one compression,
+  not forty. (Voila's ``--Voila.tornado_settings`` cannot do this: it is applied after Tornado
+  has chosen its output transforms.)
+- Static files whose name carries a content hash (``remoteEntry.1dda3c8f6e5cd2a3.js``) are
+  cacheable for a year; the others are revalidated (``Last-Modified`` / 304).
+- ``/voila/query/<kernel>`` — where a pre-heated kernel waits for its page's request, and the
+  request can carry who the page is for — answers only the server's own machine (kernels run
+  here); Voila leaves it open to anyone who knows a kernel id.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+import re
+import threading
+
+from jupyter_server.base.handlers import FileFindHandler
+from tornado import web
+from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
+from voila.static_file_handler import MultiStaticFileHandler
+
+from .serve import is_loopback
+
+HASHED = re.compile(r"[./-][0-9a-f]{12,}\.(js|css|woff2?|ttf|svg|png|wasm)$")
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/wasm")
+MIN_SIZE = 1024
+YEAR = "public, max-age=31536000, immutable"
+
+
+class _Gzipped:
+    """Mixin for a ``StaticFileHandler``: serve the file gzip-compressed (from a cache of
+    compressed files) when the browser accepts it; cache hashed names for a year."""
+
+    _cache: dict[str, tuple[float, bytes]] = {}
+    _lock = threading.Lock()
+    _gz: bytes | None = None
+
+    def _compressed(self, abspath: str) -> bytes | None:
+        kind = mimetypes.guess_type(abspath)[0] or ""
+        if not kind.startswith(COMPRESSIBLE) and not abspath.endswith((".js", ".mjs", ".css", ".json", ".map")):
+            return None
+        stat = self._stat()
+        if stat.st_size < MIN_SIZE:
+            return None
+        with self._lock:
+            hit = self._cache.get(abspath)
+            if hit and hit[0] == stat.st_mtime:
+                return hit[1]
+        with open(abspath, "rb") as handle:
+            data = gzip.compress(handle.read(), compresslevel=9, mtime=0)
+        with self._lock:
+            self._cache[abspath] = (stat.st_mtime, data)
+        return data
+
+    def validate_absolute_path(self, root, absolute_path):
+        path = super().validate_absolute_path(root, absolute_path)
+        self._gz = None
+        if path and "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.absolute_path = path
+            self._gz = self._compressed(path)
+            if self._gz is not None:
+                self.request.headers.pop("Range", None)  # a range of the compressed body makes no sense
+        return path
+
+    def get_content_size(self) -> int:
+        return len(self._gz) if self._gz is not None else super().get_content_size()
+
+    @classmethod
+    def get_content_version(cls, abspath: str) -> str:
+        # Tornado's reads the file through ``get_content``, an instance method here (it needs the request).
+        with open(abspath, "rb") as handle:
+            return hashlib.sha512(handle.read()).hexdigest()
+
+    def get_content(self, abspath, start=None, end=None):
+        if self._gz is not None:
+            return self._gz
+        return super().get_content(abspath, start, end)
+
+    def set_extra_headers(self, path: str) -> None:
+        super().set_extra_headers(path)
+        if self._gz is not None:
+            self.set_header("Content-Encoding", "gzip")
+
+    def set_headers(self) -> None:
+        super().set_headers()
+        if HASHED.search(self.request.path):
+            self.set_header("Cache-Control", YEAR)
+
+
+class GzipFileFindHandler(_Gzipped, FileFindHandler):
+    pass
+
+
+class GzipMultiStaticFileHandler(_Gzipped, MultiStaticFileHandler):
+    pass
+
+
+class LocalRequestInfoHandler(RequestInfoSocketHandler):
+    """Voila's request-info websocket, for kernels on this machine only."""
+
+    def open(self, *args, **kwargs):
+        if not is_loopback(self.request.remote_ip or ""):
+            raise web.HTTPError(403)
+        return super().open(*args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        if not is_loopback(self.request.remote_ip or ""):
+            raise web.HTTPError(403)
+        return super().get(*args, **kwargs)
+
+
+REPLACE = {FileFindHandler: GzipFileFindHandler, MultiStaticFileHandler: GzipMultiStaticFileHandler,
+           RequestInfoSocketHandler: LocalRequestInfoHandler}
+
+
+class GfmisVoila(Voila):
+    def init_settings(self) -> dict:
+        # Pages and API answers compressed; widget messages too (permessage-deflate).
+        return {**super().init_settings(), "compress_response": True, "websocket_compression_options": {}}
+
+    def init_handlers(self) -> list:
+        out = []
+        for spec in super().init_handlers():
+            if isinstance(spec, tuple) and len(spec) >= 2 and spec[1] in REPLACE:
+                spec = (spec[0], REPLACE[spec[1]], *spec[2:])
+            out.append(spec)
+        return out
+
+
+main = GfmisVoila.launch_instance
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Kernels forked from the warm fork server (sandbox/ui/forkserver.py): a real kernel, started
+through jupyter_client with our provisioner, must behave as one started as a new process."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from jupyter_client import KernelManager
+from jupyter_client.provisioning import KernelProvisionerFactory
+
+from sandbox.ui.forkserver import ForkProvisioner, ForkServer
+
+
+@pytest.fixture()
+def fork_kernels():
+    factory = KernelProvisionerFactory.instance()
+    before = factory.default_provisioner_name
+    factory.default_provisioner_name = "gfmis-fork"
+    started = []
+
+    def start(**kwargs):
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel(**kwargs)
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        started.append((km, kc))
+        return km, kc
+
+    yield start
+    for km, kc in started:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+    factory.default_provisioner_name = before
+
+
+def run(kc, code: str) -> str:
+    out: list[str] = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            out.append("ERROR " + msg["content"]["ename"] + ": " + msg["content"]["evalue"])
+
+    kc.execute_interactive(code, timeout=60, output_hook=hook)
+    return "".join(out)
+
+
+def test_a_forked_kernel_is_a_kernel_of_its_own(fork_kernels, tmp_path):
+    km, kc = fork_kernels(env={**os.environ, "GFMIS_PROBE": "one"}, cwd=str(tmp_path))
+    assert isinstance(km.provisioner, ForkProvisioner)
+    pid = km.provisioner.pid
+    server = ForkServer._proc.pid
+    text = run(kc, "import os, sys; print(os.getpid(), os.getppid(), os.environ.get('GFMIS_PROBE'), os.getcwd(),"
+                   " 'sandbox.ui.app' in sys.modules, os.getsid(0) == os.getpid())")
+    got_pid, parent, probe, cwd, preloaded, own_session = text.split()
+    assert int(got_pid) == pid and int(parent) == server  # forked by the fork server, not started by us
+    assert probe == "one" and Path(cwd) == tmp_path  # the launch's environment and folder
+    assert preloaded == "True" and own_session == "True"
+
+    # a second kernel: its own process, its own environment; the first kernel's state is not there
+    km2, kc2 = fork_kernels(env={**os.environ, "GFMIS_PROBE": "two"})
+    run(kc, "secret = 41")
+    assert km2.provisioner.pid != pid
+    assert run(kc2, "import os; print(os.environ.get('GFMIS_PROBE'), 'secret' in globals())").split() == ["two", "False"]
+
+
+def test_widgets_work_in_a_forked_kernel(fork_kernels):
+    """ipywidgets registers its comm targets on import only inside a kernel: the fork server
+    imported it outside one, so the child registers them (else a page says «Loading widget…»)."""
+    _km, kc = fork_kernels()
+    kc.comm_info(target_name="jupyter.widget.control")
+    reply = kc.get_shell_msg(timeout=30)
+    assert reply["msg_type"] == "comm_info_reply" and reply["content"]["status"] == "ok"
+    text = run(kc, "from ipykernel.comm import CommManager\nimport comm\n"
+                   "print(sorted(t for t in comm.get_comm_manager().targets if t.startswith('jupyter.widget')))")
+    assert "jupyter.widget.control" in text and "'jupyter.widget'" in text
+
+
+def test_shutdown_and_kill_end_the_kernel(fork_kernels):
+    km, _kc = fork_kernels()
+    pid = km.provisioner.pid
+    km.shutdown_kernel(now=False)
+    assert not km.is_alive()
+    assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+    km2, _kc2 = fork_kernels()
+    pid2 = km2.provisioner.pid
+    km2.shutdown_kernel(now=True)  # SIGKILL to its process group
+    for _ in range(50):
+        if not Path(f"/proc/{pid2}").exists():
+            break
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid2}").exists()
+
+
+def test_the_fork_server_ends_with_its_server_and_kernels_follow(fork_kernels):
+    km, _kc = fork_kernels()
+    kernel = km.provisioner.pid
+    server = ForkServer._proc
+    server.stdin.close()  # what happens when the Voila process ends
+    server.wait(timeout=30)
+    for _ in range(100):  # ipykernel's parent poller notices within a second or so
+        if not Path(f"/proc/{kernel}").exists():
+            break
+        time.sleep(0.1)
+    assert not Path(f"/proc/{kernel}").exists()
+    ForkServer._proc = None
+    # the next kernel starts a new fork server
+    km2, kc2 = fork_kernels()
+    assert ForkServer._proc.pid != server.pid and run(kc2, "print(1 + 1)").strip() == "2"

@@ -1,0 +1,85 @@
+"""Our Voila server (sandbox/ui/voila_app.py) over plain HTTP: compressed and cacheable static
+files, the plotly extension only on the pages that draw plotly charts, the kernels' request
+endpoint for this machine only."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sandbox.ui.serve import voila_command, voila_env
+from tests.test_browser import running_voila
+
+LABEXT = Path(__import__("sys").prefix) / "share" / "jupyter" / "labextensions"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("voila-app")
+    with running_voila(lambda port: voila_command(port, ip="0.0.0.0"), voila_env(str(folder / "app.sqlite")), folder,
+                       ready="/voila/static/voila.js") as base:
+        yield base
+
+
+def get(url: str, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+def extensions(html: bytes) -> list[str]:
+    config = re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+    return [x["name"] for x in json.loads(config.group(1))["federated_extensions"]]
+
+
+def test_only_the_pages_with_charts_load_plotly(server):
+    _, _, app = get(server + "/voila/render/app.ipynb")
+    names = extensions(app)
+    assert "@jupyter-widgets/jupyterlab-manager" in names and "jupyterlab-plotly" not in names
+    _, _, policy = get(server + "/voila/render/policy.ipynb")
+    assert "jupyterlab-plotly" in extensions(policy)
+
+
+def test_static_files_are_compressed_once_and_hashed_names_cached(server):
+    entry = next((LABEXT / "@jupyter-widgets" / "jupyterlab-manager" / "static").glob("remoteEntry.*.js"))
+    url = f"{server}/voila/labextensions/@jupyter-widgets/jupyterlab-manager/static/{entry.name}"
+    status, headers, body = get(url, **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") == "gzip"
+    assert gzip.decompress(body) == entry.read_bytes() and len(body) < entry.stat().st_size / 2
+    assert "immutable" in headers.get("Cache-Control", "")
+    _, plain_headers, plain = get(url)  # a client without gzip gets the file as it is
+    assert plain == entry.read_bytes() and "Content-Encoding" not in plain_headers
+    _, style_headers, _ = get(f"{server}/voila/labextensions/@jupyter-widgets/jupyterlab-manager/static/style.js")
+    assert "immutable" not in style_headers.get("Cache-Control", "")  # no hash in the name: revalidated
+
+
+def test_pages_are_compressed(server):
+    _, headers, body = get(server + "/voila/render/app.ipynb", **{"Accept-Encoding": "gzip"})
+    assert headers.get("Content-Encoding") == "gzip" and b"jupyter-config-data" in gzip.decompress(body)
+
+
+def _outside_address() -> str | None:
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+def test_the_kernels_request_endpoint_answers_this_machine_only(server):
+    address = _outside_address()
+    if address is None:
+        pytest.skip("this machine has no address but loopback")
+    port = server.rsplit(":", 1)[1]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        get(f"http://{address}:{port}/voila/query/00000000-0000-0000-0000-000000000000")
+    assert refused.value.code == 403
