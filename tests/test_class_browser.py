@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -73,6 +74,7 @@ def sign_in(browser, base: str, code: str, ready: str):
     page.fill(".gf-signin-code", code)
     page.click(".gf-signin-go")
     page.wait_for_selector(ready)
+    assert "t" not in parse_qs(urlparse(page.url).query)  # no key in the address
     return page
 
 
@@ -207,6 +209,16 @@ def test_eight_trainees_one_exercise_no_cross_talk_and_the_trainers_page(server,
     gr01.goto(f"{server}/voila/render/app.ipynb?scenario={EXERCISE}&mode=practice&code=GR02&trainee=GR02")
     gr01.wait_for_selector(".gf-guide")
     assert "GR01" in gr01.inner_text(".gf-class-who") and step_no(gr01) == expected["GR01"]
+    # a browser sending the header the server uses to tell the kernel who the page is for: dropped
+    gr01.context.set_extra_http_headers({"X-Gfmis-Key": info.trainees[1]["token"]})
+    gr01.goto(f"{server}/voila/render/app.ipynb?scenario={EXERCISE}&mode=practice")
+    gr01.wait_for_selector(".gf-guide")
+    assert "GR01" in gr01.inner_text(".gf-class-who") and "GR02" not in gr01.inner_text(".gf-class-who")
+    gr01.context.set_extra_http_headers({})
+    # a personal link signs in and leaves the address without the key
+    gr01.goto(f"{server}/voila/render/app.ipynb?t={info.trainees[0]['token']}")
+    gr01.wait_for_selector(".gf-class-who")
+    assert info.trainees[0]["token"] not in gr01.url and "GR01" in gr01.inner_text(".gf-class-who")
     gr01.goto(f"{server}/voila/render/app.ipynb?t=forged-token-of-someone")
     assert "/login" in gr01.url
 

@@ -371,10 +371,10 @@ def open_app(db: str | None = None, scenario: str | None = None, mode: str | Non
     from .session import app_sandbox
 
     if class_name():  # a class: nobody's sandbox is opened before the request says who it is for
-        from .classmode import open_class_app, warm_up
+        from .classmode import open_class_app, page_params, warm_up
 
         warm_up()  # in a pre-heated kernel: the imports and the class database before the request
-        params = query_parameters()
+        params = page_params(query_parameters())
         app = open_class_app(App, params, screen or params.get("screen"))
     else:
         app = App(app_sandbox(db), running=True)  # built before the request arrives when Voila pre-heats kernels

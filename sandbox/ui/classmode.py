@@ -1,7 +1,9 @@
 """Class mode in a page's kernel (``serve --class NAME`` sets ``SANDBOX_CLASS``).
 
-The page's address carries the visitor's key (``?t=…``, put there by the server's sign-in, see
-``signin.py``); the kernel asks the class who that is and opens that person's own sandbox: free
+The server's sign-in (``signin.py``) hands the page's kernel the visitor's key in a request header
+it sets itself (``X-Gfmis-Key``, passed to the kernel as ``HTTP_X_GFMIS_KEY``; never in the page's
+address, where it would end up in histories and logs); the kernel asks the class who that is and
+opens that person's own sandbox: free
 play, or their current attempt at the exercise in the address (a new attempt for a new mode or a
 restart). Every step of a guided exercise is recorded in the class's gradebook
 (``Classroom.record_step``); the side panel shows the trainee's own results. Reset and clock
@@ -20,6 +22,14 @@ import ipywidgets as w
 from .widgets import esc, t
 
 HIDDEN = w.Layout(display="none")
+
+
+KEY_ENV = "HTTP_X_GFMIS_KEY"  # Voila's name for the request header ``X-Gfmis-Key`` (signin.KEY_HEADER)
+
+
+def page_params(params: dict) -> dict:
+    """The page's parameters, with the key the server vouched for (a key in the address is ignored)."""
+    return {**params, "t": os.environ.get(KEY_ENV, "")}
 
 
 def class_name() -> str | None:

@@ -55,6 +55,8 @@ def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False,
             f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
             f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
             "--MappingKernelManager.cull_connected=False",
+            # who a page is for: a header the sign-in sets (signin.KEY_HEADER), handed to the kernel
+            '--VoilaConfiguration.http_header_envs=["X-Gfmis-Key"]',
         ]
     return command
 

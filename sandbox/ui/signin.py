@@ -8,9 +8,11 @@ Voila 0.5 is a jupyter_server application and takes an ``IdentityProvider`` clas
   trainer code, never the bare trainee code);
 - every page and kernel of the server asks ``get_user``: without a valid sign-in a page is sent to
   the sign-in form and an API call or a websocket gets 403 (jupyter_server's own rule);
-- a notebook page is opened with the visitor's key in its address (``?t=…``): the page's kernel
-  reads who it works for from there (Voila hands the query string to the kernel) and opens that
-  person's own sandbox. A page asked for without it is redirected to the same address with it;
+- the page's kernel learns who it works for from a request header the server sets itself after
+  checking the cookie (``X-Gfmis-Key``; a header of that name sent by a browser is dropped), which
+  Voila passes to the kernel (``--VoilaConfiguration.http_header_envs``). Keys never stay in a
+  page's address: a personal link (``?t=<token>``, the class sheet's QR code) signs in and is
+  redirected to the same address without it;
 - the trainer's page is the trainer's only; the folder listing (``/``, ``/voila/tree``) sends a
   trainee to the app and the trainer to the trainer's page.
 """
@@ -33,6 +35,7 @@ COOKIE = "gfmis-class"
 APP_PAGE = "/voila/render/app.ipynb"
 TRAINER_PAGE = "/voila/render/trainer.ipynb"
 CACHE_SECONDS = 60.0
+KEY_HEADER = "X-Gfmis-Key"  # classmode.KEY_ENV in the kernel
 
 
 class Gate:
@@ -105,10 +108,9 @@ def gate() -> Gate:
     return _GATE
 
 
-def _with_key(handler: web.RequestHandler, key: str) -> str:
+def _without_key(handler: web.RequestHandler) -> str:
     args = {k: v[-1].decode() for k, v in handler.request.query_arguments.items() if k != "t"}
-    args["t"] = key
-    return f"{handler.request.path}?{urlencode(args)}"
+    return f"{handler.request.path}?{urlencode(args)}" if args else handler.request.path
 
 
 class ClassIdentityProvider(IdentityProvider):
@@ -130,6 +132,7 @@ class ClassIdentityProvider(IdentityProvider):
         return [(r"/login", SignInHandler), (r"/logout", SignOutHandler)]
 
     def get_user(self, handler: web.RequestHandler) -> User | None:
+        handler.request.headers.pop(KEY_HEADER, None)  # only the server says who a page is for
         g = gate()
         given = handler.get_query_argument("t", None)
         stored = handler.get_secure_cookie(COOKIE, max_age_days=2)
@@ -143,14 +146,16 @@ class ClassIdentityProvider(IdentityProvider):
             handler.set_secure_cookie(COOKIE, given, httponly=True, samesite="Lax", path="/")
         if handler.request.method == "GET" and not isinstance(handler, SignInHandler):
             if path.rstrip("/") in ("", "/voila/tree") or path.startswith("/voila/tree/"):
-                handler.redirect(f"{g.home(who)}?{urlencode({'t': key})}")
+                handler.redirect(g.home(who))
                 raise web.Finish()
             if path == TRAINER_PAGE and who.role != "trainer":
                 handler.redirect(f"/login?{urlencode({'why': 'trainer', 'next': TRAINER_PAGE})}")
                 raise web.Finish()
-            if path.startswith("/voila/render/") and given is None:
-                handler.redirect(_with_key(handler, key))
+            if path.startswith("/voila/render/") and given is not None:  # a personal link: signed in, now drop the key
+                handler.redirect(_without_key(handler))
                 raise web.Finish()
+            if path.startswith("/voila/render/"):
+                handler.request.headers[KEY_HEADER] = key
         return User(username=f"{who.class_name}:{who.code}", name=who.code, display_name=who.code)
 
 
@@ -226,8 +231,7 @@ class SignInHandler(JupyterHandler):
         target = _safe_next(self.get_body_argument("next", "")) or g.start_page(who)
         if urlparse(target).path == TRAINER_PAGE and who.role != "trainer":
             target = APP_PAGE
-        sep = "&" if "?" in target else "?"
-        self.redirect(f"{target}{sep}{urlencode({'t': key})}")
+        self.redirect(target)
 
 
 class SignOutHandler(JupyterHandler):

@@ -260,12 +260,12 @@ TRAINER_CSS = """<style>
 def open_trainer_page() -> w.Widget:
     """The notebook's one cell: the trainer's page for the signed-in trainer, a refusal for anyone else."""
     from .app import query_parameters
-    from .classmode import class_name, classroom, refusal, signed_in
+    from .classmode import class_name, classroom, page_params, refusal, signed_in
 
     if not class_name():
         return refusal(key="cls_signin_trainer_only")
     room = classroom()
-    who = signed_in(room, query_parameters())
+    who = signed_in(room, page_params(query_parameters()))
     if who is None or who.role != "trainer":
         return refusal(key="cls_signin_trainer_only")
     page = TrainerPage(room, who)
