@@ -205,6 +205,14 @@ def test_the_trainers_page_table_clock_and_export(klass):
     assert "data:text/csv;base64," in page.download.value
     page.export("xlsx")
     assert "spreadsheetml" in page.download.value
+    gr02 = open_class_app(App, {"t": info.trainees[1]["token"]})  # GR02's page is open in free play
+    gr02.execute("auth.login", {"method": "password", "password": "Sandbox#2566"})
+    assert gr02.sandbox.audit()  # GR02 has done something in this sandbox
+    assert not gr02.class_hooks.follow_reset(every=0)  # nothing reset yet: the page stays
+    before = gr02.sandbox.url
     page.reset_trainee("GR02")
     assert "GR02" in page.message.value
+    assert gr02.class_hooks.follow_reset(every=0)  # the open page follows the trainer's reset
+    assert gr02.sandbox.url != before and gr02.sandbox.audit() == []  # a fresh world
+    assert "gf-class-notice" in gr02.class_hooks.badge.value
     assert not isinstance(open_trainer_page(), TrainerPage)  # no trainer key in this (kernel-less) test

@@ -168,6 +168,14 @@ class Classroom:
             new_attempt = False  # its maker gave up: claim again
         raise ClassError("class_sandbox_busy")
 
+    def current_attempt(self, who: Identity, kind: str = "free") -> int | None:
+        """The attempt number of ``who``'s current sandbox of ``kind`` (a cheap read: an open page
+        asks it every few seconds to notice the trainer's reset)."""
+        s = sandboxes
+        with self.store.connect() as conn:
+            return conn.execute(select(s.c.attempt).where(self._mine(who, kind), s.c.current)
+                                .order_by(s.c.attempt.desc())).scalars().first()
+
     def _mine(self, who: Identity, kind: str):
         s = sandboxes
         return and_(s.c.class_name == who.class_name, s.c.code == who.code, s.c.kind == kind)

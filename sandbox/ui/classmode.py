@@ -22,6 +22,7 @@ import ipywidgets as w
 from .widgets import esc, t
 
 HIDDEN = w.Layout(display="none")
+RESET_CHECK_SECONDS = 10.0
 
 
 KEY_ENV = "HTTP_X_GFMIS_KEY"  # Voila's name for the request header ``X-Gfmis-Key`` (signin.KEY_HEADER)
@@ -113,6 +114,10 @@ class ClassHooks:
             app.start_guide(ref.exercise, ref.mode)
             self._attach_guide()
         app.listeners.append(self.on_result)
+        self._checked = time.monotonic()
+        self.notice = ""
+        beat = app.refresh_bar  # the page's beat (clock.start_ticking) also looks for the trainer's reset
+        app.refresh_bar = lambda: (self.follow_reset(), beat())
         self.rebuild()
 
     # ------------------------------------------------------------------ layout
@@ -132,13 +137,35 @@ class ClassHooks:
         if assigned and assigned != self.ref.exercise:  # the exercise the trainer set for everyone
             link = (f" · {esc(t('cls_assigned', lang))}: <a class='gf-class-assigned' "
                     f"href='app.ipynb?{urlencode({'scenario': assigned, 'mode': 'practice'})}'>{esc(assigned)}</a>")
+        notice = f"<div class='gf-ok gf-class-notice'>{esc(self.notice)}</div>" if self.notice else ""
         self.badge.value = (f"<div class='gf-src'>{esc(role)} <b class='gf-class-code'>{esc(self.who.code)}</b> · "
-                            f"{esc(where)}{link} · <a href='/logout'>{esc(t('cls_sign_out', lang))}</a></div>")
+                            f"{esc(where)}{link} · <a href='/logout'>{esc(t('cls_sign_out', lang))}</a></div>{notice}")
         if self.badge not in app.children:
             app.children = [app.children[0], self.badge, *app.children[1:]]
         if self.history not in app.side.children:
             app.side.children = [*app.side.children, self.history]
         self.show_history()
+
+    def follow_reset(self, every: float = RESET_CHECK_SECONDS) -> bool:
+        """Free play: when the trainer reset this trainee (a newer current sandbox in the class
+        database), the open page moves to it and says so, without a reload."""
+        if self.ref.exercise is not None or self.who.role == "trainer":
+            return False
+        now = time.monotonic()
+        if now - self._checked < every:
+            return False
+        self._checked = now
+        current = self.room.current_attempt(self.who, "free")
+        if current is None or current == self.ref.attempt:
+            return False
+        app, old = self.app, self.app.sandbox
+        app.sandbox, self.ref = self.room.sandbox(self.who)
+        app.attach_sandbox()
+        self.notice = t("cls_reset_by_trainer", app.model.lang)
+        self.rebuild()
+        app.show("login")
+        old.close()
+        return True
 
     def show_history(self) -> None:
         lang = self.app.model.lang
