@@ -131,3 +131,10 @@ def test_a_new_user_learns_who_issues_credentials(app):
     assert "กรมบัญชีกลาง" in screen.out.value and "สำนักงานคลังจังหวัด" in screen.out.value
     assert "[000]" in screen.out.value and "1.2" in screen.out.value
     assert "ยังไม่เข้าสู่ระบบ" not in screen.out.value and "ยังไม่ได้เข้าสู่ระบบ" not in screen.out.value
+
+
+def test_the_phone_note_shows_only_for_soft_token(app):
+    screen = _type_login(app, "rec1", "password")
+    assert screen.wait_note.layout.display == "none"
+    screen.method.value = "soft_token"
+    assert screen.wait_note.layout.display != "none"

@@ -102,8 +102,9 @@ class GuidedPanel(w.VBox):
         self.all_btn.on_click(safe(lambda _b: self.play_all()))
         self.restart_btn.on_click(safe(lambda _b: self.restart()))
         title = self.scenario.title.th if lang == "th" else self.scenario.title.en
+        # The answer to an attempt right under the step, where the trainee is looking
         self.children = [w.HTML(f"<b>{esc(t('guided', lang))}: {esc(title)}</b>"), self.mode_pick, self.step_view,
-                         w.HBox([self.play_btn, self.all_btn]), self.feedback, self.restart_btn]
+                         self.feedback, w.HBox([self.play_btn, self.all_btn]), self.restart_btn]
         self.render()
 
     def relabel(self) -> None:
@@ -172,7 +173,8 @@ class GuidedPanel(w.VBox):
                 lines.append(f"<div class='gf-src gf-step-context'>{esc(t('ux_step_context', lang))}: {esc(context)}</div>")
         lines.append(f"<div class='gf-src'>{esc(t('as_user', lang))} <b>{esc(step.actor)}</b> · {esc(t('screen_hint', lang))}: {esc(menu)}</div>")
         if self.mode != "test":
-            lines.append(f"<div class='gf-hint'>{esc(t('hint', lang))}: {esc(gt.hint(step.action, inputs, lang))}</div>")
+            shown = esc(gt.hint(step.action, inputs, lang)).replace(" · ", "<br>· ")  # one form field a line
+            lines.append(f"<div class='gf-hint'>{esc(t('hint', lang))}: {shown}</div>")
             expect = step.expect
             if expect and expect.error:
                 lines.append(f"<div class='gf-src'>{esc(t('expect_refusal', lang))}: <b>{esc(named('error_names', expect.error, lang))}</b>"
@@ -215,10 +217,11 @@ class GuidedPanel(w.VBox):
         doc = self.app.sandbox.document(doc_no) if doc_no else None
         want = "".join(f"<li>{esc(x)}</li>" for x in gt.expected_lines(expect, lang))
         got = "".join(f"<li>{esc(x)}</li>" for x in gt.happened_lines(expect, result, doc, lang))
+        ul = "<ul style='margin:2px 0;padding-left:18px'>"
         rule = gt.rule_of(expect, result, lang)
         parts = [f"<div class='gf-err gf-step-result'>✘ <b>{esc(t('step_failed', lang))}</b>",
-                 f"<div>{esc(t('ux_fb_expected', lang))}:<ul>{want}</ul></div>",
-                 f"<div>{esc(t('ux_fb_happened', lang))}:<ul>{got}</ul></div>"]
+                 f"<div><b>{esc(t('ux_fb_expected', lang))}</b>:{ul}{want}</ul></div>",
+                 f"<div><b>{esc(t('ux_fb_happened', lang))}</b>:{ul}{got}</ul></div>"]
         if rule:
             parts.append(f"<div class='gf-src gf-step-rule'>{esc(t('ux_fb_rule', lang))}: {esc(rule)}</div>")
         if retry:

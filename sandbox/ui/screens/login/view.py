@@ -27,6 +27,9 @@ class LoginScreen(Screen):
         self.method.add_class("gf-login-method")
         tl.link((self.method, "value"), (self.model, "method"))
         self.otp = text_input(placeholder="123456", cls="gf-login-otp", width="120px")
+        self.wait_note = w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>")
+        self.method.observe(lambda _ch: self._show_wait_note(), "value")
+        self._show_wait_note()
         self.login_btn = button(self.tr("login_button"), "gf-login-submit", "primary")
         self.logout_btn = button(self.tr("logout"), "gf-logout")
         self.on(self.login_btn, self.submit)
@@ -42,13 +45,17 @@ class LoginScreen(Screen):
             field(self.tr("password"), self.password),
             field(self.tr("method"), self.method),
             field(self.tr("otp"), self.otp),
-            w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>"),
+            self.wait_note,
             w.HBox([self.login_btn, self.logout_btn]),
             self.out,
             w.HTML(f"<hr><b>{esc(self.tr('change_password'))}</b>"),
             w.HBox([field(self.tr("old_password"), self.old, "120px"), field(self.tr("new_password"), self.new, "120px"), self.change_btn]),
         ]
         self.username.observe(self._typed_user, "value")
+
+    def _show_wait_note(self) -> None:
+        """«approve on the phone» only for a Soft Token login."""
+        self.wait_note.layout.display = "" if self.method.value == "soft_token" else "none"
 
     def _typed_user(self, change: dict) -> None:
         user = change["new"].strip()
