@@ -172,3 +172,30 @@ def test_every_action_has_a_hint_template_in_both_languages():
             key = hint_key(action, inputs)
             assert key in hints and hints[key]["th"] and hints[key]["en"], key
             assert hint(action, inputs, "th") != key
+
+
+def test_no_exercise_shows_a_code_a_variable_or_a_placeholder(tmp_path):
+    """Every step of every bundled exercise: title, context and hint, Thai and English, before any
+    number was saved (the worst case)."""
+    from sandbox.scenario import load_scenario
+    from sandbox.ui import guided_text as gt
+
+    sb = Sandbox(str(tmp_path / "people.sqlite"))
+    sb.load_world("demo", "2023-09-04T09:00:00+07:00")
+    people = {u["id"] for u in sb.users()}
+    sb.close()
+    snake = re.compile(r"\b[a-z]+_[a-z_]+\b")
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        scenario = load_scenario(path)
+        if isinstance(scenario.world, dict):
+            people |= {u["id"] for u in scenario.world.get("users", [])}
+        by = gt.saved_by(scenario.steps)
+        for step in scenario.steps:
+            if step.check is not None:
+                continue
+            for lang in ("th", "en"):
+                inputs = gt.fill(step.input, {}, by, lang)
+                title = gt.step_title(step, inputs, lang, reveal=False)
+                shown = " ".join([title, gt.context_title(step, {}, by, lang, title), gt.hint(step.action, inputs, lang)])
+                codes = [c for c in snake.findall(shown) if c not in people and c not in by]
+                assert not codes and "${" not in shown and "{" not in shown, (path.name, lang, shown)

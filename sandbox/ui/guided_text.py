@@ -55,7 +55,8 @@ def step_title(step, inputs: dict, lang: str, *, reveal: bool) -> str:
     """What the trainee does in the step, from its action and inputs (the catalogue's sentence for
     the action). ``reveal=False`` (Test mode) leaves out what the system must answer."""
     data = step.model_dump(exclude_none=True)
-    data["input"] = inputs
+    # codes the sentence carries (a report's round and status) by their names in ``lang``
+    data["input"] = {k: _shown(k, v, lang) if k in ("round", "status") else v for k, v in inputs.items()}
     th, en = describe(data, reveal=reveal)
     return th if lang == "th" else en
 
@@ -67,8 +68,15 @@ def context_title(step, saved: dict, by: dict, lang: str, said: str) -> str:
         return ""
     own = fill(step.title.th if lang == "th" else step.title.en, saved, by, lang).strip()
     said = said.strip()
+    if step.expect is not None and step.expect.error:  # «— the system must refuse (code)»: said by name elsewhere
+        suffix = text("describe_checks", "must_refuse", lang).format(error=step.expect.error).strip()
+        own = own[:-len(suffix)].strip() if own.endswith(suffix) else own
+    # A file written by ``scenario new`` carries the action's sentence with raw codes: no context either
+    data = step.model_dump(exclude_none=True)
+    data["input"] = fill(step.input, saved, by, lang)
+    raw = describe(data, reveal=False)[0 if lang == "th" else 1].strip()
     # The same sentence, or it plus the answer the system must give (said by name elsewhere)
-    return "" if own.startswith(said) or said.startswith(own) else own
+    return "" if any(own.startswith(x) or x.startswith(own) for x in (said, raw)) else own
 
 
 # ------------------------------------------------------------------ the hint
@@ -124,6 +132,8 @@ def hint_key(action: str, inputs: dict) -> str:
             return f"auth.login.{method}"
         otp = str(inputs.get("otp") or "auto")
         return "auth.login.soft_token" if otp == "auto" else "auth.login.deny" if otp == "deny" else "auth.login.code"
+    if action.startswith("round.") and not inputs.get("docs"):
+        return f"{action}.nothing"  # the button pressed with nothing ticked
     if action == "softtoken.report_lost" and inputs.get("user"):
         return "softtoken.report_lost.cgd"
     return action
