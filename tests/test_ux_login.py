@@ -138,3 +138,18 @@ def test_the_phone_note_shows_only_for_soft_token(app):
     assert screen.wait_note.layout.display == "none"
     screen.method.value = "soft_token"
     assert screen.wait_note.layout.display != "none"
+
+
+def test_in_an_exercise_the_bar_stops_at_the_next_steps_time(tmp_path):
+    from sandbox.engine import Sandbox
+    from sandbox.ui.app import App
+
+    sb = Sandbox(str(tmp_path / "exercise.sqlite"))
+    app = App(sb, scenario="sept-round-cx-basic", mode="practice")  # step 4 happens at 2023-09-05 10:00
+    app.clock_to.value = "2023-09-20T10:00"
+    app.clock_btn.click()
+    assert sb.now.isoformat().startswith("2023-09-04") and "gf-clock-refused" in app.bar_msg.value
+    app.clock_to.value = "2023-09-04T15:00"
+    app.clock_btn.click()
+    assert sb.now.isoformat().startswith("2023-09-04T15:00")
+    sb.close()

@@ -116,6 +116,12 @@ def move_from_bar(app, to: str):
     if not to:
         return None
     lang, person = app.model.lang, app.model.person
+    dark = "color:#1b1b1b"  # readable on the banner whatever the bar's white text around it
+    limit = _next_step_time(getattr(app, "guide", None))
+    if limit is not None and _later_than(to, limit):  # an exercise's next step happens at its own time
+        app.bar_msg.value = (f"<div class='gf-warn gf-clock-refused' style='{dark}'>"
+                             f"{esc(t('ux_clock_exercise_limit', lang))} <b>{esc(format_moment(limit, lang))}</b></div>")
+        return None
     state = app.sandbox.user_state(person) if person else None
     if state and "trainer" in state.get("roles", ()) and app.sandbox.session_live(person):
         result = app.execute("clock.advance", {"to": to})
@@ -135,7 +141,6 @@ def move_from_bar(app, to: str):
                 k: v for k, v in describe(refusal).items() if k not in ("code", "field")})
         app.model.last_result = result
         app.refresh_bar()
-    dark = "color:#1b1b1b"  # readable on the banner whatever the bar's white text around it
     if result.ok:
         app.bar_msg.value = (f"<div class='gf-ok gf-clock-moved' style='{dark}'>{esc(t('ux_clock_moved', lang))} "
                              f"<b>{esc(format_moment(app.now, lang))}</b></div>")
@@ -146,6 +151,26 @@ def move_from_bar(app, to: str):
                              f"{esc(t('source', lang))}: {esc(source)}</span></div>")
     app.screen(app.model.screen).refresh()
     return result
+
+
+def _next_step_time(guide) -> dt.datetime | None:
+    """In a guided exercise: the ``at`` of the first later step that has one (the current step's
+    own ``at`` is already on the clock)."""
+    if guide is None or guide.step is None:
+        return None
+    from ..domain.calendar import parse_datetime
+
+    later = [parse_datetime(s.at) for s in guide.scenario.steps[guide.player.position + 1:] if s.at is not None]
+    return min(later) if later else None
+
+
+def _later_than(to: str, limit: dt.datetime) -> bool:
+    from ..domain.calendar import parse_datetime
+
+    try:
+        return parse_datetime(to) > limit
+    except (ValueError, TypeError, OverflowError):
+        return False  # not a moment: the move itself says so
 
 
 TICK_SECONDS = 5.0
