@@ -199,3 +199,16 @@ def test_no_exercise_shows_a_code_a_variable_or_a_placeholder(tmp_path):
                 shown = " ".join([title, gt.context_title(step, {}, by, lang, title), gt.hint(step.action, inputs, lang)])
                 codes = [c for c in snake.findall(shown) if c not in people and c not in by]
                 assert not codes and "${" not in shown and "{" not in shown, (path.name, lang, shown)
+
+
+def test_a_clock_step_is_answered_by_the_bar_whoever_sits_there(guided):
+    app = guided("practice", scenario="lapse-year-end")
+    guide = app.guide
+    while guide.step.action != "clock.advance":
+        guide.play_step()
+    at = guide.step.input["to"]
+    app.set_person("rec1")  # not the trainer, maybe not logged in
+    app.clock_to.value = at.isoformat() if hasattr(at, "isoformat") else str(at)
+    before, scored = guide.player.position, len(guide.results)
+    app.clock_btn.click()
+    assert guide.player.position > before and guide.results[scored] is True

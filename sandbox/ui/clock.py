@@ -140,6 +140,8 @@ def move_from_bar(app, to: str):
             result = Result("clock.advance", "", False, error=refusal.code, field=refusal.field, **{
                 k: v for k, v in describe(refusal).items() if k not in ("code", "field")})
         app.model.last_result = result
+        for listener in list(app.listeners):  # a guided step «move the clock» is answered by the move
+            listener("clock.advance", {"to": to}, result)
         app.refresh_bar()
     if result.ok:
         app.bar_msg.value = (f"<div class='gf-ok gf-clock-moved' style='{dark}'>{esc(t('ux_clock_moved', lang))} "
