@@ -18,8 +18,9 @@ class _Blank(dict):
         return ""
 
 
-def describe(step: dict[str, Any]) -> tuple[str, str]:
-    """(Thai, English) for one step of a scenario file (as loaded from YAML)."""
+def describe(step: dict[str, Any], *, reveal: bool = True) -> tuple[str, str]:
+    """(Thai, English) for one step of a scenario file (as loaded from YAML); ``reveal=False``
+    leaves out the refusal the step expects (a test must not give the answer away)."""
     if step.get("check") is not None:
         check = dict(step["check"])
         what = ", ".join(f"{k} = {v}" for k, v in check.items() if k not in ("doc", "user", "unit", "budget_line"))
@@ -44,7 +45,7 @@ def describe(step: dict[str, Any]) -> tuple[str, str]:
     th = " ".join(th_tmpl.format_map(th_values).replace("()", "").split())
     en = " ".join(en_tmpl.format_map(en_values).replace("()", "").split())
     error = (step.get("expect") or {}).get("error")
-    if error:
+    if error and reveal:
         th_more, en_more = _pair("describe_checks", "must_refuse")
         th += th_more.format(error=error)
         en += en_more.format(error=error)

@@ -310,10 +310,14 @@ class ScenarioPlayer:
                     f"step {self.position + 1}.at: {message(refusal, 'th')} / {message(refusal, 'en')}") from None
         return substitute(step.input, self.saved)
 
+    def judge(self, step: Step, inputs: dict, result: Result) -> list[str]:
+        """What is wrong with a result for the step (nothing recorded: Practice lets a trainee try again)."""
+        expect = Expect.model_validate(substitute((step.expect or Expect()).model_dump(exclude_none=True), self.saved))
+        return compare(expect, result, self.sandbox, step_document(step, result, inputs))
+
     def record(self, step: Step, inputs: dict, result: Result) -> StepOutcome:
         """Compare a result (from the engine or from a screen) with the step's expectations."""
-        expect = Expect.model_validate(substitute((step.expect or Expect()).model_dump(exclude_none=True), self.saved))
-        problems = compare(expect, result, self.sandbox, step_document(step, result, inputs))
+        problems = self.judge(step, inputs, result)
         if step.save and result.ok:
             value = result.data.get("one_time_password") or result.data.get("request_no") or result.data.get("doc_no")
             if value is None:

@@ -94,7 +94,9 @@ def login_on_screen(app, person: str) -> None:
     screen = app.screen("login")
     screen.password.value = PASSWORD
     screen.method.value = "soft_token"
-    screen.login_btn.click()
+    screen.otp.value = ""
+    screen.login_btn.click()  # the request goes to the phone ...
+    app.phone.approve.click()  # ... and is approved there
     assert app.model.last_result.ok, app.model.last_result.message_en
 
 

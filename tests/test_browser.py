@@ -140,7 +140,8 @@ class Trainee:
         self.page.fill(".gf-login-password input", PASSWORD)
         self.page.press(".gf-login-password input", "Tab")
         self.choose("gf-login-method", "Soft Token")
-        self.page.wait_for_selector(".gf-phone-code")
+        self.button("gf-login-submit")  # the request goes to the phone
+        self.page.wait_for_selector("button.gf-phone-approve", state="visible")
         self.button("gf-phone-approve")  # approve the request in Nexus Smart ID
         self.page.wait_for_selector(".gf-screen-login .gf-ok")
 

@@ -173,10 +173,10 @@ def test_the_guided_hint_names_fields_roles_and_the_expected_refusal(tmp_path):
     app = App(sandbox, scenario="users-segregation-of-duties", mode="practice")
     people = {u["id"] for u in sandbox.users()}
     first = app.guide.step_view.value
-    assert "วิธีเข้าใช้งาน: Soft Token (Nexus Smart ID)" in first and "method=" not in first
+    assert "«Soft Token (Nexus Smart ID)»" in first and "method=" not in first  # what to pick on the screen
     app.guide.play_step()  # head1 logs in; the next step gives appr1 both approver roles
     view = app.guide.step_view.value
-    assert "สิทธิการใช้งาน: ผู้อนุมัติเบิกเงิน (อนุมัติ ๑), ผู้อนุมัติจ่ายเงิน (อนุมัติ ๒)" in view
+    assert "ผู้อนุมัติเบิกเงิน (อนุมัติ ๑), ผู้อนุมัติจ่ายเงิน (อนุมัติ ๒)" in view
     assert "อนุมัติ ๑ และอนุมัติ ๒ เป็นบุคคลเดียวกันมิได้" in view
     assert codes_in(visible_text(app.guide), people) == []
     app.guide.play_step()  # refused as expected; the panel says so in Thai

@@ -25,6 +25,7 @@ def app(tmp_path):
     login.password.value = PASSWORD
     login.method.value = "soft_token"
     login.login_btn.click()
+    app.phone.approve.click()  # approve the request in Nexus Smart ID
     assert app.model.last_result.ok
     yield app
     sandbox.close()

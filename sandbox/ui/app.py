@@ -15,12 +15,12 @@ from .. import views
 from ..calendar import format_moment
 from ..engine import Result, Sandbox
 from ..reports import build_report
-from .clock import RunningClock, exercise_limit, start_ticking
+from .clock import RunningClock, exercise_limit, move_from_bar, start_ticking
 from .phone import Phone
 from .screens.base import Desk, Driver, Screen
 from .screens.registry import BY_KEY, entry_for, menu
 from .session import DEMO_START, query_parameters  # noqa: F401  (notebooks import it from here)
-from .widgets import CSS, button, esc, message_html, named_list, safe, t
+from .widgets import CSS, button, esc, named_list, safe, t
 
 
 class AppModel(tl.HasTraits):
@@ -152,8 +152,9 @@ class App(w.VBox):
         # Screens are built when first opened: the first page carries few widgets and paints fast.
         self.screens: dict[str, Screen] = {}
         self.drivers: dict[str, Driver] = {}
-        self.phone = Phone(lang, lambda otp: self.screen("login").login(otp),
-                           lambda: self.sandbox.user_state(self.model.person), lambda: self.now)
+        self.phone = Phone(lang, lambda otp: self.screen("login").answer(otp),
+                           lambda: self.sandbox.user_state(self.model.person), lambda: self.now,
+                           waiting=lambda: "login" in self.screens and self.screens["login"].waiting())
         self.bar_info = w.HTML()
         self.person_pick = w.Dropdown(options=self._people(), value=self.model.person, layout=w.Layout(width="420px"))
         self.person_pick.add_class("gf-switch-user")
@@ -307,12 +308,8 @@ class App(w.VBox):
         return result
 
     def move_clock(self, to: str) -> Result | None:
-        if not to.strip():
-            return None
-        result = self.execute("clock.advance", {"to": to.strip()})
-        self.bar_msg.value = message_html(result, self.model.lang) if not result.ok else ""
-        self.screen(self.model.screen).refresh()
-        return result
+        """«เลื่อนเวลา» on the sandbox bar (``clock.move_from_bar``: not an action of a person)."""
+        return move_from_bar(self, to)
 
     def is_trainer(self) -> bool:
         state = self.sandbox.user_state(self.model.person) if self.model.person else None

@@ -100,6 +100,81 @@ def exercise_limit(guide) -> dt.datetime | None:
     return min(moments) if moments else None
 
 
+def move_from_bar(app, to: str):
+    """«เลื่อนเวลา» on the sandbox bar. Moving the simulated clock is not an action of a person of
+    the world: whoever sits at the desk, logged in or not, moves it. Only a logged-in trainer's
+    move goes through the engine as ``clock.advance`` (audited, and it answers a guided step of
+    that action). The bar then says the new time in the Buddhist era, or why the clock did not move,
+    in dark text on its light banner (the bar itself is dark blue with white text)."""
+    from ..calendar import format_moment
+    from ..domain.errors import Text
+    from ..engine import Result
+    from ..errors import Refusal, describe
+    from .widgets import esc, t
+
+    to = (to or "").strip()
+    if not to:
+        return None
+    lang, person = app.model.lang, app.model.person
+    dark = "color:#1b1b1b"  # readable on the banner whatever the bar's white text around it
+    limit = _next_step_time(getattr(app, "guide", None))
+    if limit is not None and _later_than(to, limit):  # an exercise's next step happens at its own time
+        app.bar_msg.value = (f"<div class='gf-warn gf-clock-refused' style='{dark}'>"
+                             f"{esc(t('ux_clock_exercise_limit', lang))} <b>{esc(format_moment(limit, lang))}</b></div>")
+        return None
+    state = app.sandbox.user_state(person) if person else None
+    if state and "trainer" in state.get("roles", ()) and app.sandbox.session_live(person):
+        result = app.execute("clock.advance", {"to": to})
+    else:
+        try:
+            if app.clock is not None:
+                app.clock.set(to)
+            else:
+                app.sandbox.advance_clock(to)
+            result = Result("clock.advance", "", True, {"now": app.sandbox.now.isoformat()})
+        except Refusal as refusal:
+            result = Result("clock.advance", "", False, error=refusal.code, field=refusal.field, **{
+                k: v for k, v in describe(refusal).items() if k not in ("code", "field")})
+        except (ValueError, TypeError, OverflowError):
+            refusal = Refusal("invalid_input", "to", detail=Text("not_a_moment"))
+            result = Result("clock.advance", "", False, error=refusal.code, field=refusal.field, **{
+                k: v for k, v in describe(refusal).items() if k not in ("code", "field")})
+        app.model.last_result = result
+        for listener in list(app.listeners):  # a guided step «move the clock» is answered by the move
+            listener("clock.advance", {"to": to}, result)
+        app.refresh_bar()
+    if result.ok:
+        app.bar_msg.value = (f"<div class='gf-ok gf-clock-moved' style='{dark}'>{esc(t('ux_clock_moved', lang))} "
+                             f"<b>{esc(format_moment(app.now, lang))}</b></div>")
+    else:
+        source = result.source_th if lang == "th" else result.source_en
+        app.bar_msg.value = (f"<div class='gf-err gf-clock-refused' style='{dark}'><b>{esc(t('error_title', lang))}</b>: "
+                             f"{esc(result.message(lang))}<br><span style='{dark};font-size:12px'>"
+                             f"{esc(t('source', lang))}: {esc(source)}</span></div>")
+    app.screen(app.model.screen).refresh()
+    return result
+
+
+def _next_step_time(guide) -> dt.datetime | None:
+    """In a guided exercise: the ``at`` of the first later step that has one (the current step's
+    own ``at`` is already on the clock)."""
+    if guide is None or guide.step is None:
+        return None
+    from ..domain.calendar import parse_datetime
+
+    later = [parse_datetime(s.at) for s in guide.scenario.steps[guide.player.position + 1:] if s.at is not None]
+    return min(later) if later else None
+
+
+def _later_than(to: str, limit: dt.datetime) -> bool:
+    from ..domain.calendar import parse_datetime
+
+    try:
+        return parse_datetime(to) > limit
+    except (ValueError, TypeError, OverflowError):
+        return False  # not a moment: the move itself says so
+
+
 TICK_SECONDS = 5.0
 
 

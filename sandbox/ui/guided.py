@@ -1,7 +1,9 @@
 """Guided mode: a side panel that walks a trainee through a scenario file.
 
-Demo plays each step on the screens; Practice shows hints and explains every result; Test
-hides the hints and gives a score at the end. Progress is kept in the sandbox database."""
+Demo plays each step on the screens; Practice shows hints, explains a wrong attempt (what was
+expected, what happened, which rule) and lets the trainee try again; Test hides the hints and the
+expected answers and gives a score at the end. The score counts the steps right at the first
+try. Progress is kept in the sandbox database."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from typing import Any, Protocol
 import ipywidgets as w
 
 from ..engine import Result, Sandbox
-from ..scenario import ScenarioPlayer, load_scenario, run_check, substitute
+from ..scenario import Expect, ScenarioPlayer, load_scenario, run_check, step_document, substitute
+from . import guided_text as gt
 from .screens.registry import BY_KEY, entry_for
-from .widgets import button, esc, hint_text, named, safe, t
+from .widgets import button, esc, named, safe, t
 
 SCENARIO_DIRS = [Path.cwd() / "scenarios", Path(__file__).resolve().parents[2] / "scenarios"]
 MODES = ("demo", "practice", "test")
@@ -42,6 +45,8 @@ class Host(Protocol):
 
     def perform(self, actor: str, action: str, inputs: dict) -> Result: ...
 
+    def screen(self, key: str) -> Any: ...
+
 
 def menu_label(screen: str, lang: str) -> str:
     """Where a step is done, as the menu names it («advance the clock» on the sandbox bar)."""
@@ -63,10 +68,13 @@ class GuidedPanel(w.VBox):
             self.mode = saved["mode"]
         self.player = ScenarioPlayer(self.scenario, app.sandbox, fresh=saved is None)
         self.results: list[bool] = []
+        self.missed = False  # the current step went wrong once already (Practice): no first-try point
         if saved:
             self.player.position = saved["position"]
             self.player.saved = saved["saved"]
             self.results = saved["results"]
+            self.missed = bool(saved.get("missed"))
+        self.saved_by = gt.saved_by(self.scenario.steps)
         app.listeners.append(self.on_result)
         self.build()
         self._enter_step()
@@ -77,7 +85,8 @@ class GuidedPanel(w.VBox):
 
     def _store(self) -> None:
         self.app.sandbox.set_state(self._key, json.dumps(
-            {"position": self.player.position, "saved": self.player.saved, "results": self.results, "mode": self.mode}))
+            {"position": self.player.position, "saved": self.player.saved, "results": self.results, "mode": self.mode,
+             "missed": self.missed}))
 
     def build(self) -> None:
         lang = self.app.model.lang
@@ -93,12 +102,14 @@ class GuidedPanel(w.VBox):
         self.all_btn.on_click(safe(lambda _b: self.play_all()))
         self.restart_btn.on_click(safe(lambda _b: self.restart()))
         title = self.scenario.title.th if lang == "th" else self.scenario.title.en
+        # The answer to an attempt right under the step, where the trainee is looking
         self.children = [w.HTML(f"<b>{esc(t('guided', lang))}: {esc(title)}</b>"), self.mode_pick, self.step_view,
-                         w.HBox([self.play_btn, self.all_btn]), self.feedback, self.restart_btn]
+                         self.feedback, w.HBox([self.play_btn, self.all_btn]), self.restart_btn]
         self.render()
 
     def relabel(self) -> None:
         self.build()
+        self._set_login_method()
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -120,9 +131,22 @@ class GuidedPanel(w.VBox):
             problems = run_check(substitute(step.check, self.player.saved), self.app.sandbox)
             self.results.append(not problems)
             self.player.position += 1
+        self._set_login_method()
         self._store()
         self.app.refresh_bar()
         self.render()
+
+    def _set_login_method(self) -> None:
+        """A login step puts the login screen's method box on the way in it asks for."""
+        step = self.step
+        if step is None or step.action != "auth.login":
+            return
+        screen = self.app.screen("login")
+        screen.method.value = step.input.get("method") or "soft_token"
+        screen.otp.value = ""
+
+    def _inputs(self, step, lang: str) -> dict:
+        return gt.fill(step.input, self.player.saved, self.saved_by, lang)
 
     def render(self) -> None:
         lang = self.app.model.lang
@@ -132,25 +156,25 @@ class GuidedPanel(w.VBox):
             acted = len(self.results)
             score = sum(self.results)
             self.step_view.value = (f"<div class='gf-ok'><b>{esc(t('exercise_done', lang))}</b><br>"
-                                    f"{esc(t('score', lang))}: <b class='gf-score'>{score}/{acted}</b></div>")
+                                    f"{esc(t('score', lang))} ({esc(t('ux_score_first_try', lang))}): <b class='gf-score'>{score}/{acted}</b></div>")
             self.play_btn.disabled = self.all_btn.disabled = True
             return
         self.play_btn.disabled = self.all_btn.disabled = self.mode == "test"
-        if step.title:
-            title = step.title.th if lang == "th" else step.title.en
-        else:
-            from ..describe import describe
-
-            title = describe(step.model_dump(exclude_none=True))[0 if lang == "th" else 1]
+        inputs = self._inputs(step, lang)
+        # What the trainee does; what the system must answer is said (by name) on its own line,
+        # and only outside Test mode.
+        title = gt.step_title(step, inputs, lang, reveal=False)
         screen = "bar" if step.action == "clock.advance" else entry_for(step.action, step.input).key
         menu = menu_label(screen, lang)
-        lines = [f"<div><b>{esc(t('step', lang))} {self.player.position + 1}/{total}</b>: {esc(title)}</div>",
-                 f"<div class='gf-src'>{esc(t('as_user', lang))} <b>{esc(step.actor)}</b> · {esc(t('screen_hint', lang))}: {esc(menu)}</div>"]
+        lines = [f"<div class='gf-step-title'><b>{esc(t('step', lang))} {self.player.position + 1}/{total}</b>: {esc(title)}</div>"]
         if self.mode != "test":
-            inputs = substitute(step.input, self.player.saved)
-            if inputs:
-                shown = hint_text(inputs, lang)
-                lines.append(f"<div class='gf-src'>{esc(t('hint', lang))}: {esc(shown)}</div>")
+            context = gt.context_title(step, self.player.saved, self.saved_by, lang, title)
+            if context:
+                lines.append(f"<div class='gf-src gf-step-context'>{esc(t('ux_step_context', lang))}: {esc(context)}</div>")
+        lines.append(f"<div class='gf-src'>{esc(t('as_user', lang))} <b>{esc(step.actor)}</b> · {esc(t('screen_hint', lang))}: {esc(menu)}</div>")
+        if self.mode != "test":
+            shown = esc(gt.hint(step.action, inputs, lang)).replace(" · ", "<br>· ")  # one form field a line
+            lines.append(f"<div class='gf-hint'>{esc(t('hint', lang))}: {shown}</div>")
             expect = step.expect
             if expect and expect.error:
                 lines.append(f"<div class='gf-src'>{esc(t('expect_refusal', lang))}: <b>{esc(named('error_names', expect.error, lang))}</b>"
@@ -164,22 +188,46 @@ class GuidedPanel(w.VBox):
         answers = action == step.action if step else False
         if step is not None and step.action == "reserve.create" and action == "reserve.simulate" and not result.ok:
             answers = True
-        if step is None or not answers or step.actor != result.actor:
+        # Moving the clock is nobody's action in the world: any move from the bar answers the step.
+        if step is None or not answers or (step.actor != result.actor and step.action != "clock.advance"):
             return
-        outcome = self.player.record(step, substitute(step.input, self.player.saved) | data, result)
-        self.results.append(outcome.passed)
         lang = self.app.model.lang
+        inputs = substitute(step.input, self.player.saved) | data
+        if self.mode == "practice":
+            problems = self.player.judge(step, inputs, result)
+            if problems:  # explained, and the same step waits for another try
+                self.missed = True
+                self._store()
+                self.feedback.value = self._explain(step, inputs, result, lang, retry=True)
+                return
+        outcome = self.player.record(step, inputs, result)
+        self.results.append(outcome.passed and not self.missed)
+        self.missed = False
         if outcome.passed:
             self.feedback.value = f"<div class='gf-ok gf-step-result'>✔ {esc(t('step_passed', lang))}</div>"
         elif self.mode == "test":
             self.feedback.value = ""
         else:
-            why = "".join(f"<li>{esc(p)}</li>" for p in outcome.problems)
-            extra = ""
-            if not result.ok:
-                extra = f"<div>{esc(result.message(lang))}</div><div class='gf-src'>{esc(result.source_th if lang == 'th' else result.source_en)}</div>"
-            self.feedback.value = f"<div class='gf-err gf-step-result'>✘ {esc(t('step_failed', lang))}<ul>{why}</ul>{extra}</div>"
+            self.feedback.value = self._explain(step, inputs, result, lang, retry=False)
         self._enter_step()
+
+    def _explain(self, step, inputs: dict, result: Result, lang: str, *, retry: bool) -> str:
+        """What was expected, what happened and which rule, in the trainee's language."""
+        expect = Expect.model_validate(substitute((step.expect or Expect()).model_dump(exclude_none=True), self.player.saved))
+        doc_no = step_document(step, result, inputs)
+        doc = self.app.sandbox.document(doc_no) if doc_no else None
+        want = "".join(f"<li>{esc(x)}</li>" for x in gt.expected_lines(expect, lang))
+        got = "".join(f"<li>{esc(x)}</li>" for x in gt.happened_lines(expect, result, doc, lang))
+        ul = "<ul style='margin:2px 0;padding-left:18px'>"
+        rule = gt.rule_of(expect, result, lang)
+        parts = [f"<div class='gf-err gf-step-result'>✘ <b>{esc(t('step_failed', lang))}</b>",
+                 f"<div><b>{esc(t('ux_fb_expected', lang))}</b>:{ul}{want}</ul></div>",
+                 f"<div><b>{esc(t('ux_fb_happened', lang))}</b>:{ul}{got}</ul></div>"]
+        if rule:
+            parts.append(f"<div class='gf-src gf-step-rule'>{esc(t('ux_fb_rule', lang))}: {esc(rule)}</div>")
+        if retry:
+            parts.append(f"<div class='gf-try-again'><b>{esc(t('ux_try_again', lang))}</b></div>")
+        return "".join(parts) + "</div>"
 
     def play_step(self) -> Result | None:
         step = self.step
@@ -201,6 +249,7 @@ class GuidedPanel(w.VBox):
         self.app.sandbox.set_state(self._key, "null")
         self.player = ScenarioPlayer(self.scenario, self.app.sandbox, fresh=True)
         self.results = []
+        self.missed = False
         self.feedback.value = ""
         self.app.reload_people()
         self._enter_step()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ....engine import Result
+from ....i18n import source_name
 from ...widgets import button, esc, field, named, named_list, text_input
 from ..base import Screen
 from .model import EnrolModel
@@ -52,7 +53,14 @@ class EnrolScreen(Screen):
         return result
 
     def request_credentials(self) -> Result:
+        state = self.desk.user_state()
         result = self.run("user.request_credentials", {})
+        if not result.ok and state is not None and state["credential"] == "none":
+            # A new user has nothing to log in with: credentials come from CGD or the provincial
+            # treasury office, not from this button (docs/rules.md §3.3, letter 000 §1.2).
+            self.out.value = (f"<div class='gf-info gf-new-user-credentials'>{esc(self.tr('ux_new_user_credentials'))}"
+                              f"<br><span class='gf-src'>{esc(self.tr('source'))}: [000] {esc(source_name('000', self.lang))} {esc(self.tr('ux_new_user_credentials_clause'))}"
+                              f"</span></div>")
         if result.ok:
             self.otp_shown.value = (f"<div class='gf-info'>{esc(self.tr('username'))}: <b>{esc(result.data['username'])}</b> · "
                                     f"{esc(self.tr('one_time_password_is'))}: <b class='gf-otp-value'>{esc(result.data['one_time_password'])}</b></div>")

@@ -19,7 +19,10 @@ class LoginDriver(Driver):
             otp = inputs.get("otp") or "auto"
             if view.method.value == "soft_token" and otp in ("auto", "deny"):
                 view.otp.value = ""
-                return view.login(otp)  # approve or deny the push on the phone
+                view.login_btn.click()  # the request goes to the phone ...
+                if not view.waiting():  # (a screen that could not send it says why)
+                    return self.desk.last_result
+                return view.answer(otp)  # ... and the person approves or denies it there
             view.otp.value = "" if otp == "auto" else str(otp)
             view.login_btn.click()
             return self.desk.last_result

@@ -27,9 +27,12 @@ class LoginScreen(Screen):
         self.method.add_class("gf-login-method")
         tl.link((self.method, "value"), (self.model, "method"))
         self.otp = text_input(placeholder="123456", cls="gf-login-otp", width="120px")
+        self.wait_note = w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>")
+        self.method.observe(lambda _ch: self._show_wait_note(), "value")
+        self._show_wait_note()
         self.login_btn = button(self.tr("login_button"), "gf-login-submit", "primary")
         self.logout_btn = button(self.tr("logout"), "gf-logout")
-        self.on(self.login_btn, lambda: self.login(self.otp.value.strip() or "auto"))
+        self.on(self.login_btn, self.submit)
         self.on(self.logout_btn, lambda: self.run("auth.logout", {}))
         self.old = w.Password(layout=w.Layout(width="200px"))
         self.new = w.Password(layout=w.Layout(width="200px"))
@@ -42,13 +45,17 @@ class LoginScreen(Screen):
             field(self.tr("password"), self.password),
             field(self.tr("method"), self.method),
             field(self.tr("otp"), self.otp),
-            w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>"),
+            self.wait_note,
             w.HBox([self.login_btn, self.logout_btn]),
             self.out,
             w.HTML(f"<hr><b>{esc(self.tr('change_password'))}</b>"),
             w.HBox([field(self.tr("old_password"), self.old, "120px"), field(self.tr("new_password"), self.new, "120px"), self.change_btn]),
         ]
         self.username.observe(self._typed_user, "value")
+
+    def _show_wait_note(self) -> None:
+        """«approve on the phone» only for a Soft Token login."""
+        self.wait_note.layout.display = "" if self.method.value == "soft_token" else "none"
 
     def _typed_user(self, change: dict) -> None:
         user = change["new"].strip()
@@ -57,9 +64,45 @@ class LoginScreen(Screen):
 
     def refresh(self) -> None:
         self.username.value = self.desk.person
+        if self.model.pending and self.model.pending != self.desk.person:
+            self.model.pending = ""  # another person sits down: the request was not theirs
+
+    def submit(self) -> Result | None:
+        """«เข้าสู่ระบบ»: with a typed code (or another method) the login runs at once; a Soft Token
+        login with the code box empty sends a request to the person's phone and waits for «อนุมัติ»."""
+        state = self.desk.user_state()
+        reachable = bool(state) and state["soft_token"] in ("registered", "active") and bool(state["totp_secret"])
+        if self.model.waits_on_phone(self.otp.value) and reachable:
+            self.model.pending = self.desk.person
+            self.out.value = f"<div class='gf-info gf-login-waiting'>{esc(self.tr('ux_login_request_sent'))}</div>"
+            self.desk.signed_in()  # the phone shows the request
+            return None
+        # A typed code, another method, or no phone to ask: the engine answers at once (without a
+        # registered Soft Token it refuses the method before any code is looked at).
+        return self.login(self.otp.value.strip() or "auto")
+
+    def waiting(self) -> bool:
+        """Is a login request of the person at the desk waiting on the phone?"""
+        return bool(self.model.pending) and self.model.pending == self.desk.person
+
+    def answer(self, otp: str) -> Result | None:
+        """The phone's «อนุมัติ» (``auto``) or «ปฏิเสธ» (``deny``) on the waiting request; nothing
+        without one (a phone approves only a request that was sent)."""
+        if not self.waiting():
+            self.model.pending = ""
+            self.out.value = f"<div class='gf-warn'>{esc(self.tr('ux_no_login_request'))}</div>"
+            self.desk.signed_in()
+            return None
+        self.model.pending = ""
+        result = self.login(otp)
+        if not result.ok and otp == "deny":
+            self.out.value = (f"<div class='gf-err gf-login-denied'><b>{esc(self.tr('ux_login_denied'))}</b></div>"
+                              + self.out.value)
+        self.desk.signed_in()
+        return result
 
     def login(self, otp: str) -> Result:
-        """Log in; ``otp`` is the typed code, or ``auto``/``deny`` pressed on the phone."""
+        """Log in; ``otp`` is the typed code, or ``auto``/``deny`` answered on the phone."""
         result = self.run("auth.login", self.model.data(self.password.value, otp), self.tr("login_ok"))
         if result.ok:
             self.otp.value = ""
