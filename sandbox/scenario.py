@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -104,10 +105,28 @@ def load_scenario(path: str | Path) -> Scenario:
     size, the encoding, YAML aliases and nesting)."""
     path = Path(path)
     try:
-        data = limits.read_yaml_file(path)
+        data = _read_cached(path)
     except limits.FileProblem as exc:
         raise ScenarioFormatError(f"{path}: {exc}") from None
     return parse_scenario(data, path)
+
+
+_READ: dict[tuple, Any] = {}
+
+
+def _read_cached(path: Path) -> Any:
+    """An exercise file parsed once while it is unchanged (same size and time): every page of
+    a class opens the same exercise."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return limits.read_yaml_file(path)  # says what is wrong
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _READ:
+        if len(_READ) > 256:
+            _READ.clear()
+        _READ[key] = limits.read_yaml_file(path)
+    return copy.deepcopy(_READ[key])
 
 
 _UNION_TAGS = {"datetime", "date", "str", "int", "float", "bool", "none"}

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
@@ -118,10 +119,16 @@ def world_data(world: str | dict, start: dt.datetime | None = None) -> dict:
     fiscal year of ``start`` (fund sources begin with them)."""
     if isinstance(world, dict):
         return world
-    text = _bundled_text(world)
-    if start is not None:
-        text = text.replace("{fy2}", str(fiscal_year(start))[-2:])
-    return yaml.safe_load(text)
+    return copy.deepcopy(_bundled_data(world, None if start is None else str(fiscal_year(start))[-2:]))
+
+
+@lru_cache(maxsize=32)
+def _bundled_data(name: str, fy2: str | None):
+    """A bundled world parsed once per process (and in the fork server, once for every kernel)."""
+    text = _bundled_text(name)
+    if fy2 is not None:
+        text = text.replace("{fy2}", fy2)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # our own file: the C parser
 
 
 def validate_world(world: str | dict, start: dt.datetime | None = None) -> WorldSpec:

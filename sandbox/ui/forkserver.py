@@ -47,6 +47,7 @@ PRELOAD = (
     "sandbox.scenario", "sandbox.classroom.classroom",
 )
 LAUNCHER = ["-m", "ipykernel_launcher"]
+WARM_EXERCISE = "sept-round-cx-basic"
 AFTER_FORK = ["import ipywidgets", "ipywidgets.register_comm_target()"]
 # Numeric libraries a page may import start thread pools; a kernel of a class needs one thread.
 SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -110,10 +111,50 @@ def become_kernel(argv: list[str], env: dict[str, str], cwd: str | None, answers
         os._exit(code)
 
 
+def warm_caches(exercise: str = WARM_EXERCISE) -> None:
+    """Build the app once here, on a throw-away sandbox with a guided exercise, so that every
+    kernel starts with the lazy work done (the world and exercise files parsed, the validation
+    models and SQL statements built, the catalogue read): a page's first open then costs a
+    kernel a fraction of what it costs cold. Nothing of it stays open: the sandbox is closed,
+    the widgets too (no kernel here: they never reached a page)."""
+    import gc
+    import tempfile
+
+    import ipywidgets as w
+
+    from sandbox.scenario import load_scenario
+    from sandbox.ui.app import App
+    from sandbox.ui.guided import SCENARIO_DIRS
+    from sandbox.ui.session import app_sandbox
+
+    for path in sorted({p for folder in SCENARIO_DIRS for p in folder.glob("*.yaml")}):
+        try:
+            load_scenario(path)  # parsed once here for every kernel (scenario._read_cached)
+        except Exception:  # noqa: BLE001 - a broken file is refused when a page opens it
+            pass
+
+    with tempfile.TemporaryDirectory(prefix="gfmis-warm-") as folder:
+        sb = app_sandbox(os.path.join(folder, "warm.sqlite"))
+        try:
+            app = App(sb, running=False)
+            app.start_guide(exercise, "practice")
+            app.set_lang("en")
+            app.set_lang("th")
+        finally:
+            sb.close()
+    w.Widget.close_all()
+    gc.collect()
+    gc.freeze()  # what is here now stays shared with the kernels (the collector leaves it alone)
+
+
 def main() -> None:
     os.environ.update(SINGLE_THREADED)
     for name in PRELOAD:
         importlib.import_module(name)
+    try:
+        warm_caches()
+    except Exception:  # noqa: BLE001 - a colder start, never no start
+        traceback.print_exc()
     # Kernels are reaped as they end (nobody waits for them here; Voila watches them by pidfd).
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches Voila, which closes our stdin
