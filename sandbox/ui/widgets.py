@@ -44,6 +44,8 @@ CSS = """
 .gf-phone .gf-code { font-size: 30px; letter-spacing: 4px; font-weight: 700; color: #0b3a66; text-align: center; }
 .gf-guide { border: 2px solid #f9a825; border-radius: 6px; padding: 8px; background: #fffde7; }
 .gf-step-done { color: #2e7d32; } .gf-step-fail { color: #c62828; }
+.gf-mark { color: #b71c1c; font-size: 13px; margin-left: 8px; display: inline-block; max-width: 420px; }
+.gf-problems { margin: 4px 0 0 0; padding-left: 22px; }
 </style>
 """
 
@@ -100,6 +102,44 @@ def message_html(result: Result | None, lang: str = "th", ok_text: str | None = 
         f"<br><span class='gf-src'>{esc(t('source', lang))}: {esc(result.source_th if lang == 'th' else result.source_en)}"
         f" · <span class='gf-code'>[{esc(result.error)}]</span></span></div>"
     )
+
+
+def problems_html(result: Result, lang: str = "th") -> str:
+    """A refused «จำลองการบันทึก»: every problem of the form (``result.data['problems']``), each
+    with its field, its rule and its source; a refusal without a list is shown as one problem."""
+    problems = result.data.get("problems") or []
+    if len(problems) < 2:
+        return message_html(result, lang)
+    items = "".join(
+        f"<li class='gf-problem gf-problem-{esc(p['field'])}'><b>{esc(field_name(p['field'] or '', lang))}</b>: "
+        f"{esc(p['message_' + lang])} <span class='gf-src'>({esc(p['source_' + lang])} · [{esc(p['code'])}])</span></li>"
+        for p in problems)
+    return (f"<div class='gf-err'><b>{esc(t('error_title', lang))}</b>: "
+            f"{esc(t('uxs_problems_title', lang).format(n=len(problems)))}<ol class='gf-problems'>{items}</ol></div>")
+
+
+class ProblemMarks:
+    """The marks beside a form's fields: ``at(field, row)`` puts a (hidden) mark after the row,
+    ``show(problems)`` writes each problem's message at its field and clears the others."""
+
+    def __init__(self, lang: str = "th"):
+        self.lang = lang
+        self.boxes: dict[str, w.HTML] = {}
+
+    def at(self, name: str, row: w.Widget) -> w.Widget:
+        box = self.boxes.setdefault(name, w.HTML())
+        box.add_class(f"gf-mark-{name}")
+        return w.HBox([row, box], layout=w.Layout(align_items="center"))
+
+    def show(self, problems: list[dict]) -> None:
+        texts: dict[str, list[str]] = {}
+        for p in problems:
+            texts.setdefault(p.get("field") or "", []).append(p["message_" + self.lang])
+        for key, box in self.boxes.items():
+            box.value = "".join(f"<span class='gf-mark'>⚠ {esc(m)}</span>" for m in texts.get(key, []))
+
+    def text(self, name: str) -> str:
+        return self.boxes[name].value if name in self.boxes else ""
 
 
 def safe(callback: Callable, report: Callable[[str], None] | None = None) -> Callable:
