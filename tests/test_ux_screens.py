@@ -107,3 +107,41 @@ def test_simulate_lists_every_problem_each_at_its_field(app):
     assert [p["field"] for p in app.model.last_result.data["problems"]] == ["doc_date", "contracts"]
     assert view.marks.text("budget_code") == "" and "⚠" in view.marks.text("doc_date")
     assert t("uxs_problems_title").format(n=2) in view.check_panel.value
+
+
+# ------------------------------------------------------------------ switching user (item 3)
+
+def saved_cx(app, view) -> str:
+    general(view)
+    store(view, item="ซ่อมหลังคา")
+    view.simulate_btn.click()
+    view.save_btn.click()
+    return view.model.doc_no
+
+
+def test_switching_user_starts_from_that_persons_own_state(app):
+    view = sng01(app)
+    doc = saved_cx(app, view)
+    view.fn_buttons["search"].click()
+    view.search_panel.doc.value = doc
+    view.search_panel.start.click()
+    assert view.search_panel.table.row_keys == [doc]
+    view.fn_buttons["create"].click()
+    view.budget_code.value = "12001350001000000002"
+
+    app.person_pick.value = "appr_c"  # the switch list of the sandbox bar
+    fresh = app.screen("sng01")
+    assert app.area.children == (fresh,)
+    assert fresh.search_panel.table.row_keys == [] and fresh.search_panel.doc.value == ""
+    assert fresh.budget_code.value == "" and fresh.model.lines == [] and fresh.check_panel.value == ""
+    assert "appr_c" in app.bar_info.value and app.model.last_result is None
+
+
+def test_the_next_person_finds_no_password_typed_by_the_last(app):
+    app.show("login")
+    app.screen("login").password.value = "Sandbox#2566"
+    app.screen("login").old.value = "Sandbox#2566"
+    app.person_pick.value = "newbie"
+    login = app.screen("login")
+    assert login.password.value == "" and login.old.value == "" and login.username.value == "newbie"
+    assert login.out.value == ""

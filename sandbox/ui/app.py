@@ -62,7 +62,7 @@ class AppDesk(Desk):
         return user_id in self._app.user_ids
 
     def sit(self, user_id: str) -> None:
-        self._app.set_person(user_id)
+        self._app.set_person(user_id, keep=self._app.model.screen)  # the login form being typed on stays
 
     def signed_in(self) -> None:
         self._app.refresh_bar()
@@ -255,16 +255,21 @@ class App(w.VBox):
         self.screen(screen).refresh()
         self.refresh_bar()
 
-    def set_person(self, user_id: str) -> None:
+    def set_person(self, user_id: str, keep: str | None = None) -> None:
+        """Another person sits at the desk: every screen starts from that person's own state (no
+        one else's search results, inputs or password); ``keep`` a screen built before."""
         if user_id not in self.user_ids or user_id == self.model.person and self.person_pick.value == user_id:
             self.refresh_bar()
             return
         self.model.person = user_id
+        self.model.last_result = None
         self.sandbox.set_state("ui_person", user_id)
         if self.person_pick.value != user_id:
             self.person_pick.value = user_id
-        self.screen(self.model.screen).refresh()
-        self.refresh_bar()
+        self.screens = {k: v for k, v in self.screens.items() if k == keep}
+        self.bar_msg.value, self.clock_to.value = "", ""
+        self.reset_ask.layout.display = "none"
+        self.show(self.model.screen)
 
     def set_lang(self, lang: str) -> None:
         self.model.lang = lang
