@@ -145,3 +145,45 @@ def test_the_next_person_finds_no_password_typed_by_the_last(app):
     login = app.screen("login")
     assert login.password.value == "" and login.old.value == "" and login.username.value == "newbie"
     assert login.out.value == ""
+
+
+# ------------------------------------------------------------------ what a success did (item 4)
+
+def be(app, person: str) -> None:
+    """``person`` at the desk, logged in (a second login within the same 30 s would reuse the code)."""
+    if app.sandbox.session_live(person):
+        app.set_person(person)
+    else:
+        login_on_screen(app, person)
+
+
+def round_step(app, person: str, screen: str, doc: str):
+    be(app, person)
+    app.show(screen)
+    view = app.screen(screen)
+    view.show_btn.click()
+    view.table.tick([doc])
+    view.save_items.click()
+    view.ok_btn.click()
+    assert app.model.last_result.ok, app.model.last_result.message_en
+    return view
+
+
+def test_confirm_and_cgd_approval_say_which_documents_and_their_new_status(app):
+    doc = saved_cx(app, sng01(app))
+    listed = round_step(app, "rec1", "sng02", doc)
+    assert doc in listed.out.value and t("status_21") in listed.out.value
+    confirmed = round_step(app, "appr_c", "op01", doc)
+    said = confirmed.out.value
+    assert t("uxs_confirmed").format(n=1) in said and doc in said and t("status_31") in said
+
+    login_on_screen(app, "cgd1")
+    app.show("cgd")
+    cgd = app.screen("cgd")
+    cgd.table.tick([doc])
+    cgd.approve_btn.click()
+    said = cgd.out.value
+    assert app.model.last_result.ok
+    assert t("uxs_approved").format(n=1) in said and doc in said
+    assert t("status_" + app.sandbox.document(doc)["status"]) in said
+    assert said.strip() != f"<div class='gf-ok'><b>{t('success_title')}</b> </div>"

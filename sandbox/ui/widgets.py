@@ -104,6 +104,22 @@ def message_html(result: Result | None, lang: str = "th", ok_text: str | None = 
     )
 
 
+SHOWN = 50  # documents an answer lists (a Confirm may take a whole agency's)
+
+
+def done_html(headline: str, docs: list[dict], lang: str = "th", note: str = "") -> str:
+    """A round step or CGD's answer that went through: what happened, to which documents, and
+    each document's new status (``docs``: the documents as the read side gives them, after)."""
+    from ..reports import status_text
+
+    rows = [[d["doc_no"], d["doc_type"], d["text"], f"{d['remaining']:,.2f}", status_text(d["status"], d["closed"], lang)]
+            for d in docs]
+    heads = [t(k, lang) for k in ("doc_no", "doc_type", "text", "col_remaining", "uxs_new_status")]
+    extra = f"<div>{esc(note)}</div>" if note else ""
+    return (f"<div class='gf-ok gf-done'><b>{esc(t('success_title', lang))}</b> — {esc(headline)}{extra}"
+            f"<div class='gf-scroll'>{table_html(heads, rows, {3})}</div></div>")
+
+
 def problems_html(result: Result, lang: str = "th") -> str:
     """A refused «จำลองการบันทึก»: every problem of the form (``result.data['problems']``), each
     with its field, its rule and its source; a refusal without a list is shown as one problem."""

@@ -8,9 +8,11 @@ import traitlets as tl
 
 from ....engine import Result
 from ....reports import status_text
-from ...widgets import PickTable, button, esc, field, text_input
+from ...widgets import SHOWN, PickTable, button, done_html, esc, field, text_input
 from ..base import Screen
 from .model import CgdModel, waiting
+
+DONE = {"round.approve": "uxs_approved", "round.reject": "uxs_rejected", "round.cancel_confirm": "uxs_confirm_cancelled"}
 
 
 class CgdScreen(Screen):
@@ -54,6 +56,10 @@ class CgdScreen(Screen):
 
     def run(self, action: str, data: dict, ok_text: str = "") -> Result:
         result = super().run(action, data, ok_text)
+        if result.ok and action in DONE:  # which documents, and their status now
+            done = result.data.get("docs", [])
+            docs = [d for d in (self.desk.document(n) for n in done[:SHOWN]) if d]  # a page's worth
+            self.out.value = done_html(self.tr(DONE[action]).format(n=len(done)), docs, self.lang)
         if result.ok:
             self.table.clear()
         self.refresh()
