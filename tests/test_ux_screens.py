@@ -187,3 +187,66 @@ def test_confirm_and_cgd_approval_say_which_documents_and_their_new_status(app):
     assert t("uxs_approved").format(n=1) in said and doc in said
     assert t("status_" + app.sandbox.document(doc)["status"]) in said
     assert said.strip() != f"<div class='gf-ok'><b>{t('success_title')}</b> </div>"
+
+
+# ------------------------------------------------------------------ dates (item 6)
+
+def test_date_placeholders_follow_the_simulated_clocks_year(app):
+    """The clock says 4 Sep 2566: no box offers 2568 (or a CE year)."""
+    view = sng01(app)
+    assert view.doc_date.placeholder == "04/09/2566" and view.posting_date.placeholder == "04/09/2566"
+    assert view.c_fields["signed"].placeholder == "04/09/2566"
+    app.show("rights")
+    assert "2566" in app.screen("rights").order_name.placeholder
+    be(app, "cgd1")
+    app.show("cgd")
+    assert app.screen("cgd").letter_date.placeholder == "04/09/2566"
+    assert app.clock_to.placeholder == "04/09/2566 09:00"
+    for box in (view.doc_date, app.screen("cgd").letter_date):
+        assert "2568" not in box.placeholder and "2023" not in box.placeholder
+
+
+def test_a_date_is_typed_in_the_buddhist_era_and_spelled_out_beside_the_box(app):
+    view = sng01(app)
+    view.doc_date.value = "01/09/2566"
+    assert "1 กันยายน 2566" in view.doc_date.hint.value and "ศุกร์" in view.doc_date.hint.value
+    view.doc_date.value = "31/02/2566"
+    assert "⚠" in view.doc_date.hint.value
+    # what the engine gets is what was typed: a BE date saves on that day
+    view.doc_date.value = "01/09/2566"
+    doc = saved_cx(app, view)
+    assert str(app.sandbox.document(doc)["doc_date"]) == "2023-09-01"
+
+
+def test_the_clock_box_takes_a_buddhist_era_moment(app):
+    login_on_screen(app, "trainer")
+    app.clock_to.value = "05/09/2566 10:30"
+    app.clock_btn.click()
+    assert app.model.last_result.ok, app.model.last_result.message_en
+    assert app.sandbox.now.isoformat().startswith("2023-09-05T10:30")
+    assert app.clock_to.placeholder == "05/09/2566 10:30"
+
+
+# ------------------------------------------------------------------ names, not codes (item 7)
+
+def test_check_steps_name_states_in_words_in_thai_and_english():
+    from sandbox.describe import describe
+
+    th, en = describe({"check": {"user": "tk_appr", "soft_token": "registered", "credential": "password",
+                                 "login_methods": ["token_key", "soft_token"], "apps": ["nexus_smart_id"],
+                                 "identity": "verified", "password_change_required": False}})
+    for code in ("registered", "password", "nexus_smart_id", "token_key", "soft_token =", "False", "verified"):
+        assert code not in th, (code, th)
+    assert t("uxs_no") in th and t("uxs_no", "en") in en
+    assert "registered" in en and "nexus_smart_id" not in en  # English words, not codes
+
+
+def test_english_mode_shows_english_placeholders_and_dates(app):
+    view = sng01(app)
+    app.set_lang("en")
+    app.show("sng01")
+    view = app.screen("sng01")
+    assert view.budget_code.placeholder == "20 digits" and view.fund_source.placeholder == "7 digits"
+    view.doc_date.value = "01/09/2566"
+    assert "Fri 1 Sep 2566 BE" in view.doc_date.hint.value
+    assert "(Buddhist-era year)" in view.posting_date.hint.value

@@ -16,6 +16,7 @@ from ..calendar import format_moment
 from ..engine import Result, Sandbox
 from ..reports import build_report
 from .clock import RunningClock, exercise_limit, start_ticking
+from .dates import iso_moment, typed_moment
 from .phone import Phone
 from .screens.base import Desk, Driver, Screen
 from .screens.registry import BY_KEY, entry_for, menu
@@ -160,7 +161,7 @@ class App(w.VBox):
         self.person_pick.observe(safe(lambda ch: self.set_person(ch["new"])), "value")
         self.lang_btn = button(t("language", lang), "gf-lang")
         self.lang_btn.on_click(safe(lambda _b: self.set_lang("en" if self.model.lang == "th" else "th")))
-        self.clock_to = w.Text(placeholder="2024-03-29T16:30", layout=w.Layout(width="170px"))
+        self.clock_to = w.Text(layout=w.Layout(width="170px"))  # 29/03/2567 16:30; its placeholder the clock's now
         self.clock_to.add_class("gf-clock-to")
         self.clock_btn = button(t("advance_clock", lang), "gf-clock")
         self.clock_btn.on_click(safe(lambda _b: self.move_clock(self.clock_to.value)))
@@ -289,6 +290,7 @@ class App(w.VBox):
         person = self.model.person
         live = person and self.sandbox.session_live(person)
         who = f"{person} ({t('logged_in', lang)})" if live else f"{person} — {t('not_logged_in', lang)}"
+        self.clock_to.placeholder = typed_moment(now)
         self.bar_info.value = (f"{esc(t('sandbox_time', lang))}: <b class='gf-now'>{esc(format_moment(now, lang))}</b>"
                                f" &nbsp;·&nbsp; {esc(t('logged_in_as', lang))}: <b class='gf-who'>{esc(who)}</b>")
         self.phone.refresh()
@@ -314,7 +316,7 @@ class App(w.VBox):
     def move_clock(self, to: str) -> Result | None:
         if not to.strip():
             return None
-        result = self.execute("clock.advance", {"to": to.strip()})
+        result = self.execute("clock.advance", {"to": iso_moment(to)})  # typed in the Buddhist era, or ISO
         self.bar_msg.value = message_html(result, self.model.lang) if not result.ok else ""
         self.screen(self.model.screen).refresh()
         return result

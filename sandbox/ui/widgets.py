@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..engine import Result
-from ..i18n import field_name, label, name
+from ..i18n import field_name, label, name, value_name
 
 log = logging.getLogger("sandbox.ui")
 
@@ -64,19 +64,13 @@ def named_list(kind: str, codes: str, lang: str = "th") -> str:
     return ", ".join(name(kind, c.strip(), lang) for c in codes.split(",") if c.strip())
 
 
-# Step inputs whose values are codes, and the catalogue section that names them
-HINT_NAMES = {"roles": "role_names", "method": "method_names", "apps": "app_names"}
-
-
 def hint_text(inputs: dict, lang: str = "th") -> str:
     """A step's inputs as a hint reads them: field names and named values, never code names."""
     parts = []
     for key, value in inputs.items():
         if key == "contracts":
             continue
-        kind = HINT_NAMES.get(key)
-        values = value if isinstance(value, (list, tuple)) else [value]
-        shown = ", ".join(name(kind, str(v), lang) if kind else str(v) for v in values)
+        shown = value_name(key, value, lang)
         if key == "round" and isinstance(value, str):
             shown = label(f"round_{value}", lang)
         if key == "status" and value in ("not_listed", "listed", "confirmed", "approved"):

@@ -7,10 +7,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from ....calendar import format_date
 from ....engine import Result
 from ....errors import message, source
 from ....reports import status_text
+from ...dates import ThaiDateBox
 from ...widgets import (
     ProblemMarks,
     button,
@@ -53,7 +53,6 @@ class ReserveScreen(Screen):
 
     # -- the form of «create» (also shown read-only for «edit»)
     def _build_create(self) -> None:
-        date_hint = self.tr("placeholder_date")
         self.unit_info = w.HTML()
         self.doc_type = w.Dropdown(options=[(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], value="CX", layout=w.Layout(width="360px"))
         self.doc_type.add_class("gf-doc-type")
@@ -64,8 +63,8 @@ class ReserveScreen(Screen):
         self.budget_code = text_input(cls="gf-budget-code", placeholder=self.tr("placeholder_budget_code"))
         self.text = text_input(cls="gf-text", width="460px")
         self.reason_detail = text_input(cls="gf-reason-detail", width="460px")
-        self.doc_date = text_input(cls="gf-doc-date", placeholder=date_hint, width="140px")
-        self.posting_date = text_input(cls="gf-posting-date", placeholder=date_hint, width="140px")
+        self.doc_date = ThaiDateBox(self.lang, "gf-doc-date")
+        self.posting_date = ThaiDateBox(self.lang, "gf-posting-date")
         self.amount = text_input(cls="gf-amount", placeholder="1,250,000.00", width="180px")
         self.fund_source = text_input(cls="gf-fund-source", placeholder=self.tr("placeholder_fund_source"), width="140px")
         self.commitment_item = text_input(cls="gf-commitment-item", width="160px")
@@ -81,7 +80,8 @@ class ReserveScreen(Screen):
             mark("amount", field(self.tr("amount"), self.amount)), mark("fund_source", field(self.tr("fund_source"), self.fund_source)),
             mark("commitment_item", field(self.tr("commitment_item"), self.commitment_item)),
         ])
-        self.c_fields = {k: text_input(cls=f"gf-c-{k}", width="260px") for k in CONTRACT_FIELDS}
+        self.c_fields = {k: ThaiDateBox(self.lang, f"gf-c-{k}") if k in ("signed", "due") else text_input(cls=f"gf-c-{k}", width="260px")
+                         for k in CONTRACT_FIELDS}
         self.c_line = text_input(cls="gf-c-line", width="60px", placeholder="-")
         self.store_btn = button(self.tr("store_line"), "gf-store-line")
         self.on(self.store_btn, self.store_line)
@@ -110,7 +110,7 @@ class ReserveScreen(Screen):
         self.on(self.after_buttons["find_doc"], lambda: self.set_function("search"))
         self.on(self.after_buttons["print_report"], lambda: setattr(self.out, "value", paper_html(self.desk, "sng01", doc=self.model.doc_no)))
         self.convert_contract = text_input(cls="gf-convert-contract", width="200px")
-        self.convert_signed = text_input(cls="gf-convert-signed", width="140px", placeholder=date_hint)
+        self.convert_signed = ThaiDateBox(self.lang, "gf-convert-signed")
         self.convert_btn = button(self.tr("convert_po"), "gf-convert")
         self.on(self.convert_btn, self.convert)
         self.edit_doc = text_input(cls="gf-edit-doc", width="160px")
@@ -183,10 +183,8 @@ class ReserveScreen(Screen):
             self.unit_info.value = (f"<div class='gf-crumb'>{esc(self.tr('agency'))}: {esc(unit['agency'])} · "
                                     f"{esc(self.tr('unit'))}: {esc(state['unit'])} {esc(unit['unit_name'])} · "
                                     f"{esc(self.tr('area'))}: {esc(unit['area'])}</div>")
-        today = format_date(self.desk.now.date())
-        for box in (self.doc_date, self.posting_date):
-            if not box.value:
-                box.placeholder = today
+        for box in (self.doc_date, self.posting_date, self.convert_signed, self.c_fields["signed"], self.c_fields["due"]):
+            box.today(self.desk.now)  # the simulated clock's date, in the Buddhist era
 
     # -- the data
     def _show_lines(self) -> None:
