@@ -249,4 +249,4 @@ def test_english_mode_shows_english_placeholders_and_dates(app):
     assert view.budget_code.placeholder == "20 digits" and view.fund_source.placeholder == "7 digits"
     view.doc_date.value = "01/09/2566"
     assert "Fri 1 Sep 2566 BE" in view.doc_date.hint.value
-    assert "(Buddhist-era year)" in view.posting_date.hint.value
+    assert "(BE year)" in view.posting_date.hint.value

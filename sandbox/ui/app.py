@@ -187,8 +187,10 @@ class App(w.VBox):
         ])
         bar.add_class("gf-bar")
         self.menu = self._menu()
-        self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="640px", overflow="auto"))
-        self.side = w.VBox([self.phone], layout=w.Layout(width="280px", min_width="280px"))
+        # the menu and the phone keep their width; the screen takes the rest and scrolls inside
+        self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="0", overflow="auto"))
+        self.area.add_class("gf-area")
+        self.side = w.VBox([self.phone], layout=w.Layout(width="280px", min_width="280px", flex="0 0 auto"))
         ticker = [self.ticker] if getattr(self, "ticker", None) is not None else []  # the running clock's beat
         self.children = [w.HTML(CSS), bar, w.HBox([self.menu, self.area, self.side], layout=w.Layout(align_items="flex-start")),
                          *ticker]
@@ -216,7 +218,7 @@ class App(w.VBox):
                 b = button(t(entry.menu_key, lang), f"gf-menu-{entry.key}", width="250px")
                 b.on_click(safe(lambda _b, s=entry.key: self.show(s)))
                 items.append(b)
-        box = w.VBox(items, layout=w.Layout(width="262px"))
+        box = w.VBox(items, layout=w.Layout(width="262px", min_width="262px", flex="0 0 auto"))
         box.add_class("gf-menu")
         return box
 

@@ -120,9 +120,8 @@ class ThaiDateBox(w.HBox):
 
     def explain(self) -> None:
         lang = self.lang
-        if not self.value.strip():
-            example = self.placeholder or ("29/03/2567 16:30" if self.moment else "29/03/2567")
-            self.hint.value = f"<span class='gf-src'>{esc(t('uxs_date_hint', lang).format(example=example))}</span>"
+        if not self.value.strip():  # the placeholder is the example; the hint names the era
+            self.hint.value = f"<span class='gf-src'>{esc(t('uxs_date_era', lang))}</span>"
             return
         got = self.parsed()
         if got is None:

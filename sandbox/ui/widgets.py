@@ -17,7 +17,18 @@ from ..i18n import field_name, label, name, value_name
 
 log = logging.getLogger("sandbox.ui")
 
-CSS = """
+# Links look like links (Voila's page style draws them as plain text): the app's, the exercise
+# catalogue's and the trainer's pages
+LINK_CSS = """
+<style>
+.gf-app a, .gf-links a { color: #0b57d0; text-decoration: underline; cursor: pointer; }
+.gf-app a:visited, .gf-links a:visited { color: #5e35b1; }
+.gf-app a:hover, .gf-links a:hover { color: #063a8c; text-decoration-thickness: 2px; }
+.gf-bar a, .gf-bar a:visited { color: #cfe3ff; }
+</style>
+"""
+
+CSS = LINK_CSS + """
 <style>
 .gf-app { font-family: 'Sarabun', 'TH Sarabun New', 'Noto Sans Thai', 'Loma', sans-serif; font-size: 15px; }
 .gf-app .widget-label, .gf-app input, .gf-app select, .gf-app button, .gf-app textarea { font-family: inherit; font-size: 14px; }
@@ -25,7 +36,11 @@ CSS = """
 .gf-bar .widget-label, .gf-bar .widget-html-content { color: #fff; }
 .gf-title { color: #0b3a66; font-weight: 700; font-size: 20px; margin: 4px 0 8px 0; }
 .gf-crumb { color: #555; font-size: 13px; }
-.gf-menu { background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 4px; padding: 4px; }
+.gf-scroll { max-width: 100%; overflow-x: auto; }
+.gf-area { min-width: 0; }
+.gf-area .widget-html, .gf-area .widget-html-content { max-width: 100%; }
+.gf-pick { max-width: 100%; overflow-x: auto; }
+.gf-menu { flex: 0 0 auto; background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 4px; padding: 4px; }
 .gf-menu button { text-align: left; justify-content: flex-start; white-space: normal; height: auto; min-height: 28px; line-height: 1.3; padding: 3px 8px; }
 .gf-menu .gf-menu-head { font-weight: 700; color: #0b3a66; font-size: 13px; padding: 4px 2px 0 2px; }
 .gf-screen { border: 1px solid #c9d6e3; border-radius: 4px; padding: 10px; background: #fff; }
@@ -46,6 +61,7 @@ CSS = """
 .gf-step-done { color: #2e7d32; } .gf-step-fail { color: #c62828; }
 .gf-mark { color: #b71c1c; font-size: 13px; margin-left: 8px; display: inline-block; max-width: 420px; }
 .gf-problems { margin: 4px 0 0 0; padding-left: 22px; }
+.gf-date-hint { white-space: nowrap; margin-left: 6px; font-size: 13px; }
 </style>
 """
 
@@ -111,7 +127,7 @@ def done_html(headline: str, docs: list[dict], lang: str = "th", note: str = "")
     heads = [t(k, lang) for k in ("doc_no", "doc_type", "text", "col_remaining", "uxs_new_status")]
     extra = f"<div>{esc(note)}</div>" if note else ""
     return (f"<div class='gf-ok gf-done'><b>{esc(t('success_title', lang))}</b> — {esc(headline)}{extra}"
-            f"<div class='gf-scroll'>{table_html(heads, rows, {3})}</div></div>")
+            f"{table_html(heads, rows, {3})}</div>")
 
 
 def problems_html(result: Result, lang: str = "th") -> str:
@@ -137,9 +153,9 @@ class ProblemMarks:
         self.boxes: dict[str, w.HTML] = {}
 
     def at(self, name: str, row: w.Widget) -> w.Widget:
-        box = self.boxes.setdefault(name, w.HTML())
+        box = self.boxes.setdefault(name, w.HTML(layout=w.Layout(display="none")))
         box.add_class(f"gf-mark-{name}")
-        return w.HBox([row, box], layout=w.Layout(align_items="center"))
+        return w.HBox([row, box], layout=w.Layout(align_items="center", flex_flow="row wrap"))
 
     def show(self, problems: list[dict]) -> None:
         texts: dict[str, list[str]] = {}
@@ -147,6 +163,7 @@ class ProblemMarks:
             texts.setdefault(p.get("field") or "", []).append(p["message_" + self.lang])
         for key, box in self.boxes.items():
             box.value = "".join(f"<span class='gf-mark'>⚠ {esc(m)}</span>" for m in texts.get(key, []))
+            box.layout.display = "" if box.value else "none"  # an empty mark takes no room
 
     def text(self, name: str) -> str:
         return self.boxes[name].value if name in self.boxes else ""
@@ -169,7 +186,7 @@ def safe(callback: Callable, report: Callable[[str], None] | None = None) -> Cal
 
 
 def field(description: str, widget: w.Widget, width: str = "180px") -> w.HBox:
-    lab = w.HTML(f"<span>{esc(description)}</span>", layout=w.Layout(width=width))
+    lab = w.HTML(f"<span>{esc(description)}</span>", layout=w.Layout(width=width, flex="0 0 auto"))  # never squeezed
     return w.HBox([lab, widget])
 
 
@@ -216,7 +233,8 @@ def table_html(headers: list[str], rows: list[list[Any]], numeric: set[int] = fr
         "<tr>" + "".join(f"<td class='{'num' if i in numeric else ''}'>{esc(c)}</td>" for i, c in enumerate(r)) + "</tr>"
         for r in rows
     )
-    return f"<table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # a wide table (NFMA60's last column «เหตุผล») scrolls inside its panel, the page does not
+    return f"<div class='gf-scroll'><table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def _tick_box(key: str) -> w.Checkbox:

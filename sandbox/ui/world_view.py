@@ -21,7 +21,7 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozen
         ) + "</tr>"
         for r in rows
     )
-    return f"<table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<div class='gf-scroll'><table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def world_view(sb: Sandbox) -> w.VBox:
