@@ -225,6 +225,7 @@ def test_the_clock_box_takes_a_buddhist_era_moment(app):
     assert app.model.last_result.ok, app.model.last_result.message_en
     assert app.sandbox.now.isoformat().startswith("2023-09-05T10:30")
     assert app.clock_to.placeholder == "05/09/2566 10:30"
+    assert "5 กันยายน 2566 เวลา 10.30" in app.bar_msg.value and "gf-ok" in app.bar_msg.value  # says the new time
 
 
 # ------------------------------------------------------------------ names, not codes (item 7)

@@ -297,9 +297,6 @@ class App(w.VBox):
                                f" &nbsp;·&nbsp; {esc(t('logged_in_as', lang))}: <b class='gf-who'>{esc(who)}</b>")
         self.phone.refresh()
 
-    def after_login(self) -> None:
-        self.refresh_bar()
-
     # ------------------------------------------------------------------ actions
     def execute(self, action: str, data: dict, actor: str | None = None) -> Result:
         """Every screen acts through here: the engine's command, then listeners (guided mode)."""
@@ -319,7 +316,8 @@ class App(w.VBox):
         if not to.strip():
             return None
         result = self.execute("clock.advance", {"to": iso_moment(to)})  # typed in the Buddhist era, or ISO
-        self.bar_msg.value = message_html(result, self.model.lang) if not result.ok else ""
+        moved = t("uxs_clock_moved", self.model.lang).format(moment=format_moment(self.now, self.model.lang))
+        self.bar_msg.value = message_html(result, self.model.lang, moved)  # the new time, or why not
         self.screen(self.model.screen).refresh()
         return result
 
