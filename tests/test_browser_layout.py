@@ -51,9 +51,17 @@ def open_at(browser, url: str, size: tuple[int, int]):
 
 
 def photo(page, folder: Path, name: str) -> None:
-    """The whole app (Voila scrolls it inside its page, so a full-page shot would stop at the window)."""
+    """What the window shows, then the whole app in a window as tall as it (same width)."""
     page.wait_for_timeout(400)
-    page.locator(".gf-app").screenshot(path=str(folder / f"{name}.png"))
+    page.screenshot(path=str(folder / f"{name}.png"))
+    size = page.viewport_size
+    tall = page.evaluate("() => { const a = document.querySelector('.gf-app, .gf-links');"
+                         " return a ? Math.ceil(a.getBoundingClientRect().height + 120) : 0; }")
+    if tall > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": tall})
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(folder / f"{name}-full.png"))
+        page.set_viewport_size(size)
 
 
 def holds(page, where: str) -> dict:
@@ -95,6 +103,29 @@ def documents(you: Trainee) -> None:
         page.wait_for_selector(".gf-doc-no")
 
 
+def every_problem(you: Trainee, shots: Path) -> None:
+    """«จำลองการบันทึก» on a form with several mistakes: each is marked at its field."""
+    page = you.page
+    you.button("gf-fn-create")
+    you.fill("gf-budget-code", "1200135")
+    you.fill("gf-fund-source", "65")
+    you.fill("gf-amount", "-5")
+    you.fill("gf-doc-date", "31/02/2568")
+    you.button("gf-simulate")
+    page.wait_for_selector(".gf-problems")
+    for name in ("reason", "budget_code", "fund_source", "amount", "doc_date"):
+        assert page.is_visible(f".gf-mark-{name} .gf-mark"), name
+    photo(page, shots, "th-1366x768-sng01-problems")
+    page.click(".gf-screen-sng01 .lm-TabBar-tab >> nth=1")
+    you.fill("gf-c-item", "บรรทัดที่หนึ่ง")
+    you.button("gf-store-line")
+    you.fill("gf-c-item", "บรรทัดที่สอง")
+    you.button("gf-store-line")
+    you.button("gf-line-edit-1")
+    page.wait_for_selector(".gf-screen-sng01 .gf-info")
+    photo(page, shots, "th-1366x768-sng01-lines")
+
+
 def test_every_screen_holds_at_both_sizes_in_thai_and_english(voila, browser, shots):  # noqa: F811
     url = f"{voila}/voila/render/app.ipynb"
     widths: dict[tuple, float] = {}
@@ -105,6 +136,7 @@ def test_every_screen_holds_at_both_sizes_in_thai_and_english(voila, browser, sh
             if lang == "th" and size == SIZES[0]:
                 you.login()  # rec1, once: the sandbox keeps the session
                 documents(you)
+                every_problem(you, shots)
             if lang == "en" and size == SIZES[0]:
                 page.click("button.gf-lang")
                 page.wait_for_function("document.querySelector('button.gf-lang').textContent.includes('ภาษาไทย')")

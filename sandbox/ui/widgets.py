@@ -37,9 +37,14 @@ CSS = LINK_CSS + """
 .gf-title { color: #0b3a66; font-weight: 700; font-size: 20px; margin: 4px 0 8px 0; }
 .gf-crumb { color: #555; font-size: 13px; }
 .gf-scroll { max-width: 100%; overflow-x: auto; }
+.gf-scroll > .gf-table { width: max-content; }
+.gf-scroll > .gf-table td { max-width: 340px; }
+.gf-scroll > .gf-table th { max-width: 150px; }
 .gf-area { min-width: 0; }
 .gf-area .widget-html, .gf-area .widget-html-content { max-width: 100%; }
 .gf-pick { max-width: 100%; overflow-x: auto; }
+.gf-area .widget-hbox { flex-wrap: wrap; }
+.gf-app .lm-TabBar-tab { flex: 0 0 auto; max-width: none; min-width: 0; }
 .gf-menu { flex: 0 0 auto; background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 4px; padding: 4px; }
 .gf-menu button { text-align: left; justify-content: flex-start; white-space: normal; height: auto; min-height: 28px; line-height: 1.3; padding: 3px 8px; }
 .gf-menu .gf-menu-head { font-weight: 700; color: #0b3a66; font-size: 13px; padding: 4px 2px 0 2px; }
