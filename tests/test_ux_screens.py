@@ -251,3 +251,13 @@ def test_english_mode_shows_english_placeholders_and_dates(app):
     view.doc_date.value = "01/09/2566"
     assert "Fri 1 Sep 2566 BE" in view.doc_date.hint.value
     assert "(BE year)" in view.posting_date.hint.value
+
+
+def test_create_after_editing_a_document_does_not_carry_its_lines(app):
+    view = sng01(app)
+    doc = saved_cx(app, view)
+    # the edit function opened on the saved document, as «แก้ไขเอกสาร» does
+    view.open_edit(doc)
+    assert [ln["item"] for ln in view.model.lines] == ["ซ่อมหลังคา"]
+    view.fn_buttons["create"].click()
+    assert view.model.lines == [] and view.model.function == "create"

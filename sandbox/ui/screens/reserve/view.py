@@ -141,8 +141,9 @@ class ReserveScreen(Screen):
 
     # -- rendering
     def choose_function(self, function: str) -> None:
-        """A function button: «สร้าง» after a saved document opens an empty form."""
-        if function == "create" and self.saved:
+        """A function button: «สร้าง» after a saved document (or from «แก้ไข», whose form holds
+        another document's lines) opens an empty form."""
+        if function == "create" and (self.saved or self.model.function == "edit"):
             self.new_doc()
         else:
             self.set_function(function)
