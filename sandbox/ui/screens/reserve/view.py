@@ -56,7 +56,7 @@ class ReserveScreen(Screen):
         self.unit_info = w.HTML()
         self.doc_type = w.Dropdown(options=[(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], value="CX", layout=w.Layout(width="360px"))
         self.doc_type.add_class("gf-doc-type")
-        self.reason = w.Dropdown(layout=w.Layout(width="640px"))
+        self.reason = w.Dropdown(layout=w.Layout(width="480px"))  # with its label, fits the form at 1366 px
         self.reason.add_class("gf-reason")
         self.doc_type.observe(lambda _c: self._reasons(), "value")
         self._reasons()
