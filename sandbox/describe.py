@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .i18n import catalogue
+from .i18n import catalogue, field_name, value_name
 
 
 def _pair(section: str, key: str) -> tuple[str, str] | None:
@@ -23,10 +23,11 @@ def describe(step: dict[str, Any], *, reveal: bool = True) -> tuple[str, str]:
     leaves out the refusal the step expects (a test must not give the answer away)."""
     if step.get("check") is not None:
         check = dict(step["check"])
-        what = ", ".join(f"{k} = {v}" for k, v in check.items() if k not in ("doc", "user", "unit", "budget_line"))
+        shown = [k for k in check if k not in ("doc", "user", "unit", "budget_line")]
+        what = {lang: ", ".join(f"{field_name(k, lang)} = {value_name(k, check[k], lang)}" for k in shown) for lang in ("th", "en")}
         key = next((k for k in ("doc", "user", "unit") if k in check), "budget_line")
         th, en = _pair("describe_checks", key)
-        return th.format(id=check.get(key), what=what), en.format(id=check.get(key), what=what)
+        return th.format(id=check.get(key), what=what["th"]), en.format(id=check.get(key), what=what["en"])
     action = step.get("action", "")
     inputs = dict(step.get("input") or {})
     values = _Blank({k: v for k, v in inputs.items()})

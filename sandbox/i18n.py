@@ -61,3 +61,21 @@ def name(kind: str, code: str, lang: str = "th") -> str:
     if not isinstance(entry, dict):
         return code
     return entry.get(lang) or entry.get("th") or code
+
+
+# Inputs and checked values that are codes, and the catalogue section that names them
+VALUE_NAMES = {"roles": "role_names", "method": "method_names", "login_methods": "method_names", "apps": "app_names",
+               "soft_token": "token_states", "credential": "credential_names", "identity": "identity_states"}
+
+
+def value_name(key: str, value: Any, lang: str = "th") -> str:
+    """A step's input or checked value as a person reads it: a Soft Token state, a credential,
+    a login method or an app by its name (a list joined), anything else as it is."""
+    kind = VALUE_NAMES.get(key)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_name(key, v, lang) for v in value) if value else "-"
+    if isinstance(value, bool):
+        return label("uxs_yes" if value else "uxs_no", lang)
+    if kind is None or value is None:
+        return str(value)
+    return name(kind, str(value), lang)

@@ -139,7 +139,7 @@ def catalogue_notebook(paths: list[Path]) -> nbformat.NotebookNode:
             f"# {th_en('notebook_catalogue_title')}\n\n{label('notebook_catalogue_intro')} · "
             f"{label('notebook_catalogue_intro', 'en')}"),
         _hidden(
-            "import html, json\nimport ipywidgets as w\n\n"
+            "import html, json\nimport ipywidgets as w\nfrom sandbox.ui.widgets import LINK_CSS\n\n"
             f"SCENARIOS = json.loads({data!r})\n"
             f"AUDIENCES = {{{audiences[0]},\n             {audiences[1]}}}\n\n"
             "def table(audience):\n"
@@ -152,7 +152,7 @@ def catalogue_notebook(paths: list[Path]) -> nbformat.NotebookNode:
             "    return (f'<h3>{AUDIENCES[audience]}</h3><table class=\"gf-table\"><tr><th>" + label("catalogue_exercise")
             + "</th><th>" + label("catalogue_topics") + "</th>'\n"
             "            f'<th>" + label("catalogue_steps") + "</th><th>" + label("catalogue_modes") + "</th></tr>{body}</table>')\n\n"
-            "w.HTML(''.join(table(a) for a in AUDIENCES))"
+            "w.HTML(LINK_CSS + \"<div class='gf-links'>\" + ''.join(table(a) for a in AUDIENCES) + '</div>')"
         ),
         _checked(
             "# NBVAL_CHECK_OUTPUT\nprint(len(SCENARIOS), 'scenarios')\n"

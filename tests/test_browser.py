@@ -185,7 +185,7 @@ def test_trainee_goes_from_login_to_an_approved_document_and_its_report(voila, b
     you.fill("gf-c-item", "ปรับปรุงห้องเรียน 3 ห้อง")
     you.fill("gf-c-creditor", "หจก.ล้านนาช่าง")
     you.button("gf-store-line")
-    page.wait_for_selector(".gf-screen-sng01 td >> text=ปรับปรุงห้องเรียน 3 ห้อง")
+    page.wait_for_selector(".gf-screen-sng01 .gf-lines >> text=ปรับปรุงห้องเรียน 3 ห้อง")
     shot(page, "05-sng01-contract")
     you.button("gf-simulate")
     page.wait_for_selector("text=ตรวจสอบเอกสาร - ไม่มีข้อผิดพลาด")

@@ -99,3 +99,32 @@ def test_contract_data_rules():
         check_contracts("CX", "CX04", "government", [ContractLine(1, contract_no="1/2566")])
     check_contracts("CX", "CX04", "state_agency", [ContractLine(1, contract_no="1/2566")])  # not a government agency
     check_contracts("CK", "CK05", "government", [])
+
+
+# ------------------------------------------------------------------ every problem at once (issue 16)
+
+def problems(f, kind="government", lines=(LINE,), known=True):
+    from sandbox.domain.reserve import new_document_problems
+
+    return new_document_problems(f, agency_kind=kind, now=NOW, lines_of=lambda code: [x for x in lines if x.budget_code == code],
+                                 code_known=lambda code: known)
+
+
+def test_every_problem_of_a_form_at_once_each_at_its_field_in_check_order():
+    bad = form(reason="CX01", budget_code="1", fund_source="65", amount="-5", doc_date="2099-01-01", posting_date="x")
+    found = problems(bad)
+    assert [(p.code, p.field) for p in found] == [
+        ("reason_type_mismatch", "reason"), ("invalid_budget_code", "budget_code"), ("invalid_fund_source", "fund_source"),
+        ("invalid_amount", "amount"), ("invalid_date", "doc_date"), ("invalid_date", "posting_date")]
+    # the single-refusal path raises the first of them, the same rule
+    assert refused(bad).code == found[0].code and refused(bad).field == found[0].field
+
+
+def test_a_check_that_needs_a_refused_value_is_left_out_and_a_good_form_has_none():
+    assert problems(form()) == []
+    # the commitment item cannot be looked up under a refused budget code: one problem, not two
+    found = problems(form(budget_code="9" * 20, commitment_item="1"), known=False)
+    assert [p.code for p in found] == ["invalid_budget_code"]
+    # too much money on a good line, and a CX without its contract data
+    found = problems(form(doc_type="CX", reason="CX04", amount="999999999"))
+    assert [p.code for p in found] == ["insufficient_budget", "missing_contract"]

@@ -121,55 +121,126 @@ def cancel_lapses(doc_fiscal_year: int, now_fiscal_year: int) -> bool:
     return now_fiscal_year > doc_fiscal_year
 
 
-def validate_new_document(form: Any, *, agency_kind: str, now: dt.datetime,
-                          lines_of: Callable[[str], list[BudgetLine]],
-                          code_known: Callable[[str], bool]) -> NewDocument:
-    """Every check of a new สง.01, in order. ``form`` has the fields of the form (doc_type,
-    reason, budget_code, fund_source, commitment_item, amount, doc_date, posting_date,
-    contracts); ``lines_of(code)`` gives the budget lines of the recorder's unit under a budget
-    code and ``code_known(code)`` whether any unit has that code."""
-    reason = check_reason(form.doc_type, form.reason, agency_kind)
-    fy = fiscal_year(now)
+class FormRefusal(Refusal):
+    """The first problem of a form, carrying every problem found (``problems``, in check order):
+    «จำลองการบันทึก» lists them all, each at its field; everything else sees the first."""
 
-    code = str(form.budget_code or "").strip()
+    def __init__(self, problems: list[Refusal]):
+        first = problems[0]
+        super().__init__(first.code, first.field, **first.params)
+        self.problems = list(problems)
+
+
+class _Checks:
+    """Runs checks in order: the first refusal stops them (``first_only``), or every refusal is
+    kept and a check that needs a failed one's value is skipped."""
+
+    def __init__(self, first_only: bool):
+        self.first_only = first_only
+        self.refusals: list[Refusal] = []
+
+    def __call__(self, check: Callable[[], Any]) -> Any:
+        try:
+            return check()
+        except Refusal as refusal:
+            if self.first_only:
+                raise
+            self.refusals.append(refusal)
+            return None
+
+
+def _budget_lines(code: str, lines_of, code_known) -> list[BudgetLine]:
     if not digits(code, 20):
         raise Refusal("invalid_budget_code", "budget_code", value=code or "-", detail=Text("digits", n=20))
     lines = lines_of(code)
     if not lines:
         raise Refusal("invalid_budget_code", "budget_code", value=code,
                       detail=Text("budget_code_not_yours" if code_known(code) else "budget_code_unknown"))
+    return lines
 
-    fund = str(form.fund_source or "").strip()
+
+def _fund_source(fund: str, fy: int) -> str:
     if not digits(fund, 7):
         raise Refusal("invalid_fund_source", "fund_source", value=fund or "-", detail=Text("digits", n=7))
     if fund[:2] != str(fy)[-2:]:
         raise Refusal("invalid_fund_source", "fund_source", value=fund, detail=Text("fund_year", yy=str(fy)[-2:]))
     if fund[2] != "1":
         raise Refusal("off_budget_money", "fund_source", value=fund)
+    return fund
+
+
+def _lines_of_fund(lines: list[BudgetLine], fund: str) -> list[BudgetLine]:
     lines = [line for line in lines if line.fund_source == fund]
     if not lines:
         raise Refusal("invalid_fund_source", "fund_source", value=fund, detail=Text("fund_not_of_code"))
+    return lines
 
-    item = str(form.commitment_item or "").strip()
+
+def _line_of_item(lines: list[BudgetLine], item: str, code: str) -> BudgetLine:
     line = next((x for x in lines if x.commitment_item == item), None)
     if line is None:
         raise Refusal("invalid_commitment_item", "commitment_item", value=item or "-", budget_code=code)
+    return line
 
-    amount = amount_of(form.amount)
+
+def _within(amount: int, line: BudgetLine) -> int:
     if amount > line.available:
         raise Refusal("insufficient_budget", "amount", amount=money(amount), available=money(line.available))
+    return amount
 
-    today = now.date()
-    start, _ = fiscal_year_bounds(fy)
-    dates = {}
-    for name in ("doc_date", "posting_date"):
-        day = parse_day(getattr(form, name), name, default=today)
-        if day > today:
-            raise Refusal("invalid_date", name, value=day, detail=Text("in_the_future"))
-        if day < start.date():
-            raise Refusal("invalid_date", name, value=day, detail=Text("outside_fiscal_year", fy=fy))
-        dates[name] = day
 
-    contracts = contract_lines(form.contracts)
-    check_contracts(form.doc_type, reason, agency_kind, contracts)
+def _day_of(form: Any, name: str, today: dt.date, start: dt.date, fy: int) -> dt.date:
+    day = parse_day(getattr(form, name), name, default=today)
+    if day > today:
+        raise Refusal("invalid_date", name, value=day, detail=Text("in_the_future"))
+    if day < start:
+        raise Refusal("invalid_date", name, value=day, detail=Text("outside_fiscal_year", fy=fy))
+    return day
+
+
+def _run_checks(form: Any, check: _Checks, agency_kind: str, now: dt.datetime,
+                lines_of: Callable[[str], list[BudgetLine]], code_known: Callable[[str], bool]) -> NewDocument | None:
+    """Every check of a new สง.01 in the order the exercise format fixes."""
+    reason = check(lambda: check_reason(form.doc_type, form.reason, agency_kind))
+    fy = fiscal_year(now)
+    code = str(form.budget_code or "").strip()
+    lines = check(lambda: _budget_lines(code, lines_of, code_known))
+    fund = check(lambda: _fund_source(str(form.fund_source or "").strip(), fy))
+    if lines is not None and fund is not None:
+        lines = check(lambda: _lines_of_fund(lines, fund))
+    item = str(form.commitment_item or "").strip()
+    line = check(lambda: _line_of_item(lines, item, code)) if lines is not None and fund is not None else None
+    amount = check(lambda: amount_of(form.amount))
+    if amount is not None and line is not None:
+        amount = check(lambda: _within(amount, line))
+    today, start = now.date(), fiscal_year_bounds(fy)[0].date()
+    dates = {name: check(lambda name=name: _day_of(form, name, today, start, fy)) for name in ("doc_date", "posting_date")}
+    contracts = check(lambda: contract_lines(form.contracts))
+    if contracts is not None and form.doc_type in DOC_TYPES:  # a refused reason asks for no L/C or LAO name
+        check(lambda: check_contracts(form.doc_type, reason or "", agency_kind, contracts))
+    if check.refusals:
+        return None
     return NewDocument(line, reason, amount, dates["doc_date"], dates["posting_date"], contracts)
+
+
+def new_document_problems(form: Any, *, agency_kind: str, now: dt.datetime,
+                          lines_of: Callable[[str], list[BudgetLine]],
+                          code_known: Callable[[str], bool]) -> list[Refusal]:
+    """Every problem of a new สง.01 at once, in check order (the first is the one
+    :func:`validate_new_document` raises); a check that needs a refused value is left out."""
+    check = _Checks(first_only=False)
+    _run_checks(form, check, agency_kind, now, lines_of, code_known)
+    return check.refusals
+
+
+def validate_new_document(form: Any, *, agency_kind: str, now: dt.datetime,
+                          lines_of: Callable[[str], list[BudgetLine]],
+                          code_known: Callable[[str], bool]) -> NewDocument:
+    """Every check of a new สง.01, in order; the first refusal is raised. ``form`` has the fields
+    of the form (doc_type, reason, budget_code, fund_source, commitment_item, amount, doc_date,
+    posting_date, contracts); ``lines_of(code)`` gives the budget lines of the recorder's unit
+    under a budget code and ``code_known(code)`` whether any unit has that code."""
+    new = _run_checks(form, _Checks(first_only=True), agency_kind, now, lines_of, code_known)
+    if new is None:  # not reached: with first_only the first refusal was raised
+        raise RuntimeError("a refused check was not raised")
+    return new

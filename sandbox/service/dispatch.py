@@ -120,8 +120,10 @@ class Dispatcher:
                 uow.conn.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
             info = describe(refusal)
             repo.write_audit(now, actor, action, data, False, refusal.code, info)
+            # a form's every problem («จำลองการบันทึก»), each with its field and message
+            problems = [describe(p) for p in getattr(refusal, "problems", ())]
             result = Result(
-                action, actor, False, {}, refusal.code, refusal.field,
+                action, actor, False, {"problems": problems} if problems else {}, refusal.code, refusal.field,
                 info["message_th"], info["message_en"], info["source_th"], info["source_en"],
             )
             return result, now

@@ -16,6 +16,7 @@ from ..calendar import format_moment
 from ..engine import Result, Sandbox
 from ..reports import build_report
 from .clock import RunningClock, exercise_limit, move_from_bar, start_ticking
+from .dates import iso_moment, typed_moment
 from .phone import Phone
 from .screens.base import Desk, Driver, Screen
 from .screens.registry import BY_KEY, entry_for, menu
@@ -62,7 +63,7 @@ class AppDesk(Desk):
         return user_id in self._app.user_ids
 
     def sit(self, user_id: str) -> None:
-        self._app.set_person(user_id)
+        self._app.set_person(user_id, keep=self._app.model.screen)  # the login form being typed on stays
 
     def signed_in(self) -> None:
         self._app.refresh_bar()
@@ -161,7 +162,7 @@ class App(w.VBox):
         self.person_pick.observe(safe(lambda ch: self.set_person(ch["new"])), "value")
         self.lang_btn = button(t("language", lang), "gf-lang")
         self.lang_btn.on_click(safe(lambda _b: self.set_lang("en" if self.model.lang == "th" else "th")))
-        self.clock_to = w.Text(placeholder="2024-03-29T16:30", layout=w.Layout(width="170px"))
+        self.clock_to = w.Text(layout=w.Layout(width="170px"))  # 29/03/2567 16:30; its placeholder the clock's now
         self.clock_to.add_class("gf-clock-to")
         self.clock_btn = button(t("advance_clock", lang), "gf-clock")
         self.clock_btn.on_click(safe(lambda _b: self.move_clock(self.clock_to.value)))
@@ -187,8 +188,10 @@ class App(w.VBox):
         ])
         bar.add_class("gf-bar")
         self.menu = self._menu()
-        self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="640px", overflow="auto"))
-        self.side = w.VBox([self.phone], layout=w.Layout(width="280px", min_width="280px"))
+        # the menu and the phone keep their width; the screen takes the rest and scrolls inside
+        self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="0", overflow="auto"))
+        self.area.add_class("gf-area")
+        self.side = w.VBox([self.phone], layout=w.Layout(width="280px", min_width="280px", flex="0 0 auto"))
         ticker = [self.ticker] if getattr(self, "ticker", None) is not None else []  # the running clock's beat
         self.children = [w.HTML(CSS), bar, w.HBox([self.menu, self.area, self.side], layout=w.Layout(align_items="flex-start")),
                          *ticker]
@@ -216,7 +219,7 @@ class App(w.VBox):
                 b = button(t(entry.menu_key, lang), f"gf-menu-{entry.key}", width="250px")
                 b.on_click(safe(lambda _b, s=entry.key: self.show(s)))
                 items.append(b)
-        box = w.VBox(items, layout=w.Layout(width="262px"))
+        box = w.VBox(items, layout=w.Layout(width="262px", min_width="262px", flex="0 0 auto"))
         box.add_class("gf-menu")
         return box
 
@@ -256,16 +259,21 @@ class App(w.VBox):
         self.screen(screen).refresh()
         self.refresh_bar()
 
-    def set_person(self, user_id: str) -> None:
+    def set_person(self, user_id: str, keep: str | None = None) -> None:
+        """Another person sits at the desk: every screen starts from that person's own state (no
+        one else's search results, inputs or password); ``keep`` a screen built before."""
         if user_id not in self.user_ids or user_id == self.model.person and self.person_pick.value == user_id:
             self.refresh_bar()
             return
         self.model.person = user_id
+        self.model.last_result = None
         self.sandbox.set_state("ui_person", user_id)
         if self.person_pick.value != user_id:
             self.person_pick.value = user_id
-        self.screen(self.model.screen).refresh()
-        self.refresh_bar()
+        self.screens = {k: v for k, v in self.screens.items() if k == keep}
+        self.bar_msg.value, self.clock_to.value = "", ""
+        self.reset_ask.layout.display = "none"
+        self.show(self.model.screen)
 
     def set_lang(self, lang: str) -> None:
         self.model.lang = lang
@@ -285,12 +293,10 @@ class App(w.VBox):
         person = self.model.person
         live = person and self.sandbox.session_live(person)
         who = f"{person} ({t('logged_in', lang)})" if live else f"{person} — {t('not_logged_in', lang)}"
+        self.clock_to.placeholder = typed_moment(now)
         self.bar_info.value = (f"{esc(t('sandbox_time', lang))}: <b class='gf-now'>{esc(format_moment(now, lang))}</b>"
                                f" &nbsp;·&nbsp; {esc(t('logged_in_as', lang))}: <b class='gf-who'>{esc(who)}</b>")
         self.phone.refresh()
-
-    def after_login(self) -> None:
-        self.refresh_bar()
 
     # ------------------------------------------------------------------ actions
     def execute(self, action: str, data: dict, actor: str | None = None) -> Result:
@@ -308,8 +314,9 @@ class App(w.VBox):
         return result
 
     def move_clock(self, to: str) -> Result | None:
-        """«เลื่อนเวลา» on the sandbox bar (``clock.move_from_bar``: not an action of a person)."""
-        return move_from_bar(self, to)
+        """«เลื่อนเวลา» on the sandbox bar (``clock.move_from_bar``: not an action of a person); the
+        box takes a Buddhist-era date and time (``05/09/2566 10:30``) or ISO."""
+        return move_from_bar(self, iso_moment(to) if (to or "").strip() else to)
 
     def is_trainer(self) -> bool:
         state = self.sandbox.user_state(self.model.person) if self.model.person else None

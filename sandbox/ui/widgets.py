@@ -13,11 +13,22 @@ from typing import Any
 import ipywidgets as w
 
 from ..engine import Result
-from ..i18n import field_name, label, name
+from ..i18n import field_name, label, name, value_name
 
 log = logging.getLogger("sandbox.ui")
 
-CSS = """
+# Links look like links (Voila's page style draws them as plain text): the app's, the exercise
+# catalogue's and the trainer's pages
+LINK_CSS = """
+<style>
+.gf-app a, .gf-links a { color: #0b57d0; text-decoration: underline; cursor: pointer; }
+.gf-app a:visited, .gf-links a:visited { color: #5e35b1; }
+.gf-app a:hover, .gf-links a:hover { color: #063a8c; text-decoration-thickness: 2px; }
+.gf-bar a, .gf-bar a:visited { color: #cfe3ff; }
+</style>
+"""
+
+CSS = LINK_CSS + """
 <style>
 .gf-app { font-family: 'Sarabun', 'TH Sarabun New', 'Noto Sans Thai', 'Loma', sans-serif; font-size: 15px; }
 .gf-app .widget-label, .gf-app input, .gf-app select, .gf-app button, .gf-app textarea { font-family: inherit; font-size: 14px; }
@@ -25,7 +36,16 @@ CSS = """
 .gf-bar .widget-label, .gf-bar .widget-html-content { color: #fff; }
 .gf-title { color: #0b3a66; font-weight: 700; font-size: 20px; margin: 4px 0 8px 0; }
 .gf-crumb { color: #555; font-size: 13px; }
-.gf-menu { background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 4px; padding: 4px; }
+.gf-scroll { max-width: 100%; overflow-x: auto; }
+.gf-scroll > .gf-table { width: max-content; }
+.gf-scroll > .gf-table td { max-width: 340px; }
+.gf-scroll > .gf-table th { max-width: 150px; }
+.gf-area { min-width: 0; }
+.gf-area .widget-html, .gf-area .widget-html-content { max-width: 100%; }
+.gf-pick { max-width: 100%; overflow-x: auto; }
+.gf-area .widget-hbox { flex-wrap: wrap; }
+.gf-app .lm-TabBar-tab { flex: 0 0 auto; max-width: none; min-width: 0; }
+.gf-menu { flex: 0 0 auto; background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 4px; padding: 4px; }
 .gf-menu button { text-align: left; justify-content: flex-start; white-space: normal; height: auto; min-height: 28px; line-height: 1.3; padding: 3px 8px; }
 .gf-menu .gf-menu-head { font-weight: 700; color: #0b3a66; font-size: 13px; padding: 4px 2px 0 2px; }
 .gf-screen { border: 1px solid #c9d6e3; border-radius: 4px; padding: 10px; background: #fff; }
@@ -44,6 +64,9 @@ CSS = """
 .gf-phone .gf-code { font-size: 30px; letter-spacing: 4px; font-weight: 700; color: #0b3a66; text-align: center; }
 .gf-guide { border: 2px solid #f9a825; border-radius: 6px; padding: 8px; background: #fffde7; }
 .gf-step-done { color: #2e7d32; } .gf-step-fail { color: #c62828; }
+.gf-mark { color: #b71c1c; font-size: 13px; margin-left: 8px; display: inline-block; max-width: 420px; }
+.gf-problems { margin: 4px 0 0 0; padding-left: 22px; }
+.gf-date-hint { white-space: nowrap; margin-left: 6px; font-size: 13px; }
 </style>
 """
 
@@ -62,19 +85,13 @@ def named_list(kind: str, codes: str, lang: str = "th") -> str:
     return ", ".join(name(kind, c.strip(), lang) for c in codes.split(",") if c.strip())
 
 
-# Step inputs whose values are codes, and the catalogue section that names them
-HINT_NAMES = {"roles": "role_names", "method": "method_names", "apps": "app_names"}
-
-
 def hint_text(inputs: dict, lang: str = "th") -> str:
     """A step's inputs as a hint reads them: field names and named values, never code names."""
     parts = []
     for key, value in inputs.items():
         if key == "contracts":
             continue
-        kind = HINT_NAMES.get(key)
-        values = value if isinstance(value, (list, tuple)) else [value]
-        shown = ", ".join(name(kind, str(v), lang) if kind else str(v) for v in values)
+        shown = value_name(key, value, lang)
         if key == "round" and isinstance(value, str):
             shown = label(f"round_{value}", lang)
         if key == "status" and value in ("not_listed", "listed", "confirmed", "approved"):
@@ -102,6 +119,61 @@ def message_html(result: Result | None, lang: str = "th", ok_text: str | None = 
     )
 
 
+SHOWN = 50  # documents an answer lists (a Confirm may take a whole agency's)
+
+
+def done_html(headline: str, docs: list[dict], lang: str = "th", note: str = "") -> str:
+    """A round step or CGD's answer that went through: what happened, to which documents, and
+    each document's new status (``docs``: the documents as the read side gives them, after)."""
+    from ..reports import status_text
+
+    rows = [[d["doc_no"], d["doc_type"], d["text"], f"{d['remaining']:,.2f}", status_text(d["status"], d["closed"], lang)]
+            for d in docs]
+    heads = [t(k, lang) for k in ("doc_no", "doc_type", "text", "col_remaining", "uxs_new_status")]
+    extra = f"<div>{esc(note)}</div>" if note else ""
+    return (f"<div class='gf-ok gf-done'><b>{esc(t('success_title', lang))}</b> — {esc(headline)}{extra}"
+            f"{table_html(heads, rows, {3})}</div>")
+
+
+def problems_html(result: Result, lang: str = "th") -> str:
+    """A refused «จำลองการบันทึก»: every problem of the form (``result.data['problems']``), each
+    with its field, its rule and its source; a refusal without a list is shown as one problem."""
+    problems = result.data.get("problems") or []
+    if len(problems) < 2:
+        return message_html(result, lang)
+    items = "".join(
+        f"<li class='gf-problem gf-problem-{esc(p['field'])}'><b>{esc(field_name(p['field'] or '', lang))}</b>: "
+        f"{esc(p['message_' + lang])} <span class='gf-src'>({esc(p['source_' + lang])} · [{esc(p['code'])}])</span></li>"
+        for p in problems)
+    return (f"<div class='gf-err'><b>{esc(t('error_title', lang))}</b>: "
+            f"{esc(t('uxs_problems_title', lang).format(n=len(problems)))}<ol class='gf-problems'>{items}</ol></div>")
+
+
+class ProblemMarks:
+    """The marks beside a form's fields: ``at(field, row)`` puts a (hidden) mark after the row,
+    ``show(problems)`` writes each problem's message at its field and clears the others."""
+
+    def __init__(self, lang: str = "th"):
+        self.lang = lang
+        self.boxes: dict[str, w.HTML] = {}
+
+    def at(self, name: str, row: w.Widget) -> w.Widget:
+        box = self.boxes.setdefault(name, w.HTML(layout=w.Layout(display="none")))
+        box.add_class(f"gf-mark-{name}")
+        return w.HBox([row, box], layout=w.Layout(align_items="center", flex_flow="row wrap"))
+
+    def show(self, problems: list[dict]) -> None:
+        texts: dict[str, list[str]] = {}
+        for p in problems:
+            texts.setdefault(p.get("field") or "", []).append(p["message_" + self.lang])
+        for key, box in self.boxes.items():
+            box.value = "".join(f"<span class='gf-mark'>⚠ {esc(m)}</span>" for m in texts.get(key, []))
+            box.layout.display = "" if box.value else "none"  # an empty mark takes no room
+
+    def text(self, name: str) -> str:
+        return self.boxes[name].value if name in self.boxes else ""
+
+
 def safe(callback: Callable, report: Callable[[str], None] | None = None) -> Callable:
     """Wrap a button callback: a trainee never sees a Python traceback."""
 
@@ -119,7 +191,7 @@ def safe(callback: Callable, report: Callable[[str], None] | None = None) -> Cal
 
 
 def field(description: str, widget: w.Widget, width: str = "180px") -> w.HBox:
-    lab = w.HTML(f"<span>{esc(description)}</span>", layout=w.Layout(width=width))
+    lab = w.HTML(f"<span>{esc(description)}</span>", layout=w.Layout(width=width, flex="0 0 auto"))  # never squeezed
     return w.HBox([lab, widget])
 
 
@@ -166,7 +238,8 @@ def table_html(headers: list[str], rows: list[list[Any]], numeric: set[int] = fr
         "<tr>" + "".join(f"<td class='{'num' if i in numeric else ''}'>{esc(c)}</td>" for i, c in enumerate(r)) + "</tr>"
         for r in rows
     )
-    return f"<table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # a wide table (NFMA60's last column «เหตุผล») scrolls inside its panel, the page does not
+    return f"<div class='gf-scroll'><table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def _tick_box(key: str) -> w.Checkbox:

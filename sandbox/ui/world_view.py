@@ -9,6 +9,7 @@ import ipywidgets as w
 from .. import views
 from ..calendar import format_amount, format_datetime
 from ..engine import Sandbox
+from ..i18n import value_name
 from .widgets import named, named_list, t
 
 
@@ -20,7 +21,7 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozen
         ) + "</tr>"
         for r in rows
     )
-    return f"<table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<div class='gf-scroll'><table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def world_view(sb: Sandbox) -> w.VBox:
@@ -28,14 +29,17 @@ def world_view(sb: Sandbox) -> w.VBox:
     with sb.engine.connect() as conn:
         lines = views.budget_lines(conn)
     now = sb.now
+    states = {u["id"]: sb.user_state(u["id"]) or {} for u in users}  # apps and login methods by their names
     user_rows = [[u["id"], u["name"], u["unit"], named_list("role_names", u["roles"]), named("credential_names", u["credential"]),
-                  named("token_states", u["soft_token"])] for u in users]
+                  named("token_states", u["soft_token"]), value_name("apps", states[u["id"]].get("apps", []), "th"),
+                  value_name("login_methods", states[u["id"]].get("login_methods", []), "th")] for u in users]
     line_rows = [
         [b["unit"], b["budget_code"], b["fund_source"], b["commitment_item"],
          format_amount(b["allocation"]), format_amount(b["available"])]
         for b in lines
     ]
-    user_heads = [t(k) for k in ("world_user_id", "world_user_name", "world_unit", "world_roles", "world_login", "world_soft_token")]
+    user_heads = [t(k) for k in ("world_user_id", "world_user_name", "world_unit", "world_roles", "world_login", "world_soft_token",
+                                 "uxs_world_apps", "uxs_world_methods")]
     line_heads = [t(k) for k in ("world_unit", "world_budget_code", "world_fund_source", "world_commitment_item",
                                  "world_allocation", "world_available")]
     return w.VBox([

@@ -10,22 +10,29 @@ from ...domain.model import ContractLine, ReserveDocument
 from .base import Context, handles, not_of_unit
 
 
-def validate_new_document(cmd: c.CreateReserve, ctx: Context) -> tuple[rules.NewDocument, object]:
-    """The recorder's role, then every check of a new สง.01; returns the checked values and the unit."""
+def _checks_of(cmd: c.CreateReserve, ctx: Context) -> tuple[dict, object]:
+    """The recorder's role; then what the checks of a new สง.01 look at, and the unit."""
     user = ctx.actor
     user.require_role("recorder", action=cmd.action)
     unit = ctx.repo.unit(user.unit)
     agency = ctx.repo.agency(unit.agency)
-    new = rules.validate_new_document(
-        cmd, agency_kind=agency.kind, now=ctx.now,
-        lines_of=lambda code: ctx.repo.budget_lines_of(unit.code, code), code_known=ctx.repo.budget_code_known,
-    )
-    return new, unit
+    return dict(agency_kind=agency.kind, now=ctx.now, code_known=ctx.repo.budget_code_known,
+                lines_of=lambda code: ctx.repo.budget_lines_of(unit.code, code)), unit
+
+
+def validate_new_document(cmd: c.CreateReserve, ctx: Context) -> tuple[rules.NewDocument, object]:
+    """The recorder's role, then every check of a new สง.01; returns the checked values and the unit."""
+    looks, unit = _checks_of(cmd, ctx)
+    return rules.validate_new_document(cmd, **looks), unit
 
 
 @handles(c.SimulateReserve)
 def simulate_reserve(cmd: c.SimulateReserve, ctx: Context) -> dict:
-    validate_new_document(cmd, ctx)
+    """«จำลองการบันทึก»: refused with the first problem, carrying every problem of the form."""
+    looks, _unit = _checks_of(cmd, ctx)
+    problems = rules.new_document_problems(cmd, **looks)
+    if problems:
+        raise rules.FormRefusal(problems)
     return {"check": "ok"}
 
 

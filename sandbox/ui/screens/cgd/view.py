@@ -8,9 +8,12 @@ import traitlets as tl
 
 from ....engine import Result
 from ....reports import status_text
-from ...widgets import PickTable, button, esc, field, text_input
+from ...dates import ThaiDateBox
+from ...widgets import SHOWN, PickTable, button, done_html, esc, field, text_input
 from ..base import Screen
 from .model import CgdModel, waiting
+
+DONE = {"round.approve": "uxs_approved", "round.reject": "uxs_rejected", "round.cancel_confirm": "uxs_confirm_cancelled"}
 
 
 class CgdScreen(Screen):
@@ -25,14 +28,14 @@ class CgdScreen(Screen):
         self.reason = text_input(cls="gf-cgd-reason", width="300px")
         self.reject_btn = button(self.tr("cgd_reject"), "gf-cgd-reject", "danger")
         self.letter_no = text_input(cls="gf-cgd-letter-no", width="160px")
-        self.letter_date = text_input(cls="gf-cgd-letter-date", width="140px", placeholder=self.tr("placeholder_date"))
+        self.letter_date = ThaiDateBox(self.lang, "gf-cgd-letter-date")
         self.cancel_btn = button(self.tr("cgd_cancel_confirm"), "gf-cgd-cancel-confirm", "warning")
         self.user_box = text_input(cls="gf-cgd-user", width="160px")
         tl.link((self.user_box, "value"), (self.model, "user"))
         self.issue_btn = button(self.tr("issue_credentials"), "gf-cgd-issue")
         self.rights_btn = button(self.tr("approve_rights"), "gf-cgd-rights")
         self.suspend_btn = button(self.tr("suspend_token"), "gf-cgd-suspend", "danger")
-        self.lost_on = text_input(cls="gf-cgd-lost-on", width="140px", placeholder=self.tr("placeholder_date"))
+        self.lost_on = ThaiDateBox(self.lang, "gf-cgd-lost-on")
         self.issued = w.HTML()
         self.on(self.refresh_btn, self.refresh)
         self.on(self.approve_btn, lambda: self.run("round.approve", {"docs": self.table.selected}))
@@ -54,12 +57,18 @@ class CgdScreen(Screen):
 
     def run(self, action: str, data: dict, ok_text: str = "") -> Result:
         result = super().run(action, data, ok_text)
+        if result.ok and action in DONE:  # which documents, and their status now
+            done = result.data.get("docs", [])
+            docs = [d for d in (self.desk.document(n) for n in done[:SHOWN]) if d]  # a page's worth
+            self.out.value = done_html(self.tr(DONE[action]).format(n=len(done)), docs, self.lang)
         if result.ok:
             self.table.clear()
         self.refresh()
         return result
 
     def refresh(self) -> None:
+        self.letter_date.today(self.desk.now)
+        self.lost_on.today(self.desk.now)
         docs = [d for d in self.desk.documents() if waiting(d)]
         self.table.show([(d["doc_no"], [d["doc_no"], d["doc_type"], d["unit"], d["text"], f"{d['remaining']:,.2f}",
                                         status_text(d["status"], "", self.lang)]) for d in docs])

@@ -29,15 +29,31 @@ class ReserveModel(tl.HasTraits):
     doc_no = tl.Unicode("")
     lines = tl.List()  # the contract lines typed on the «contract» tab
 
-    def store_line(self, values: dict) -> None:
-        """A contract line: a numbered line replaces the line of that number."""
-        lines = list(self.lines)
-        if "line" in values:
-            lines = [ln for ln in lines if ln.get("line") != values["line"]]
-        self.lines = lines + [values]
+    def store_line(self, values: dict, number: int | None = None, new: bool = False) -> int:
+        """A contract line typed on the form: ``number`` (as the table numbers the lines, from 1)
+        corrects that line — it keeps its place and, for a saved document, its line number —
+        else the line is added (``new``: a line added to a saved document). Returns its number."""
+        lines = [dict(ln) for ln in self.lines]
+        values = {k: v for k, v in values.items() if k not in ("line", "_new")}
+        if number is not None and 1 <= number <= len(lines):
+            old = lines[number - 1]
+            lines[number - 1] = values | {k: old[k] for k in ("line", "_new") if k in old}
+        else:
+            lines.append(values | ({"_new": True} if new else {}))
+            number = len(lines)
+        self.lines = lines
+        return number
+
+    def remove_line(self, number: int) -> None:
+        """Take a line off before saving (a saved document's lines stay: the engine keeps them)."""
+        if self.removable(number):
+            self.lines = [ln for i, ln in enumerate(self.lines, start=1) if i != number]
+
+    def removable(self, number: int) -> bool:
+        return 1 <= number <= len(self.lines) and not self.lines[number - 1].get("line")
 
     def contracts(self) -> list[dict]:
-        return [{k: v for k, v in ln.items() if k != "line"} for ln in self.lines]
+        return [{k: v for k, v in ln.items() if k not in ("line", "_new")} for ln in self.lines]
 
     def edited_contracts(self) -> list[dict]:
         """What «edit» sends: the lines kept and the new ones."""

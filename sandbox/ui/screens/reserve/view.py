@@ -7,13 +7,23 @@ from typing import Any
 
 import ipywidgets as w
 
-from ....calendar import format_date
 from ....engine import Result
 from ....errors import message, source
 from ....reports import status_text
-from ...widgets import button, esc, field, message_html, table_html, text_input
+from ...dates import ThaiDateBox
+from ...widgets import (
+    ProblemMarks,
+    button,
+    esc,
+    field,
+    message_html,
+    problems_html,
+    table_html,
+    text_input,
+)
 from ..base import Screen
 from ..province.papers import paper_html
+from .lines import LinesTable
 from .model import FUNCTIONS, ReserveModel, changeable, edit_refusal, reasons
 from .search import SearchPanel
 
@@ -29,7 +39,8 @@ class ReserveScreen(Screen):
         self.model = self.model or ReserveModel()
         self.fn_buttons = {f: button(self.tr(f"fn_{f}"), f"gf-fn-{f}") for f in FUNCTIONS}
         for f, b in self.fn_buttons.items():
-            self.on(b, lambda f=f: self.set_function(f))
+            self.on(b, lambda f=f: self.choose_function(f))
+        self.saved = False  # a document was saved from this form: «สร้าง» starts a clean one
         self.fn_bar = w.HBox(list(self.fn_buttons.values()), layout=w.Layout(justify_content="flex-end"))
         self.fn_bar.add_class("gf-fn")
         self.body = w.VBox()
@@ -42,39 +53,45 @@ class ReserveScreen(Screen):
 
     # -- the form of «create» (also shown read-only for «edit»)
     def _build_create(self) -> None:
-        date_hint = self.tr("placeholder_date")
         self.unit_info = w.HTML()
         self.doc_type = w.Dropdown(options=[(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], value="CX", layout=w.Layout(width="360px"))
         self.doc_type.add_class("gf-doc-type")
-        self.reason = w.Dropdown(layout=w.Layout(width="640px"))
+        self.reason = w.Dropdown(layout=w.Layout(width="480px"))  # with its label, fits the form at 1366 px
         self.reason.add_class("gf-reason")
         self.doc_type.observe(lambda _c: self._reasons(), "value")
         self._reasons()
         self.budget_code = text_input(cls="gf-budget-code", placeholder=self.tr("placeholder_budget_code"))
         self.text = text_input(cls="gf-text", width="460px")
         self.reason_detail = text_input(cls="gf-reason-detail", width="460px")
-        self.doc_date = text_input(cls="gf-doc-date", placeholder=date_hint, width="140px")
-        self.posting_date = text_input(cls="gf-posting-date", placeholder=date_hint, width="140px")
+        self.doc_date = ThaiDateBox(self.lang, "gf-doc-date")
+        self.posting_date = ThaiDateBox(self.lang, "gf-posting-date")
         self.amount = text_input(cls="gf-amount", placeholder="1,250,000.00", width="180px")
         self.fund_source = text_input(cls="gf-fund-source", placeholder=self.tr("placeholder_fund_source"), width="140px")
         self.commitment_item = text_input(cls="gf-commitment-item", width="160px")
+        self.marks = ProblemMarks(self.lang)  # «จำลองการบันทึก»: each problem at its field
+        mark = self.marks.at
         general = w.VBox([
             self.unit_info,
-            field(self.tr("doc_type"), self.doc_type), field(self.tr("budget_code"), self.budget_code),
-            field(self.tr("text"), self.text), field(self.tr("reason"), self.reason),
+            mark("doc_type", field(self.tr("doc_type"), self.doc_type)), mark("budget_code", field(self.tr("budget_code"), self.budget_code)),
+            field(self.tr("text"), self.text), mark("reason", field(self.tr("reason"), self.reason)),
             field(self.tr("reason_detail"), self.reason_detail),
-            w.HBox([field(self.tr("doc_date"), self.doc_date), field(self.tr("posting_date"), self.posting_date, "120px")]),
-            field(self.tr("amount"), self.amount), field(self.tr("fund_source"), self.fund_source),
-            field(self.tr("commitment_item"), self.commitment_item),
+            w.HBox([mark("doc_date", field(self.tr("doc_date"), self.doc_date)),
+                    mark("posting_date", field(self.tr("posting_date"), self.posting_date, "120px"))]),
+            mark("amount", field(self.tr("amount"), self.amount)), mark("fund_source", field(self.tr("fund_source"), self.fund_source)),
+            mark("commitment_item", field(self.tr("commitment_item"), self.commitment_item)),
         ])
-        self.c_fields = {k: text_input(cls=f"gf-c-{k}", width="260px") for k in CONTRACT_FIELDS}
+        self.c_fields = {k: ThaiDateBox(self.lang, f"gf-c-{k}") if k in ("signed", "due") else text_input(cls=f"gf-c-{k}", width="260px")
+                         for k in CONTRACT_FIELDS}
         self.c_line = text_input(cls="gf-c-line", width="60px", placeholder="-")
         self.store_btn = button(self.tr("store_line"), "gf-store-line")
         self.on(self.store_btn, self.store_line)
-        self.lines_view = w.HTML()
+        self.lines_view = w.HTML()  # a saved document's lines (edit)
+        self.lines_table = LinesTable(self, CONTRACT_FIELDS, self.edit_line, self.remove_line)
+        self.line_note = w.HTML()
         contract = w.VBox(
-            [field(self.tr("line_no"), self.c_line)] + [field(self.tr(k), box) for k, box in self.c_fields.items()]
-            + [self.store_btn, w.HTML(f"<b>{esc(self.tr('contract_lines'))}</b>"), self.lines_view])
+            [field(self.tr("line_no"), self.c_line)] + [mark(k, field(self.tr(k), box)) for k, box in self.c_fields.items()]
+            + [self.line_note, self.store_btn, mark("contracts", w.HTML(f"<b>{esc(self.tr('contract_lines'))}</b>")),
+               self.lines_table, self.lines_view])
         self.tabs = w.Tab(children=[general, contract])
         self.tabs.set_title(0, self.tr("tab_general"))
         self.tabs.set_title(1, self.tr("tab_contract"))
@@ -85,7 +102,7 @@ class ReserveScreen(Screen):
         self.back_btn = button(self.tr("back_to_edit"), "gf-back")
         self.on(self.simulate_btn, self.simulate)
         self.on(self.save_btn, self.save)
-        self.on(self.back_btn, lambda: setattr(self.model, "state", "INIT"))
+        self.on(self.back_btn, self.back)
         self.check_panel = w.HTML()
         self.after_buttons = {k: button(self.tr(k), f"gf-after-{k}") for k in ("show_doc", "new_doc", "find_doc", "print_report")}
         self.on(self.after_buttons["show_doc"], self.show_doc)
@@ -93,7 +110,7 @@ class ReserveScreen(Screen):
         self.on(self.after_buttons["find_doc"], lambda: self.set_function("search"))
         self.on(self.after_buttons["print_report"], lambda: setattr(self.out, "value", paper_html(self.desk, "sng01", doc=self.model.doc_no)))
         self.convert_contract = text_input(cls="gf-convert-contract", width="200px")
-        self.convert_signed = text_input(cls="gf-convert-signed", width="140px", placeholder=date_hint)
+        self.convert_signed = ThaiDateBox(self.lang, "gf-convert-signed")
         self.convert_btn = button(self.tr("convert_po"), "gf-convert")
         self.on(self.convert_btn, self.convert)
         self.edit_doc = text_input(cls="gf-edit-doc", width="160px")
@@ -123,6 +140,14 @@ class ReserveScreen(Screen):
         self.on(self.x_save, lambda: self.run("reserve.cancel", {"doc": self.x_doc.value.strip(), "reason": self.x_reason.value}))
 
     # -- rendering
+    def choose_function(self, function: str) -> None:
+        """A function button: «สร้าง» after a saved document (or from «แก้ไข», whose form holds
+        another document's lines) opens an empty form."""
+        if function == "create" and (self.saved or self.model.function == "edit"):
+            self.new_doc()
+        else:
+            self.set_function(function)
+
     def set_function(self, function: str) -> None:
         self.model.function = function
         self.model.state = "INIT"
@@ -159,25 +184,41 @@ class ReserveScreen(Screen):
             self.unit_info.value = (f"<div class='gf-crumb'>{esc(self.tr('agency'))}: {esc(unit['agency'])} · "
                                     f"{esc(self.tr('unit'))}: {esc(state['unit'])} {esc(unit['unit_name'])} · "
                                     f"{esc(self.tr('area'))}: {esc(unit['area'])}</div>")
-        today = format_date(self.desk.now.date())
-        for box in (self.doc_date, self.posting_date):
-            if not box.value:
-                box.placeholder = today
+        for box in (self.doc_date, self.posting_date, self.convert_signed, self.c_fields["signed"], self.c_fields["due"]):
+            box.today(self.desk.now)  # the simulated clock's date, in the Buddhist era
 
     # -- the data
-    def _lines_html(self) -> str:
-        rows = [[ln.get("line", i + 1)] + [ln.get(k, "") for k in self.c_fields] for i, ln in enumerate(self.model.lines)]
-        return table_html([self.tr("line_no")] + [self.tr(k) for k in self.c_fields], rows)
+    def _show_lines(self) -> None:
+        self.lines_table.show(list(self.model.lines), self.model.removable)
 
     def store_line(self) -> None:
+        """«จัดเก็บรายการนี้ลงตาราง»: a numbered line (the «ลำดับ» box, or the line being edited)
+        is corrected in place; else a new line."""
         values: dict[str, Any] = {k: box.value.strip() for k, box in self.c_fields.items() if box.value.strip()}
-        if self.c_line.value.strip().isdigit():
-            values["line"] = int(self.c_line.value.strip())
-        self.model.store_line(values)
+        number = int(self.c_line.value.strip()) if self.c_line.value.strip().isdigit() else None
+        self.model.store_line(values, number, new=self.model.function == "edit")
+        self._clear_line_boxes()
+        self._show_lines()
+
+    def _clear_line_boxes(self) -> None:
         for box in self.c_fields.values():
             box.value = ""
         self.c_line.value = ""
-        self.lines_view.value = self._lines_html()
+        self.line_note.value = ""
+
+    def edit_line(self, number: int) -> None:
+        """«แก้ไข» on a stored line: its values back in the boxes, its number in «ลำดับ»."""
+        line = self.model.lines[number - 1]
+        for k, box in self.c_fields.items():
+            box.value = str(line.get(k) or "")
+        self.c_line.value = str(number)
+        self.line_note.value = f"<div class='gf-info'>{esc(self.tr('uxs_line_editing').format(n=number))}</div>"
+
+    def remove_line(self, number: int) -> None:
+        self.model.remove_line(number)
+        if self.c_line.value.strip() == str(number):
+            self._clear_line_boxes()
+        self._show_lines()
 
     def form_data(self) -> dict:
         data: dict[str, Any] = {
@@ -194,11 +235,12 @@ class ReserveScreen(Screen):
 
     def simulate(self) -> Result:
         result = self.desk.execute("reserve.simulate", self.form_data())
+        self.marks.show(result.data.get("problems", []) if not result.ok else [])
         if result.ok:
             self.check_panel.value = f"<div class='gf-ok'><b>{esc(self.tr('success_title'))}</b> — {esc(self.tr('check_ok'))}</div>"
             self.model.state = "CHECKED"
         else:
-            self.check_panel.value = message_html(result, self.lang)
+            self.check_panel.value = problems_html(result, self.lang)
             self.model.state = "FAILED"
         self.out.value = ""
         return result
@@ -217,6 +259,7 @@ class ReserveScreen(Screen):
         result = self.desk.execute("reserve.create", self.form_data())
         if result.ok:
             self.model.doc_no = result.data["doc_no"]
+            self.saved = True
             self.check_panel.value = (f"<div class='gf-ok'>{esc(self.tr('doc_saved'))} "
                                       f"<b class='gf-doc-no'>{esc(result.data['doc_no'])}</b></div>")
             self.model.state = "SAVED"
@@ -226,13 +269,24 @@ class ReserveScreen(Screen):
             self.model.state = "FAILED"
         return result
 
+    def back(self) -> None:
+        """«กลับไปแก้ไข»: the form again, the marks of the last check still at their fields."""
+        self.model.state = "INIT"
+
     def new_doc(self) -> None:
         for box in (self.budget_code, self.text, self.reason_detail, self.doc_date, self.posting_date, self.amount,
                     self.fund_source, self.commitment_item):
             box.value = ""
+        self.doc_type.value = "CX"
+        self.reason.value = ""
         self.model.lines = []
+        self._clear_line_boxes()
+        self._show_lines()
         self.lines_view.value = ""
         self.check_panel.value = ""
+        self.out.value = ""
+        self.marks.show([])
+        self.saved = False
         self.tabs.selected_index = 0
         self.set_function("create")
 
@@ -257,6 +311,7 @@ class ReserveScreen(Screen):
             {k: (v if k not in ("signed", "due") or v is None else v.isoformat()) for k, v in c.items() if k != "doc_no" and v not in ("", None)}
             for c in doc["contracts"]]
         self.lines_view.value = self.doc_html(self.edit_doc.value.strip())
+        self._show_lines()
 
     def simulate_cancel(self) -> None:
         doc_no = self.x_doc.value.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 import traitlets as tl
 
+from ....calendar import be_year
 from ....engine import Result
 from ...widgets import button, esc, field, named, text_input
 from ..base import Screen
@@ -23,7 +24,7 @@ class RightsScreen(Screen):
                                      layout=w.Layout(width="320px", height="150px"))
         self.roles.add_class("gf-rights-roles")
         self.order_file = w.FileUpload(accept=".pdf,.jpg,.png", multiple=False)
-        self.order_name = text_input(cls="gf-rights-order", width="260px", placeholder=self.tr("placeholder_order_file"))
+        self.order_name = text_input(cls="gf-rights-order", width="260px")
         tl.link((self.user_box, "value"), (self.model, "user"))
         tl.link((self.roles, "value"), (self.model, "roles"))
         tl.link((self.order_name, "value"), (self.model, "order_file"))
@@ -40,6 +41,10 @@ class RightsScreen(Screen):
             w.HTML(f"<hr><b>{esc(self.tr('loss_letter'))}</b>"),
             w.HBox([field(self.tr("letter_no"), self.letter_no, "110px"), self.letter_btn]), self.loss_paper, self.out,
         ]
+
+    def refresh(self) -> None:
+        """The order's placeholder carries the simulated clock's year, never a stale one."""
+        self.order_name.placeholder = self.tr("uxs_order_file").format(year=be_year(self.desk.now.year))
 
     def request(self) -> Result:
         uploaded = self.order_file.value[0]["name"] if self.order_file.value else ""

@@ -8,8 +8,10 @@ import traitlets as tl
 from ....engine import Result
 from ....reports import status_text
 from ...widgets import (
+    SHOWN,
     PickTable,
     button,
+    done_html,
     esc,
     field,
     fiscal_year_input,
@@ -20,6 +22,8 @@ from ...widgets import (
 from ..base import Screen
 from ..province.papers import CancelLetterBox
 from .model import RoundModel
+
+DONE = {"round.list": "uxs_listed", "round.list_cancel": "uxs_list_cancelled", "round.confirm": "uxs_confirmed"}
 
 
 class RoundScreen(Screen):
@@ -76,7 +80,12 @@ class RoundScreen(Screen):
     def save(self) -> Result:
         result = self.desk.execute(self.action, {"docs": self.table.selected})
         note = self.tr("after_list") if self.action == "round.list" else ""
-        self.out.value = message_html(result, self.lang, note)
+        if result.ok:  # which documents, and their status now
+            done = result.data.get("docs", [])
+            docs = [d for d in (self.desk.document(n) for n in done[:SHOWN]) if d]  # a page's worth
+            self.out.value = done_html(self.tr(DONE[self.action]).format(n=len(done)), docs, self.lang, note)
+        else:
+            self.out.value = message_html(result, self.lang)
         self.confirm_box.children = []
         if result.ok:
             self.table.clear()

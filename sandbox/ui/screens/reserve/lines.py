@@ -1,0 +1,47 @@
+"""The contract lines stored on form สง.01's «ข้อมูลสัญญา» tab: the table of lines, each with
+«แก้ไข» (its values back into the boxes, to correct and store again as the same line) and «ลบ»
+(off the form before saving)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from ...widgets import button, esc
+
+
+class LinesTable(w.VBox):
+    """``screen``: the สง.01 view (its ``on`` wraps callbacks); ``edit(n)`` and ``remove(n)`` get
+    the line's number as the table shows it (from 1)."""
+
+    def __init__(self, screen, fields: tuple[str, ...], edit: Callable[[int], None], remove: Callable[[int], None]):
+        super().__init__()
+        self.screen = screen
+        self.fields = fields
+        self.edit = edit
+        self.remove = remove
+        self.add_class("gf-lines")
+
+    def show(self, lines: list[dict], removable: Callable[[int], bool]) -> None:
+        tr = self.screen.tr
+        if not lines:
+            self.children = []
+            return
+        cells: list[w.Widget] = [w.HTML(f"<b>{esc(h)}</b>") for h in [tr("line_no"), *[tr(k) for k in self.fields], "", ""]]
+        for n, line in enumerate(lines, start=1):
+            cells.append(w.HTML(f"<span class='gf-line-no'>{n}</span>"))
+            cells += [w.HTML(f"<span>{esc(line.get(k, ''))}</span>") for k in self.fields]
+            edit = button(tr("uxs_line_edit"), f"gf-line-edit-{n}")
+            self.screen.on(edit, lambda n=n: self.edit(n))
+            cells.append(edit)
+            if removable(n):
+                remove = button(tr("uxs_line_remove"), f"gf-line-remove-{n}", "warning")
+                self.screen.on(remove, lambda n=n: self.remove(n))
+                cells.append(remove)
+            else:
+                cells.append(w.HTML(""))
+        columns = " ".join(["40px"] + ["auto"] * len(self.fields) + ["auto", "auto"])
+        grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, grid_gap="2px 10px"))
+        grid.add_class("gf-lines-grid")
+        self.children = [grid]
