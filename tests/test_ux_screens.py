@@ -261,3 +261,25 @@ def test_create_after_editing_a_document_does_not_carry_its_lines(app):
     assert [ln["item"] for ln in view.model.lines] == ["ซ่อมหลังคา"]
     view.fn_buttons["create"].click()
     assert view.model.lines == [] and view.model.function == "create"
+
+
+def test_soft_token_registration_says_whose_token_and_its_new_state(tmp_path):
+    from sandbox.engine import Sandbox
+    from sandbox.ui.app import App
+
+    sb = Sandbox(str(tmp_path / "reg.sqlite"))
+    sb.load_world("demo", "2025-03-03T09:00:00+07:00")  # in its agency's registration window
+    app = App(sb)
+    app.set_person("pw_rec")
+    assert app.execute("auth.login", {"method": "password", "password": "Sandbox#2566"}).ok
+    app.show("enrol")
+    screen = app.screen("enrol")
+    screen.nexus_btn.click()
+    screen.paotang_btn.click()
+    screen.verify_btn.click()
+    screen.reg_password.value = "Sandbox#2566"
+    screen.register_btn.click()
+    assert app.model.last_result.action == "softtoken.register" and app.model.last_result.ok
+    said = screen.out.value
+    assert "pw_rec" in said and "Nexus Smart ID" in said and "ลงทะเบียน Soft Token" in said
+    assert "ลงทะเบียนแล้ว" in said or "registered" not in said  # the state in words, not its code

@@ -15,6 +15,11 @@ class EnrolScreen(Screen):
     key, title_key = "enrol", "enrol_title"
     crumb_keys = ("menu_user",)
 
+    def _registered(self) -> str:
+        """What a successful registration says: whose Soft Token, its state, how to log in now."""
+        return self.tr("uxs_softtoken_registered").format(
+            user=self.desk.person, state=named("token_states", "registered", self.lang))
+
     def build(self) -> None:
         self.model = self.model or EnrolModel()
         self.status = w.HTML()
@@ -33,7 +38,8 @@ class EnrolScreen(Screen):
         self.on(self.nexus_btn, lambda: self.run("phone.install", {"apps": ["nexus_smart_id"]}))
         self.on(self.paotang_btn, lambda: self.run("phone.install", {"apps": ["paotang"]}))
         self.on(self.verify_btn, lambda: self.run("paotang.verify", {}, self.tr("identity_verified")))
-        self.on(self.register_btn, lambda: self.run("softtoken.register", {"password": self.reg_password.value}))
+        self.on(self.register_btn, lambda: self.run("softtoken.register", {"password": self.reg_password.value},
+                                                     self._registered()))
         self.on(self.lost_btn, lambda: self.run("softtoken.report_lost", {"lost_on": self.lost_on.value.strip() or None}))
         self.on(self.return_btn, lambda: self.run("tokenkey.return", {}))
         self.children = self.header() + [
