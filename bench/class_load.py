@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--arrive", type=float, default=60.0, help="seconds within which all trainees arrive")
     ap.add_argument("--think", type=float, default=1.0, help="seconds between a trainee's actions")
     ap.add_argument("--steps", type=int, default=14, help="at most this many «play this step» per trainee")
-    ap.add_argument("--pool-size", type=int, default=2)
+    ap.add_argument("--pool-size", type=int, default=4)
     ap.add_argument("--settle", type=float, default=300.0, help="seconds to wait after the pages close")
     ap.add_argument("--two-pages", action="store_true", help="each trainee also opens the app and the exercise again")
     ap.add_argument("--json", help="also write the figures here")

@@ -342,7 +342,7 @@ def _register_serve(sub) -> None:
     sv.add_argument("--class-db", help="the class database (default: var/classes.sqlite)")
     sv.add_argument("--sandboxes", help="folder of the trainees' SQLite sandboxes (default: var/classes)")
     sv.add_argument("--ip", default="127.0.0.1", help="address to listen on (another than loopback needs --class)")
-    sv.add_argument("--pool-size", type=int, help="pre-heated app kernels (default 1; a class 2)")
+    sv.add_argument("--pool-size", type=int, help="pre-heated app kernels (default 1; a class 4)")
     sv.set_defaults(func=_serve)
 
 

@@ -202,6 +202,14 @@ def test_eight_trainees_one_exercise_no_cross_talk_and_the_trainers_page(server,
     shot(trainer, "05-trainer")
     trainer.screenshot(path=str(SHOTS / "05-trainer-full.png"), full_page=True)
 
+    # a bare code signs in once: another browser typing GR02 now is refused (the token still works)
+    other = browser.new_context(viewport=VIEW).new_page()
+    other.goto(f"{server}/login")
+    other.fill(".gf-signin-code", "GR02")
+    other.click(".gf-signin-go")
+    assert "ลิงก์ส่วนตัว" in other.inner_text(".gf-signin-error") and "/login" in other.url
+    other.context.close()
+
     # a trainee can neither open the trainer's page nor someone else's sandbox
     gr01 = pages["GR01"]
     gr01.goto(f"{server}/voila/render/trainer.ipynb")

@@ -281,6 +281,9 @@ class Classroom:
             raise ClassError("class_unknown_trainee", name=class_name, code=code)
         sb, _ = self.sandbox(Identity(class_name, "trainee", code), new_attempt=True)
         sb.close()
+        t = trainees_table  # and the code signs in again (the sign-in page lets a bare code in once)
+        with self.store.begin() as conn:
+            conn.execute(update(t).where(and_(t.c.class_name == class_name, t.c.code == code)).values(last_seen=None))
 
     def set_class_clock(self, class_name: str, moment) -> None:
         """Every trainee's free-play clock to ``moment`` (forward only; a sandbox already past it

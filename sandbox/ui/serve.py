@@ -26,6 +26,7 @@ CLASS_ROOT = ROOT / "var" / "classes"
 CULL_IDLE = 120
 CULL_INTERVAL = 30
 PROVISIONER = "gfmis-fork"
+CLASS_POOL = 4  # kernels started ahead for a class (cheap: forked, see forkserver.py)
 DENYLIST = ["scenarios/", "screens/", "checks/", "policy", "trainer"]
 
 
@@ -97,7 +98,7 @@ def serve(port: int, db: str | None = None, *, class_name: str | None = None, cl
         print(f"\n  {label('cls_serve_banner')}: {info.name} ({len(info.trainees)})")
         print(f"  Open: http://{host}:{port}/  ({label('cls_serve_signin', 'en')})")
         print(f"  (class database: {env['SANDBOX_CLASS_DB']}; stop with Ctrl+C)\n", flush=True)
-        command = voila_command(port, ip=ip, class_mode=True, pool_size=pool_size or 2)
+        command = voila_command(port, ip=ip, class_mode=True, pool_size=pool_size or CLASS_POOL)
     else:
         from .session import app_sandbox
 

@@ -219,10 +219,25 @@ class SignInHandler(JupyterHandler):
         why = self.get_query_argument("why", "")
         self._page("cls_signin_trainer_only" if why == "trainer" else None)
 
+    def _code_taken(self, g: Gate, typed: str) -> bool:
+        """A bare trainee code (GR07) signs in once: after that it is that trainee's, and another
+        browser needs their personal link (the QR code on their card) or the trainer's reset.
+        Codes are short and printed in order; the personal token is not guessable."""
+        code = typed.strip().upper()
+        row = next((t for t in g.room.get_class(g.class_name).trainees if t["code"] == code), None)
+        if row is None or not row.get("last_seen"):
+            return False
+        mine = self.get_secure_cookie(COOKIE, max_age_days=2)
+        return mine is None or mine.decode() != row["token"]
+
     @allow_unauthenticated
     def post(self) -> None:
         g = gate()
-        who = g.identify(self.get_body_argument("code", ""))
+        typed = self.get_body_argument("code", "")
+        if self._code_taken(g, typed):
+            self._page("cls_signin_code_taken", status=403)
+            return
+        who = g.identify(typed)
         if who is None:
             self._page("cls_signin_wrong", status=403)
             return
