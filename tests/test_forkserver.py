@@ -114,3 +114,20 @@ def test_the_fork_server_ends_with_its_server_and_kernels_follow(fork_kernels):
     # the next kernel starts a new fork server
     km2, kc2 = fork_kernels()
     assert ForkServer._proc.pid != server.pid and run(kc2, "print(1 + 1)").strip() == "2"
+
+
+def test_no_module_the_fork_server_imports_makes_a_widget():
+    """A widget made at import would be made in the fork server, outside any kernel, and shared
+    dead by every kernel forked from it (a page then fails to draw it)."""
+    import subprocess
+    import sys
+
+    from sandbox.ui.forkserver import PRELOAD
+
+    code = ("import importlib\n"
+            f"for m in {list(PRELOAD)!r}: importlib.import_module(m)\n"
+            "from ipywidgets.widgets.widget import _instances\n"
+            "print(len(_instances))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "0"

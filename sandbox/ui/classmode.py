@@ -21,7 +21,10 @@ import ipywidgets as w
 
 from .widgets import esc, t
 
-HIDDEN = w.Layout(display="none")
+def hidden() -> w.Layout:
+    """A fresh hidden layout. Never one widget at module level: a module is imported once in the
+    fork server (no kernel there), and every kernel forked from it would share that dead widget."""
+    return w.Layout(display="none")
 RESET_CHECK_SECONDS = 10.0
 
 
@@ -127,9 +130,9 @@ class ClassHooks:
         lang = app.model.lang
         if self.who.role != "trainer" and self.ref.exercise is None:  # free play: clock and reset are the trainer's
             for control in (app.clock_to, app.clock_btn, app.reset_btn):
-                control.layout = HIDDEN
+                control.layout = hidden()
         if app.guide is not None:
-            app.guide.mode_pick.layout = HIDDEN  # the mode is the page's (a new mode is a new attempt)
+            app.guide.mode_pick.layout = hidden()  # the mode is the page's (a new mode is a new attempt)
         role = t("cls_trainer_role" if self.who.role == "trainer" else "cls_signed_in_as", lang)
         where = self.ref.exercise or t("cls_free_play", lang)
         assigned = self.room.assigned_exercise(self.who.class_name)
@@ -186,7 +189,7 @@ class ClassHooks:
         if guide is None:
             return
         self.recorded = len(guide.results)
-        guide.mode_pick.layout = HIDDEN
+        guide.mode_pick.layout = hidden()
         guide.restart = self.new_attempt  # the panel's «start again», and the bar's reset
 
     def on_result(self, action: str, data: dict, result) -> None:
