@@ -130,11 +130,12 @@ class FastSQL:
         return found[0] if found else None
 
     def execute(self, stmt: ClauseElement, values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
-                column_keys: Iterable[str] | None = None) -> None:
-        """Run a statement without a result, once or (given a list) as one executemany."""
+                column_keys: Iterable[str] | None = None) -> int:
+        """Run a statement without a result, once or (given a list) as one executemany; returns
+        the rows it changed (as the driver counts them)."""
         many = not isinstance(values, Mapping)
         if many and not values:
-            return
+            return 0
         first = values[0] if many else values
         keys = tuple(column_keys) if column_keys is not None else tuple(first)
         c = compile_for(stmt, self.dialect, keys if _is_insert(stmt) else None)
@@ -143,6 +144,7 @@ class FastSQL:
             self.cursor.executemany(c.sql, [params(v) for v in values])
         else:
             self.cursor.execute(c.sql, c.params(values))
+        return self.cursor.rowcount
 
 
 IN_PART = 512

@@ -14,7 +14,6 @@ from sqlalchemy.engine import Engine
 from .. import commands as c
 from ..adapters import orm
 from ..adapters.repository import ReferenceCache, Repository
-from ..adapters.state import read_now
 from ..errors import Refusal, describe
 from .clock import sweep
 from .handlers import HANDLERS, Context, PolicyPort, base
@@ -62,7 +61,7 @@ class Dispatcher:
     def _batch(self, uow: UnitOfWork, commands: list) -> list[Result]:
         results = []
         repo = Repository(uow.conn, self.reference)  # one identity map for the batch
-        now = read_now(uow.conn)
+        now = repo.now()
         if len(commands) > 1:
             repo.prefetch(commands)
         for actor, action, data in commands:
@@ -77,7 +76,7 @@ class Dispatcher:
 
         def audit(uow: UnitOfWork) -> None:
             repo = Repository(uow.conn, self.reference)
-            now = read_now(uow.conn)
+            now = repo.now()
             for actor, action, data in commands:
                 repo.write_audit(now, actor, action, {} if data is None else data, False, refusal.code, info)
             repo.flush()
