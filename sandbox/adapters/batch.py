@@ -49,6 +49,7 @@ class _Spec:
         fields = dataclasses.fields(cls)
         self.names = tuple(f.name for f in fields if f.name != "contracts")
         self.values = attrgetter(*self.names)  # obj -> tuple, the snapshot kept in the identity map
+        self.name_set = frozenset(self.names)
         self.sets = tuple(n for n in self.names if n in SET_FIELDS)
         # Fields that are not columns (a document's contract lines): made fresh for a loaded object.
         self.factories = tuple((f.name, f.default_factory) for f in fields
@@ -76,8 +77,15 @@ def to_row(obj) -> dict[str, Any]:
 
 
 def from_row(cls, data) -> Any:
-    """An object from a row mapping with every column."""
+    """An object from a row mapping with every column (a row dict of exactly the object's
+    columns, fresh from ``FastSQL.rows``, becomes the object's own)."""
     spec = _spec(cls)
+    if spec.plain and not spec.sets and type(data) is dict and data.keys() == spec.name_set:
+        for name, factory in spec.factories:
+            data[name] = factory()
+        obj = cls.__new__(cls)
+        obj.__dict__ = data
+        return obj
     values = {name: data[name] for name in spec.names}
     for name in spec.sets:
         values[name] = frozenset(x for x in data[name].split(",") if x)
@@ -260,11 +268,7 @@ def audit_texts(actor, action, input_, result) -> tuple[str, str, str, str]:
     return audit_row(actor, action, input_, result)
 
 
-def _clean_text(value: str, limit: int) -> bool:
-    if len(value) > limit or "\x00" in value:
-        return False
-    if value.isascii():
-        return True
+def _encodes(value: str) -> bool:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate
@@ -272,16 +276,21 @@ def _clean_text(value: str, limit: int) -> bool:
     return True
 
 
+def _clean_text(value: str, limit: int) -> bool:
+    return len(value) <= limit and "\x00" not in value and (value.isascii() or _encodes(value))
+
+
 def _plain_column(value) -> bool:
     return type(value) is str and _clean_text(value, MAX_COLUMN - 1)
 
 
 def _plain(value, depth: int) -> bool:
+    """``value`` is JSON data that ``safe_value`` would give back unchanged."""
     kind = type(value)
     if kind is str:
-        return _clean_text(value, MAX_STRING)
+        return len(value) <= MAX_STRING and "\x00" not in value and (value.isascii() or _encodes(value))
     if kind is int:
-        return abs(value) < 10**18
+        return -_BIG < value < _BIG
     if value is None or kind is bool:
         return True
     if kind is float:
@@ -292,13 +301,19 @@ def _plain(value, depth: int) -> bool:
         if len(value) > MAX_ITEMS:
             return False
         for key, item in value.items():
-            if type(key) is not str or not _clean_text(key, 100):
+            if type(key) is not str or len(key) > 100 or "\x00" in key or not (key.isascii() or _encodes(key)):
                 return False
             if key in SECRET_KEYS and item is not None:
                 return False
-            if not _plain(item, depth + 1):
+            if type(item) is str:  # the common case, without a call
+                if len(item) > MAX_STRING or "\x00" in item or not (item.isascii() or _encodes(item)):
+                    return False
+            elif not _plain(item, depth + 1):
                 return False
         return True
     if kind is list or kind is tuple:
         return len(value) <= MAX_ITEMS and all(_plain(item, depth + 1) for item in value)
     return False
+
+
+_BIG = 10**18
