@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.model import (
@@ -359,9 +359,14 @@ class Repository(Records, WriteBehind):
 @cache
 def _step_in(size: int, values: tuple[str, ...], copy: tuple[tuple[str, str], ...]):
     d = orm.reserve_docs
+    # The status and "open" guards are written as expressions (both columns are NOT NULL, so
+    # ``coalesce`` changes nothing) so that only the primary key can serve the statement: on a
+    # table without statistics yet, PostgreSQL's generic plan otherwise walks the whole lapse
+    # index (fiscal_year, closed, status) for every step: 40 ms instead of 1 ms for 100 documents.
     return (
         update(d)
-        .where(d.c.doc_no.in_([bindparam(f"k{i}") for i in range(size)]), d.c.status == bindparam("before"), d.c.closed == "")
+        .where(d.c.doc_no.in_([bindparam(f"k{i}") for i in range(size)]),
+               func.coalesce(d.c.status, "") == bindparam("before"), func.coalesce(d.c.closed, "") == "")
         .values({**{k: bindparam(f"v_{k}") for k in values}, **{k: d.c[other] for k, other in copy}})
     )
 
