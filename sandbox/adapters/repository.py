@@ -188,9 +188,16 @@ class Repository(Records, WriteBehind):
         return self._track(obj)
 
     def prefetch(self, commands) -> None:
-        """Load the documents and withdrawal requests a batch of commands names in a few queries
-        (instead of one query per command); they are not handed to any command yet."""
+        """Load the actors (users and sessions), documents and withdrawal requests a batch of
+        commands names in a few queries (instead of one query per command); they are not handed
+        to any command yet."""
         named, requests = set(), set()
+        actors = sorted({a for a, _, _ in commands if isinstance(a, str) and _queryable(a)})
+        for cls, column in ((User, "id"), (Session, "user_id")):
+            table, _ = TABLES[cls]
+            wanted = [a for a in actors if (table.name, a) not in self._seen]
+            for row in self.sql.rows_in(table, column, wanted):
+                self._track(from_row(cls, row), touch=False)
         for _, _, data in commands:
             if isinstance(data, dict):  # only ids a query can carry (the parser refuses the rest)
                 if isinstance(data.get("doc"), str) and _queryable(data["doc"]):
