@@ -45,8 +45,32 @@ class Compiled:
         exec(f"def make_row(r):\n    return {{{items}}}\n", scope)  # noqa: S102 (column keys of our own tables)
         return scope["make_row"]
 
-    def params(self, values: Mapping[str, Any]):
-        """The bind values, converted, as the DBAPI wants them (a tuple, or a dict by name)."""
+    @cached_property
+    def params(self) -> Callable[[Mapping[str, Any]], Any]:
+        """values -> the bind values, converted, as the DBAPI wants them (a tuple, or a dict by
+        name): one generated expression per statement, like ``make_row``."""
+        processors = dict(self.process)
+        scope: dict[str, Any] = {"_slow": self._params}
+        parts = []
+        for i, name in enumerate(self.names):
+            value = f"v[{name!r}]"
+            if name in self.literals:
+                scope[f"_l{i}"] = self.literals[name]
+                value = f"({value} if {name!r} in v else _l{i})"
+            if i in processors:
+                scope[f"_p{i}"] = processors[i]
+                value = f"_p{i}({value})"
+            parts.append(value if self.positional else f"{name!r}: {value}")
+        if self.positional:
+            body = f"({', '.join(parts)},)" if parts else "()"
+        else:
+            body = f"{{{', '.join(parts)}}}"
+        exec(  # noqa: S102 (bind names of our own statements)
+            f"def params(v):\n    try:\n        return {body}\n    except KeyError:\n        return _slow(v)\n", scope)
+        return scope["params"]
+
+    def _params(self, values: Mapping[str, Any]):
+        """``params`` written out plainly (and the error that names a missing value)."""
         if self.literals:
             values = {**self.literals, **values}
         try:
