@@ -18,6 +18,7 @@ from sandbox.adapters import orm
 from sandbox.domain import auth
 from sandbox.engine import Sandbox
 from sandbox.service import dispatch
+from sandbox.service.handlers import set_based
 
 from .conftest import LINE, PASSWORD, reserve_data
 
@@ -101,6 +102,27 @@ ACROSS_THE_YEAR_END = FIRST + [  # the lapse sweep runs between commands of one 
     ("pay1", "payment.approve", {"request": "WR00000001"}),
     ("rec1", "withdrawal.request", {"doc": "CX00000001", "amount": 1_000}),
 ]
+ROUND_STEPS_REFUSED = FIRST + [  # set-based round steps: one refused document refuses the step
+    *_create("CK", 1_000), *_create("CX", 2_000),
+    ("rec1", "round.list", {"docs": ["CX00000001", "CK00000001", "CX00000009"]}),  # no such document
+    ("rec1", "round.list", {"docs": ["CX00000001", "PO00000001"]}),  # a PO is not Listed in September
+    ("rec1", "round.list", {"docs": ["CX00000001", "CK00000001", "CK00000002", "CX00000002"]}),
+    ("rec1", "round.list", {"docs": ["CK00000001"]}),  # Listed already
+    ("rec1", "round.list_cancel", {"docs": ["CK00000002", "CX00000002", "CK00000002"]}),  # twice in one step
+    ("rec1", "round.list_cancel", {"docs": ["CK00000002"]}),
+    ("appr1", "round.confirm", {"docs": ["CX00000001", "CK00000001"]}),  # not the owning unit
+    ("appr_c", "round.confirm", {"docs": ["CX00000001", "CK00000001", "CX00000001"]}),  # twice in one step
+    ("appr_c", "round.confirm", {"docs": ["CX00000001", "CX00000002"]}),
+    ("cgd1", "round.approve", {"docs": ["CX00000001", "CK00000001"]}),  # CK00000001 is not Confirmed
+    ("appr_c", "round.confirm", {"docs": ["CK00000001"]}),
+    ("rec1", "reserve.cancel", {"doc": "CK00000002", "reason": "x"}),
+    ("rec1", "round.list", {"docs": ["CK00000002"]}),  # cancelled: closed
+    ("cgd1", "round.approve", {"docs": ["CX00000001", "CK00000001", "CX00000002"]}),
+    ("rec1", "withdrawal.request", {"doc": "CX00000001", "amount": 1_000}),
+    ("cgd1", "round.approve", {"docs": ["CX00000001"]}),  # approved already
+    ("trainer", "clock.advance", {"to": "2023-10-02T09:00:00+07:00"}), *LOGINS,
+    ("rec1", "round.list", {"docs": ["CX00000001"]}),  # the September round is over
+]
 
 # Made afresh by every world load (random, or the next value of a PostgreSQL sequence), so not
 # comparable between two loads; documents keep their line's codes in their own columns.
@@ -146,16 +168,24 @@ def test_batches_change_nothing_but_speed(store, tmp_path, request, monkeypatch)
 
     @settings(max_examples=40 if store == "sqlite" else 10, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(commands=command_lists, cuts=st.lists(st.integers(0, 40), max_size=3), limit=st.sampled_from([6, 10_000]))
-    @example(commands=TWO_REQUESTS, cuts=[], limit=10_000)
-    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=10_000)
-    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=6)
-    @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=10_000)
-    def same(commands, cuts, limit):
-        alone, rows_alone = run(sb, commands, None)
-        # A small limit makes a batch write out and drop its objects between commands.
+    @given(commands=command_lists, cuts=st.lists(st.integers(0, 40), max_size=3), limit=st.sampled_from([6, 10_000]),
+           set_from=st.sampled_from([1, 10_000]))
+    @example(commands=TWO_REQUESTS, cuts=[], limit=10_000, set_from=10_000)
+    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=10_000, set_from=10_000)
+    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=6, set_from=1)
+    @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=10_000, set_from=10_000)
+    @example(commands=ROUND_STEPS_REFUSED, cuts=[], limit=10_000, set_from=1)
+    @example(commands=ROUND_STEPS_REFUSED, cuts=[9, 14], limit=6, set_from=1)
+    def same(commands, cuts, limit, set_from):
+        # One by one, every round step goes through the identity map (the object path).
+        with monkeypatch.context() as patch:
+            patch.setattr(set_based, "SET_BASED_FROM", 10_000)
+            alone, rows_alone = run(sb, commands, None)
+        # A small limit makes a batch write out and drop its objects between commands; a
+        # ``set_from`` of 1 sends every round step down the set-based path.
         with monkeypatch.context() as patch:
             patch.setattr(dispatch, "MAP_LIMIT", limit)
+            patch.setattr(set_based, "SET_BASED_FROM", set_from)
             batched, rows_batched = run(sb, commands, [c for c in cuts if c < len(commands)])
         assert batched == alone
         for _, action, ok, error, _ in alone:

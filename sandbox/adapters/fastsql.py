@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -34,8 +34,43 @@ class Compiled:
     columns: tuple[str, ...]  # result column names
     convert: tuple[tuple[int, str, Callable], ...]  # (index, name, result processor) where one is needed
 
-    def params(self, values: Mapping[str, Any]):
-        """The bind values, converted, as the DBAPI wants them (a tuple, or a dict by name)."""
+    @cached_property
+    def make_row(self) -> Callable[[Sequence], dict[str, Any]]:
+        """A function from a result tuple to its row dict, values converted: written out as one
+        dict display (the way ``dataclasses`` writes ``__init__``), the fastest form CPython has."""
+        conv = {i: f"_p{i}" for i, _, _ in self.convert}
+        items = ", ".join(f"{name!r}: {conv[i]}(r[{i}])" if i in conv else f"{name!r}: r[{i}]"
+                          for i, name in enumerate(self.columns))
+        scope = {f"_p{i}": proc for i, _, proc in self.convert}
+        exec(f"def make_row(r):\n    return {{{items}}}\n", scope)  # noqa: S102 (column keys of our own tables)
+        return scope["make_row"]
+
+    @cached_property
+    def params(self) -> Callable[[Mapping[str, Any]], Any]:
+        """values -> the bind values, converted, as the DBAPI wants them (a tuple, or a dict by
+        name): one generated expression per statement, like ``make_row``."""
+        processors = dict(self.process)
+        scope: dict[str, Any] = {"_slow": self._params}
+        parts = []
+        for i, name in enumerate(self.names):
+            value = f"v[{name!r}]"
+            if name in self.literals:
+                scope[f"_l{i}"] = self.literals[name]
+                value = f"({value} if {name!r} in v else _l{i})"
+            if i in processors:
+                scope[f"_p{i}"] = processors[i]
+                value = f"_p{i}({value})"
+            parts.append(value if self.positional else f"{name!r}: {value}")
+        if self.positional:
+            body = f"({', '.join(parts)},)" if parts else "()"
+        else:
+            body = f"{{{', '.join(parts)}}}"
+        exec(  # noqa: S102 (bind names of our own statements)
+            f"def params(v):\n    try:\n        return {body}\n    except KeyError:\n        return _slow(v)\n", scope)
+        return scope["params"]
+
+    def _params(self, values: Mapping[str, Any]):
+        """``params`` written out plainly (and the error that names a missing value)."""
         if self.literals:
             values = {**self.literals, **values}
         try:
@@ -105,14 +140,7 @@ class FastSQL:
         """The result rows as dicts (column key → converted value)."""
         c = compile_for(stmt, self.dialect)
         self.cursor.execute(c.sql, c.params(values))
-        names, convert = c.columns, c.convert
-        out = []
-        for raw in self.cursor.fetchall():
-            row = dict(zip(names, raw, strict=True))
-            for i, name, proc in convert:
-                row[name] = proc(raw[i])
-            out.append(row)
-        return out
+        return list(map(c.make_row, self.cursor.fetchall()))
 
     def rows_in(self, table: Table, column: str, keys: Sequence) -> list[dict[str, Any]]:
         """Rows of ``table`` whose ``column`` is one of ``keys``, in parts of at most 512 keys
@@ -130,11 +158,12 @@ class FastSQL:
         return found[0] if found else None
 
     def execute(self, stmt: ClauseElement, values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
-                column_keys: Iterable[str] | None = None) -> None:
-        """Run a statement without a result, once or (given a list) as one executemany."""
+                column_keys: Iterable[str] | None = None) -> int:
+        """Run a statement without a result, once or (given a list) as one executemany; returns
+        the rows it changed (as the driver counts them)."""
         many = not isinstance(values, Mapping)
         if many and not values:
-            return
+            return 0
         first = values[0] if many else values
         keys = tuple(column_keys) if column_keys is not None else tuple(first)
         c = compile_for(stmt, self.dialect, keys if _is_insert(stmt) else None)
@@ -143,6 +172,7 @@ class FastSQL:
             self.cursor.executemany(c.sql, [params(v) for v in values])
         else:
             self.cursor.execute(c.sql, c.params(values))
+        return self.cursor.rowcount
 
 
 IN_PART = 512

@@ -7,7 +7,10 @@ handler just changes objects.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select, update
+import datetime as dt
+from functools import cache
+
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.model import (
@@ -32,6 +35,7 @@ from .batch import (
     state_of,
     to_row,
 )
+from .fastsql import IN_PART
 from .records import Records
 
 PENDING_REQUEST = ("requested", "approved")  # withdrawal requests whose money is spoken for
@@ -46,6 +50,9 @@ _TAKE_COUNTER = (
     update(orm.counters).where(orm.counters.c.name == bindparam("prefix"))
     .values(value=orm.counters.c.value).returning(orm.counters.c.value)
 )
+
+
+_NOW = select(orm.state.c.value).where(orm.state.c.key == "now")
 
 
 class ReferenceCache:
@@ -181,9 +188,16 @@ class Repository(Records, WriteBehind):
         return self._track(obj)
 
     def prefetch(self, commands) -> None:
-        """Load the documents and withdrawal requests a batch of commands names in a few queries
-        (instead of one query per command); they are not handed to any command yet."""
+        """Load the actors (users and sessions), documents and withdrawal requests a batch of
+        commands names in a few queries (instead of one query per command); they are not handed
+        to any command yet."""
         named, requests = set(), set()
+        actors = sorted({a for a, _, _ in commands if isinstance(a, str) and _queryable(a)})
+        for cls, column in ((User, "id"), (Session, "user_id")):
+            table, _ = TABLES[cls]
+            wanted = [a for a in actors if (table.name, a) not in self._seen]
+            for row in self.sql.rows_in(table, column, wanted):
+                self._track(from_row(cls, row), touch=False)
         for _, _, data in commands:
             if isinstance(data, dict):  # only ids a query can carry (the parser refuses the rest)
                 if isinstance(data.get("doc"), str) and _queryable(data["doc"]):
@@ -238,7 +252,40 @@ class Repository(Records, WriteBehind):
         self._touched.discard(key)
         self._drop(key)
 
+    # ------------------------------------------------------------ set-based round steps
+    def detached_documents(self, doc_nos) -> dict[str, ReserveDocument]:
+        """The documents as the commands so far left them, read in one query per 512 and kept
+        out of the identity map (without their contract lines): a set-based step checks them in
+        memory and then changes their rows with ``step_documents``."""
+        self.flush()
+        wanted = sorted({str(d) for d in doc_nos})
+        return {r["doc_no"]: from_row(ReserveDocument, r) for r in self.sql.rows_in(orm.reserve_docs, "doc_no", wanted)}
+
+    def step_documents(self, doc_nos: list[str], before: str, values: dict, copy: dict[str, str]) -> None:
+        """The open documents ``doc_nos`` whose status is ``before`` get ``values`` and, for each
+        ``column: other`` of ``copy``, their own ``other`` column: one UPDATE per 512 documents.
+        Objects of theirs in the identity map are let go (they would be stale)."""
+        self.flush()
+        changed = 0
+        for start in range(0, len(doc_nos), IN_PART):
+            part = doc_nos[start:start + IN_PART]
+            size = 1 << (len(part) - 1).bit_length()
+            params = {f"k{i}": k for i, k in enumerate(part + [part[-1]] * (size - len(part)))}
+            params.update({f"v_{k}": v for k, v in values.items()}, before=before)
+            changed += self.sql.execute(_step_in(size, tuple(sorted(values)), tuple(sorted(copy.items()))), params)
+        if changed != len(doc_nos):
+            raise RuntimeError(f"a set-based step changed {changed} of {len(doc_nos)} documents")
+        for doc_no in doc_nos:
+            self._drop(("reserve_docs", doc_no))
+
     # ------------------------------------------------------------ reads
+    def now(self) -> dt.datetime:
+        """The simulated clock, read straight from its row (once per batch)."""
+        row = self.sql.first(_NOW, {})
+        if row is None:
+            raise RuntimeError("no world is loaded: call load_world() first")
+        return dt.datetime.fromisoformat(row["value"])
+
     def _reference_row(self, cache: dict, cls, code: str):
         if code not in cache:
             found = self._get(cls, code)
@@ -314,6 +361,21 @@ class Repository(Records, WriteBehind):
         value += 1
         self._counters[prefix] = value
         return f"{prefix}{value:08d}"
+
+
+@cache
+def _step_in(size: int, values: tuple[str, ...], copy: tuple[tuple[str, str], ...]):
+    d = orm.reserve_docs
+    # The status and "open" guards are written as expressions (both columns are NOT NULL, so
+    # ``coalesce`` changes nothing) so that only the primary key can serve the statement: on a
+    # table without statistics yet, PostgreSQL's generic plan otherwise walks the whole lapse
+    # index (fiscal_year, closed, status) for every step: 40 ms instead of 1 ms for 100 documents.
+    return (
+        update(d)
+        .where(d.c.doc_no.in_([bindparam(f"k{i}") for i in range(size)]),
+               func.coalesce(d.c.status, "") == bindparam("before"), func.coalesce(d.c.closed, "") == "")
+        .values({**{k: bindparam(f"v_{k}") for k in values}, **{k: d.c[other] for k, other in copy}})
+    )
 
 
 def _queryable(value: str) -> bool:

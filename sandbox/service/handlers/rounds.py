@@ -21,6 +21,8 @@ from ...domain.model import (
 from ...i18n import text
 from .base import Context, handles, not_of_unit
 from .reserve import release
+from .set_based import Writes, approved, confirmed, list_cancelled, listed
+from .set_based import documents as _documents
 
 
 def _open_round(ctx: Context, doc: ReserveDocument) -> str:
@@ -42,13 +44,15 @@ def _require_documents(cmd) -> None:
         raise Refusal("no_documents", "docs")
 
 
-def _round_step(cmd, ctx: Context, role: str, step: Callable[[ReserveDocument, str], None], own_unit: bool = True) -> dict:
+def _round_step(cmd, ctx: Context, role: str, step: Callable[[ReserveDocument, str], None], own_unit: bool = True,
+                writes: Writes | None = None) -> dict:
     user = ctx.actor
     user.require_role(role, action=cmd.action)
     _require_documents(cmd)
-    ctx.repo.load_documents(cmd.docs)
+    docs = _documents(cmd, ctx, writes)
+    open_rounds: dict[int, str] = {}  # fiscal year -> its open round (a closed one refuses)
     for doc_no in cmd.docs:
-        doc = ctx.repo.document(doc_no)
+        doc = docs.get(doc_no)
         if doc is None:
             raise Refusal("document_not_found", "docs", doc=doc_no)
         if own_unit and doc.unit != user.unit:
@@ -59,43 +63,49 @@ def _round_step(cmd, ctx: Context, role: str, step: Callable[[ReserveDocument, s
                 raise Refusal("not_owning_agency", "docs", owner=owner.code if owner else doc.agency, unit=user.unit)
         doc.require_open()
         before = doc.status
-        step(doc, _open_round(ctx, doc))
+        round_ = open_rounds.get(doc.fiscal_year)
+        if round_ is None:
+            round_ = open_rounds[doc.fiscal_year] = _open_round(ctx, doc)
+        step(doc, round_)
         ctx.repo.history(doc, ctx.now, ctx.actor_id, cmd.action, before)
+    if docs.writes:
+        docs.write(ctx)
     return {"docs": list(cmd.docs)}
 
 
 @handles(c.ListDocs)
 def list_docs(cmd: c.ListDocs, ctx: Context) -> dict:
-    out = _round_step(cmd, ctx, "recorder", list_document)
+    out = _round_step(cmd, ctx, "recorder", list_document, writes=listed)
     out["message"] = text("details", "listed_ask_confirm")
     return out
 
 
 @handles(c.ListCancel)
 def list_cancel(cmd: c.ListCancel, ctx: Context) -> dict:
-    return _round_step(cmd, ctx, "recorder", lambda doc, _round: list_cancel_document(doc))
+    return _round_step(cmd, ctx, "recorder", lambda doc, _round: list_cancel_document(doc), writes=list_cancelled)
 
 
 @handles(c.Confirm)
 def confirm(cmd: c.Confirm, ctx: Context) -> dict:
-    return _round_step(cmd, ctx, "approver_withdrawal", lambda doc, _round: confirm_document(doc), own_unit=False)
+    return _round_step(cmd, ctx, "approver_withdrawal", lambda doc, _round: confirm_document(doc), own_unit=False,
+                       writes=confirmed)
 
 
-def _cgd_step(cmd, ctx: Context, step: Callable[[ReserveDocument], None], note: str = "") -> list[ReserveDocument]:
+def _cgd_step(cmd, ctx: Context, step: Callable[[ReserveDocument], None], note: str = "",
+              writes: Writes | None = None) -> None:
     ctx.actor.require_role("cgd_officer", action=cmd.action)
     _require_documents(cmd)
-    ctx.repo.load_documents(cmd.docs)
-    done = []
+    docs = _documents(cmd, ctx, writes)
     for doc_no in cmd.docs:
-        doc = ctx.repo.document(doc_no)
+        doc = docs.get(doc_no)
         if doc is None:
             raise Refusal("document_not_found", "docs", doc=doc_no)
         before = doc.status
         step(doc)
         ctx.repo.history(doc, ctx.now, ctx.actor_id, cmd.action, before, note)
-        done.append(doc)
+    if docs.writes:
+        docs.write(ctx)
     ctx.sweep_after = True
-    return done
 
 
 @handles(c.CancelConfirm)
@@ -121,7 +131,7 @@ def cancel_confirm(cmd: c.CancelConfirm, ctx: Context) -> dict:
 
 @handles(c.Approve)
 def approve(cmd: c.Approve, ctx: Context) -> dict:
-    _cgd_step(cmd, ctx, approve_document)
+    _cgd_step(cmd, ctx, approve_document, writes=approved)
     return {"docs": list(cmd.docs)}
 
 
