@@ -21,6 +21,7 @@ import ipywidgets as w
 
 from .widgets import esc, t
 
+
 def hidden() -> w.Layout:
     """A fresh hidden layout. Never one widget at module level: a module is imported once in the
     fork server (no kernel there), and every kernel forked from it would share that dead widget."""
