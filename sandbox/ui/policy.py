@@ -49,6 +49,16 @@ def _show(widget: w.Widget, visible: bool) -> None:
     widget.layout.display = None if visible else "none"
 
 
+def later(seconds: float, callback, *, or_now: bool = True) -> None:
+    """Run ``callback`` on the kernel's event loop after ``seconds``, between two messages; with no
+    running loop (a test, a script) right away, or never when not ``or_now``."""
+    try:
+        asyncio.get_running_loop().call_later(seconds, callback)
+    except RuntimeError:
+        if or_now:
+            callback()
+
+
 def _mark(widget: w.Widget, bad: bool) -> None:
     (widget.add_class if bad else widget.remove_class)("gf-pol-bad")
 
@@ -159,10 +169,7 @@ class PolicyExplorer(w.VBox):
         # The chart after the first paint: the frontend counts the placeholder's views once it is displayed.
         self.chart_wait._view_count = 0
         self.chart_wait.observe(safe(self._displayed, self._error), names="_view_count")
-        try:
-            asyncio.get_running_loop().call_later(FALLBACK_S, safe(lambda: self.drawn or self.first_draw(), self._error))
-        except RuntimeError:
-            pass  # no kernel loop (a test): the caller draws
+        later(FALLBACK_S, safe(lambda: self.drawn or self.first_draw(), self._error), or_now=False)
 
     # ------------------------------------------------------------------ the page
 
@@ -215,12 +222,18 @@ class PolicyExplorer(w.VBox):
             rule.set_years(years)
 
     def _displayed(self, change) -> None:
+        """The frontend has displayed the page: draw once this message is answered (the kernel
+        goes idle first, so nothing waits for the chart)."""
         if change["new"] and not self.drawn:
-            self.first_draw()
+            later(0.05, safe(self.first_draw, self._error))
 
     def first_draw(self) -> None:
-        """The chart, then the simulation's population (after the page's first paint)."""
-        self.draw()
+        """The chart, then (once the kernel is free again) the simulation's population."""
+        if not self.drawn:
+            self.draw()
+        later(0.5, safe(self._load_population, self._error))
+
+    def _load_population(self) -> None:
         self.population  # noqa: B018 — built now, so «Simulate» answers at once
         self._sim_head()
 
