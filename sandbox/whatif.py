@@ -154,6 +154,11 @@ def letters_deadlines(fiscal_year: int) -> dict[str, dt.datetime]:
     return {r: letters_deadline(policy, r) for r in FIELDS}
 
 
+def cutover_refuse_from(key: str) -> dt.datetime:
+    """When a cut-over group's old logins stop today (the policy data)."""
+    return bundled_cutovers()[key].refuse_from
+
+
 def cutover_names(lang: str = "th") -> list[tuple[str, str]]:
     """(name, key) of every cut-over, in the page's language."""
     return [(c.name_th if lang == "th" else c.name_en, key) for key, c in bundled_cutovers().items()]

@@ -143,8 +143,9 @@ def test_the_simulation_is_refused_for_an_impossible_timeline_and_follows_the_ru
 def test_the_cutover_choice_is_named_not_coded(page):
     labels = [label for label, _key in page.cutover.options]
     assert "หน่วยงานผู้เบิกทุกหน่วยงาน" in labels and not any("_" in label for label in labels)
-    assert page.cutover.value == "all_agencies"
+    assert page.cutover.value == "all_agencies" and page.cutover_to.placeholder == "12/04/2568"
     page.cutover.value = "treasury_offices"
+    assert page.cutover_to.placeholder == "01/05/2567"  # the group's own cut-over day, in the Buddhist era
     page.lang_btn.click()
     assert "Every disbursing agency" in [label for label, _ in page.cutover.options]
     assert page.cutover.value == "treasury_offices"  # the choice is kept across languages

@@ -22,6 +22,7 @@ from ..whatif import (
     Problem,
     WhatIf,
     cutover_names,
+    cutover_refuse_from,
     letters_deadlines,
     read_days,
     read_moment,
@@ -164,6 +165,7 @@ class PolicyExplorer(w.VBox):
         self.sim_btn.on_click(safe(lambda _b: self.run_simulation(), self._error))
         self.lang_btn.on_click(safe(lambda _b: self.set_lang("en" if self.lang == "th" else "th"), self._error))
         self.years.observe(lambda _c: self._years_changed(), names="value")
+        self.cutover.observe(lambda _c: self._cutover_example(), names="value")
         self._years_changed()
         self.set_lang(lang)
         # The chart after the first paint: the frontend counts the placeholder's views once it is displayed.
@@ -186,7 +188,7 @@ class PolicyExplorer(w.VBox):
         self.cutover.options = cutover_names(lang)
         self.cutover.value = keep or "all_agencies"
         self.holiday.placeholder = tr("pol_example_day", lang)
-        self.cutover_to.placeholder = "01/05/2568"
+        self._cutover_example()
         self.helps["holiday"].value = f"<span class='gf-pol-help'>{esc(tr('pol_holiday_help', lang))}</span>"
         self.helps["cutover"].value = f"<span class='gf-pol-help'>{esc(tr('pol_cutover_help', lang))}</span>"
         self.chart_wait.value = f"<div class='gf-info'>{esc(tr('pol_drawing', lang))}</div>"
@@ -215,6 +217,11 @@ class PolicyExplorer(w.VBox):
         self.sim_head.value = (f"<hr><div class='gf-title'>{esc(tr('simulation', lang))}</div>"
                                f"<div class='gf-crumb'>{esc(counts)}</div>"
                                f"<div class='gf-crumb'>{esc(tr('pol_sim_year', lang).format(fy=SIM_FY))}</div>")
+
+    def _cutover_example(self) -> None:
+        """The chosen group's own cut-over day as the example: what the what-if moves."""
+        if self.cutover.value:
+            self.cutover_to.placeholder = format_example(cutover_refuse_from(self.cutover.value))[:10]
 
     def _years_changed(self) -> None:
         years = sorted(self.years.value)
