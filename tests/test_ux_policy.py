@@ -138,6 +138,9 @@ def test_the_simulation_is_refused_for_an_impossible_timeline_and_follows_the_ru
     figures = [o["data"][PLOTLY] for o in page.sim_out.outputs]
     assert [f["layout"]["title"]["text"] for f in figures] == [
         "ผู้ใช้ที่ลงทะเบียน Soft Token แล้ว (%)", "เงินที่ List และ Confirm แล้ว รอบกันยายน (พันล้านบาท)"]
+    enrol, money = (f["layout"]["xaxis"] for f in figures)  # Buddhist-era dates, level ticks
+    assert enrol["ticktext"][0] == "ก.พ. 68" and money["ticktext"][:2] == ["1 ส.ค. 67", "15 ส.ค. 67"]
+    assert enrol["tickangle"] == 0 and figures[1]["data"][0]["customdata"][0].endswith("2567")
 
 
 def test_the_cutover_choice_is_named_not_coded(page):

@@ -366,6 +366,6 @@ class PolicyExplorer(w.VBox):
         ):
             series = [(tr(name, lang), list(getattr(o, curve)[x]), list(getattr(o, curve)[y] * scale))
                       for o, name in ((a, "current_short"), (b, "changed_short"))]
-            figures.append(lines(series, tr(title, lang)))
+            figures.append(lines(series, tr(title, lang), lang))
         self.sim_out.outputs = outputs(*figures)
         return table

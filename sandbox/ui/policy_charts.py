@@ -31,15 +31,29 @@ def local(moment: dt.datetime | dt.date) -> str:
 
 
 def be_ticks(first: dt.datetime, last: dt.datetime, lang: str = "th") -> tuple[list, list]:
-    """Month ticks with the Buddhist-era year (the Thai short month and two digits; ``Sep 2566`` in English)."""
+    """Ticks with the Buddhist-era year, few enough to stay level and readable: the 1st and the 15th
+    of each month over a short span (``15 ส.ค. 67``), else every month, second or third month
+    (``ก.ย. 66``; ``Sep 2566`` in English)."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
     vals, texts = [], []
     day = dt.date(first.year, first.month, 1)
     while day <= last.date():
-        vals.append(day.isoformat())
         year = str(day.year + 543)
-        texts.append(f"{tr(f'month_{day.month}', lang)} {year[-2:] if lang == 'th' else year}")
+        short = f"{tr(f'month_{day.month}', lang)} {year[-2:] if lang == 'th' else year}"
+        if months <= 4:
+            for d in (1, 15):
+                vals.append(day.replace(day=d).isoformat())
+                texts.append(f"{d} {short}")
+        elif (day.month - 1) % (1 if months <= 14 else 2 if months <= 26 else 3) == 0:
+            vals.append(day.isoformat())
+            texts.append(short)
         day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return vals, texts
+
+
+def date_axis(first, last, lang: str) -> dict:
+    vals, texts = be_ticks(first, last, lang)
+    return {"type": "date", "tickvals": vals, "ticktext": texts, "tickangle": 0}
 
 
 def _marker(e: Event, row: str, hover: str) -> dict:
@@ -70,16 +84,25 @@ def gantt(events: list[Event], title: str, lang: str = "th") -> dict:
         "xaxis": {"type": "date"},
     }
     if events:
-        vals, texts = be_ticks(min(e.start for e in events), max((e.end or e.start) for e in events), lang)
-        layout["xaxis"].update(tickvals=vals, ticktext=texts)
+        layout["xaxis"] = date_axis(min(e.start for e in events), max((e.end or e.start) for e in events), lang)
     return {"data": data, "layout": layout, "config": CONFIG}
 
 
-def lines(series: list[tuple[str, list, list]], title: str) -> dict:
-    """A line chart: (name, x, y) per line."""
-    data = [{"type": "scatter", "mode": "lines", "name": name, "x": [local(v) for v in x], "y": [float(v) for v in y]}
+def lines(series: list[tuple[str, list, list]], title: str, lang: str = "th") -> dict:
+    """A line chart over dates: (name, x, y) per line; ticks and hover in the Buddhist era."""
+    data = [{"type": "scatter", "mode": "lines", "name": name, "x": [local(v) for v in x], "y": [float(v) for v in y],
+             "customdata": [format_day(v, lang) for v in x], "hovertemplate": "%{customdata}: %{y:,.1f}"}
             for name, x, y in series]
-    return {"data": data, "layout": {"title": {"text": title}, "height": 320, "font": FONT}, "config": CONFIG}
+    layout: dict = {"title": {"text": title}, "height": 320, "font": FONT}
+    xs = [v for _name, x, _y in series for v in x]
+    if xs:
+        layout["xaxis"] = date_axis(min(xs), max(xs), lang)
+    return {"data": data, "layout": layout, "config": CONFIG}
+
+
+def format_day(moment, lang: str) -> str:
+    """``15 ส.ค. 2567`` / ``15 Aug 2567``: a day on a chart's hover."""
+    return f"{moment.day} {tr(f'month_{moment.month}', lang)} {moment.year + 543}"
 
 
 def outputs(*figures: dict, note: str = "") -> tuple[dict, ...]:
