@@ -179,20 +179,26 @@ def policy_checks_notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_code_cell("from sandbox.ui.policy import PolicyExplorer\n\nexplorer = PolicyExplorer()"),
         _checked(
             "# NBVAL_CHECK_OUTPUT\n"
-            "explorer.march.value = '2024-04-05T16:30:00+07:00'\n"
-            "explorer.holiday.value = '2023-09-29'\n"
             "explorer.years.value = (2566,)\n"
-            "events, shifts = explorer.what_if()\n"
-            "for a, b in shifts:\n"
-            "    print(a.key, (a.end or a.start).isoformat(), '->', (b.end or b.start).isoformat())",
+            "explorer.march_rule.kind.value = 'on_date'\n"
+            "explorer.march.value = '05/04/2567 16:30'\n"
+            "explorer.march_rule.year.value = 2566\n"
+            "explorer.holiday.value = '29/09/2566'\n"
+            "result = explorer.what_if()\n"
+            "for a, b in result.shifts:\n"
+            "    print(a.key, (a.end or a.start).isoformat(), '->', (b.end or b.start).isoformat())\n"
+            "explorer.march.value = '06/04/2567'\n"
+            "print([p.code for p in explorer.what_if().problems])",
             # A holiday on Friday 29 Sep 2566 moves the September deadline to Thursday; a March
-            # deadline moved to 5 Apr 2567 moves the March lapse with it (docs/rules.md, the sandbox rules of the rounds).
+            # deadline moved to 5 Apr 2567 for FY2566 moves the March lapse with it (docs/rules.md §5.2);
+            # Saturday 6 Apr 2567 is no business day: refused.
             "september_window 2023-09-29T16:30:00+07:00 -> 2023-09-28T16:30:00+07:00\n"
             "september_deadline 2023-09-29T16:30:00+07:00 -> 2023-09-28T16:30:00+07:00\n"
             "march_window 2024-03-29T16:30:00+07:00 -> 2024-04-05T16:30:00+07:00\n"
             "extension_usable 2024-10-01T00:00:00+07:00 -> 2024-10-01T00:00:00+07:00\n"
             "march_deadline 2024-03-29T16:30:00+07:00 -> 2024-04-05T16:30:00+07:00\n"
-            "march_lapse 2024-03-30T00:00:00+07:00 -> 2024-04-05T16:30:00+07:00\n",
+            "march_lapse 2024-03-30T00:00:00+07:00 -> 2024-04-05T16:30:00+07:00\n"
+            "['not_business_day']\n",
         ),
         nbformat.v4.new_code_cell(
             "from sandbox.simulation import Behaviour, simulate\n"

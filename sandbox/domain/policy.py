@@ -5,10 +5,11 @@ round windows, deadlines and usable periods [manual 004], derived with the busin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .calendar import BANGKOK, BusinessCalendar, ce_year
+from .calendar import BANGKOK, BusinessCalendar, ce_year, parse_date, parse_datetime
 
 DEADLINE_TIME = dt.time(16, 30)
 
@@ -121,3 +122,135 @@ class RoundPolicy:
         if carried:
             return self.carry_over_usable_until
         return self.fiscal_year_end
+
+
+# ---------------------------------------------------------------- what-if: a moved deadline, per fiscal year
+
+ROUNDS = ("september", "march")
+# letters: the letters' own rule (the last business day of the month, 16:30) — nothing moves;
+# before_last: N business days before that last business day, 16:30;
+# after_opening: the N-th business day of the round, counted from the day it opens, 16:30;
+# on_date: one moment, for one chosen fiscal year (every other year keeps the letters' rule).
+RULE_KINDS = ("letters", "before_last", "after_opening", "on_date")
+MAX_RULE_DAYS = 60
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """How a policy maker moves one round's deadline: a rule that gives each fiscal year its own
+    deadline, or one date for one chosen fiscal year (docs/rules.md, the policy page)."""
+
+    round: str = "september"
+    kind: str = "letters"
+    days: int = 0
+    on: dt.datetime | None = None
+    fiscal_year: int | None = None
+
+    def deadline(self, policy: RoundPolicy) -> dt.datetime | None:
+        """This rule's deadline in ``policy``'s fiscal year; ``None``: the letters' rule applies."""
+        cal = policy.calendar
+        if self.kind == "before_last":
+            return policy._at(business_days_before(cal, letters_deadline(policy, self.round).date(), self.days),
+                              DEADLINE_TIME)
+        if self.kind == "after_opening":
+            opens = policy.window(self.round)[0].date()
+            return policy._at(cal.add_business_days(opens - dt.timedelta(days=1), self.days), DEADLINE_TIME)
+        if self.kind == "on_date" and self.fiscal_year == policy.fiscal_year:
+            return self.on
+        return None
+
+
+@dataclass(frozen=True)
+class DeadlineProblem:
+    """Why a what-if deadline is impossible: ``code`` names the rule broken (the catalogue's
+    ``policy.pol_<code>``), ``round`` the field, ``fiscal_year`` the year, ``limit`` the instant
+    the deadline had to respect."""
+
+    code: str
+    round: str
+    fiscal_year: int | None = None
+    deadline: dt.datetime | None = None
+    limit: dt.datetime | None = None
+
+
+def letters_deadline(policy: RoundPolicy, round_: str) -> dt.datetime:
+    """The letters' deadline: the last business day of September (or of March of FY N+1), 16:30 [004]."""
+    year = policy._end_ce + (round_ == "march")
+    return policy._at(policy.calendar.last_business_day(year, 9 if round_ == "september" else 3), DEADLINE_TIME)
+
+
+def business_days_before(cal: BusinessCalendar, day: dt.date, n: int) -> dt.date:
+    """The n-th business day before ``day`` (``day`` itself when n is 0)."""
+    counted = 0
+    while counted < n:
+        day -= dt.timedelta(days=1)
+        if cal.is_business_day(day):
+            counted += 1
+    return day
+
+
+def round_year_end(policy: RoundPolicy, round_: str) -> dt.datetime:
+    """The end of the fiscal year in which a round runs: FY N for September, FY N+1 for March."""
+    return policy._at(dt.date(policy._end_ce + (round_ == "march"), 10, 1))
+
+
+def rule_problems(rule: DeadlineRule, fiscal_years) -> list[DeadlineProblem]:
+    """What is wrong with the rule itself, whatever the year."""
+    if rule.round not in ROUNDS or rule.kind not in RULE_KINDS:
+        return [DeadlineProblem("bad_rule", rule.round)]
+    if rule.kind in ("before_last", "after_opening"):
+        low = 0 if rule.kind == "before_last" else 1
+        if not low <= rule.days <= MAX_RULE_DAYS:
+            return [DeadlineProblem(f"bad_days_{rule.kind}", rule.round)]
+    if rule.kind == "on_date":
+        if rule.on is None:
+            return [DeadlineProblem("no_date", rule.round)]
+        if rule.fiscal_year not in fiscal_years:
+            return [DeadlineProblem("year_not_shown", rule.round, rule.fiscal_year)]
+    return []
+
+
+def deadline_problems(round_: str, policy: RoundPolicy, deadline: dt.datetime) -> list[DeadlineProblem]:
+    """An impossible timeline: a deadline must fall after its round opens, before the fiscal year
+    in which the round runs ends, and on a business day (the letters set deadlines on business
+    days, «วันทำการสุดท้าย» [004])."""
+    found = []
+    opens = policy.window(round_)[0]
+    if deadline <= opens:
+        found.append(DeadlineProblem("before_opening", round_, policy.fiscal_year, deadline, opens))
+    year_end = round_year_end(policy, round_)
+    if deadline >= year_end:
+        found.append(DeadlineProblem("after_year_end", round_, policy.fiscal_year, deadline, year_end))
+    if not policy.calendar.is_business_day(deadline.date()):
+        found.append(DeadlineProblem("not_business_day", round_, policy.fiscal_year, deadline))
+    return found
+
+
+def apply_rules(fiscal_year: int, calendar: BusinessCalendar, rules) -> tuple[RoundPolicy, list[DeadlineProblem]]:
+    """The year's round policy under the rules (one per round), and every impossible deadline."""
+    base = RoundPolicy(fiscal_year, calendar)
+    moved, problems = {}, []
+    for rule in rules:
+        deadline = rule.deadline(base)
+        if deadline is None:
+            continue
+        problems += deadline_problems(rule.round, base, deadline)
+        moved[rule.round] = deadline
+    return RoundPolicy(fiscal_year, calendar, moved.get("september"), moved.get("march")), problems
+
+
+_TIME_AT_END = re.compile(r"^(.*?\d)\s+\D*?(\d{1,2})[:.](\d{2})\D*$")  # "<date> [words] 16:30 [words]"
+
+
+def parse_moment(text: str, default_time: dt.time = DEADLINE_TIME) -> dt.datetime:
+    """A moment as a policy maker types it: ``29/09/2566 16:30``, ``29/09/2566`` (at ``default_time``),
+    ``29 กันยายน 2566 เวลา 16.30 น.``, ISO ``2023-09-29T16:30``; Thai or Arabic digits, BE or CE year.
+    Raises ``ValueError`` when the text is not a moment."""
+    value = str(text).strip()
+    if re.match(r"^\d{4}-\d{1,2}-\d{1,2}T", value):
+        return parse_datetime(value)
+    match = _TIME_AT_END.match(value)
+    if match:
+        day, hour, minute = parse_date(match.group(1)), int(match.group(2)), int(match.group(3))
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=BANGKOK)
+    return dt.datetime.combine(parse_date(value), default_time, tzinfo=BANGKOK)

@@ -1,65 +1,130 @@
-"""The policy makers' screen: the derived timeline as a plotly Gantt chart (Thai, BE dates, the rule
-and its source on hover), what-if controls that redraw it and list what moved, and the national
-simulation of who is locked out at the cut-over and how much money lapses."""
+"""The policy makers' screen: the derived timeline as a Gantt chart (Thai, BE dates, the rule and its
+source on hover), what-if controls — a moved deadline is a rule per fiscal year or a date for one
+chosen year; an impossible timeline is refused naming the field and the rule — and the national
+simulation of who is locked out at the cut-over and how much money lapses.
+
+The controls come first: the page's cell builds them and nothing else (no plotly, pandas or
+simulation import); the chart is drawn once the frontend has displayed the page (it counts the
+placeholder's views, ``_view_count``), the simulation's population after that."""
 
 from __future__ import annotations
 
-import datetime as dt
+import asyncio
 
 import ipywidgets as w
-import pandas as pd
-import plotly.graph_objects as go
 
+from ..calendar import BusinessCalendar, format_moment
+from ..domain.policy import DEADLINE_TIME, MAX_RULE_DAYS, RULE_KINDS, DeadlineRule, apply_rules
 from ..i18n import text
-from ..simulation import Behaviour, Outcome, compare, population, simulate
-from ..timeline import Event, derive, moved, with_cutover
+from ..whatif import (
+    CUTOVER_TIME,
+    Changes,
+    Problem,
+    WhatIf,
+    cutover_names,
+    cutover_refuse_from,
+    letters_deadlines,
+    read_days,
+    read_moment,
+    run,
+)
+from .policy_charts import gantt, lines, outputs
 from .widgets import CSS, button, esc, field, safe, table_html
 
-COLOURS = {"round": "#1f4e79", "cutover": "#c62828"}
+SIM_FY = 2567  # the national simulation's fiscal year (its September round)
+FALLBACK_S = 8.0  # draw anyway if no frontend reports the page displayed by then
+STYLE = ("<style>.gf-pol-bad input, .gf-pol-bad select { border: 2px solid #c62828 !important; }"
+         ".gf-pol-help { color: #555; font-size: 12px; padding-left: 6px; }</style>")
 
 
 def tr(key: str, lang: str) -> str:
     return text("policy", key, lang)
 
 
-def be_ticks(first: dt.datetime, last: dt.datetime, lang: str = "th") -> tuple[list, list]:
-    """Month ticks with the Buddhist-era year (the Thai short month and two digits; ``Sep 2566`` in English)."""
-    vals, texts = [], []
-    day = dt.date(first.year, first.month, 1)
-    while day <= last.date():
-        vals.append(day)
-        year = str(day.year + 543)
-        texts.append(f"{tr(f'month_{day.month}', lang)} {year[-2:] if lang == 'th' else year}")
-        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return vals, texts
-
-
-def gantt(events: list[Event], title: str, lang: str = "th") -> go.Figure:
-    fig = go.Figure()
-    for e in events:
-        hover = f"<b>{e.label(lang)}</b><br>{e.span(lang)}<br>{e.rule(lang)}<br>{tr('source', lang)}: [{e.source}]"
-        if e.end:
-            fig.add_trace(go.Bar(
-                x=[(e.end - e.start).total_seconds() * 1000], base=[e.start], y=[e.label(lang)], orientation="h",
-                marker_color=COLOURS[e.group], hovertemplate=hover + "<extra></extra>", showlegend=False))
-        else:
-            fig.add_trace(go.Scatter(
-                x=[e.start], y=[e.label(lang)], mode="markers", marker={"symbol": "diamond", "size": 13, "color": COLOURS[e.group]},
-                hovertemplate=hover + "<extra></extra>", showlegend=False))
-    if events:
-        first = min(e.start for e in events)
-        last = max((e.end or e.start) for e in events)
-        vals, texts = be_ticks(first, last, lang)
-        fig.update_xaxes(type="date", tickvals=vals, ticktext=texts)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed([e.label(lang) for e in events])))
-    fig.update_layout(title=title, height=120 + 28 * len(events), margin={"l": 10, "r": 10, "t": 50, "b": 30},
-                      font={"family": "Sarabun, Noto Sans Thai, sans-serif"}, barmode="overlay")
-    return fig
-
-
 def _slider(value: float, low: float, high: float, step: float) -> w.FloatSlider:
     return w.FloatSlider(value=value, min=low, max=high, step=step, style={"description_width": "160px"},
                          layout=w.Layout(width="440px"))
+
+
+def _show(widget: w.Widget, visible: bool) -> None:
+    widget.layout.display = None if visible else "none"
+
+
+def later(seconds: float, callback, *, or_now: bool = True) -> None:
+    """Run ``callback`` on the kernel's event loop after ``seconds``, between two messages; with no
+    running loop (a test, a script) right away, or never when not ``or_now``."""
+    try:
+        asyncio.get_running_loop().call_later(seconds, callback)
+    except RuntimeError:
+        if or_now:
+            callback()
+
+
+def _mark(widget: w.Widget, bad: bool) -> None:
+    (widget.add_class if bad else widget.remove_class)("gf-pol-bad")
+
+
+class RuleControls:
+    """One round's deadline: how it moves (letters / N business days before the last one / the
+    N-th business day of the round / one date for one fiscal year), N, or the date and its year."""
+
+    def __init__(self, round_: str, cls: str):
+        self.round = round_
+        self.field = f"{round_}_deadline"
+        self.kind = w.Dropdown(layout=w.Layout(width="390px"))
+        self.days = w.BoundedIntText(value=5, min=0, max=MAX_RULE_DAYS, layout=w.Layout(width="64px"))
+        self.date = w.Text(layout=w.Layout(width="160px"))
+        self.year = w.Dropdown(layout=w.Layout(width="90px"))
+        self.days_unit, self.for_year = w.HTML(), w.HTML()
+        for box, suffix in ((self.kind, "-rule"), (self.days, "-days"), (self.date, ""), (self.year, "-year")):
+            box.add_class(cls + suffix)
+        self.kind.observe(lambda _c: self.show(), names="value")
+
+    def relabel(self, lang: str) -> None:
+        kind = self.kind.value or "letters"
+        self.kind.options = [(tr(f"pol_rule_{k}", lang), k) for k in RULE_KINDS]
+        self.kind.value = kind
+        self.days_unit.value = f"<span class='gf-pol-help'>{esc(tr('pol_days_unit', lang))}</span>"
+        self.for_year.value = f"<span class='gf-pol-help'>{esc(tr('pol_for_year', lang))}</span>"
+        self.show()
+
+    def set_years(self, years: list[int]) -> None:
+        keep = self.year.value
+        self.year.options = years
+        if years:
+            self.year.value = keep if keep in years else years[0]
+            self.date.placeholder = format_example(letters_deadlines(self.year.value)[self.round])
+
+    def show(self) -> None:
+        kind = self.kind.value
+        for box in (self.days, self.days_unit):
+            _show(box, kind in ("before_last", "after_opening"))
+        for box in (self.date, self.for_year, self.year):
+            _show(box, kind == "on_date")
+
+    def row(self, lang: str) -> w.HBox:
+        return field(tr(self.field, lang), w.HBox([self.kind, self.days, self.days_unit, self.date, self.for_year, self.year]),
+                     "150px")
+
+    def rule(self, problems: list[Problem]) -> DeadlineRule:
+        kind = self.kind.value
+        if kind != "on_date":
+            return DeadlineRule(self.round, kind, int(self.days.value))
+        on = None
+        if self.date.value.strip():
+            on = read_moment(self.field, self.date.value.strip(), DEADLINE_TIME, problems)
+            if on is None:
+                return DeadlineRule(self.round)  # the unreadable date is the problem reported
+        return DeadlineRule(self.round, kind, on=on, fiscal_year=self.year.value)
+
+    def mark(self, bad: bool) -> None:
+        for box in (self.kind, self.days, self.date, self.year):
+            _mark(box, bad)
+
+
+def format_example(moment) -> str:
+    """``29/09/2566 16:30``: how the date boxes read a moment (day/month/BE year)."""
+    return f"{moment.day:02d}/{moment.month:02d}/{moment.year + 543} {moment.strftime('%H:%M')}"
 
 
 class PolicyExplorer(w.VBox):
@@ -68,34 +133,47 @@ class PolicyExplorer(w.VBox):
     def __init__(self, fiscal_years=(2566, 2567, 2568), seed: int = 2566, lang: str = "th"):
         super().__init__()
         self.add_class("gf-app")
-        self.lang = lang
-        self.seed = seed
+        self.lang, self.seed = lang, seed
         self.years = w.SelectMultiple(options=list(range(2565, 2571)), value=tuple(fiscal_years), rows=6,
                                       layout=w.Layout(width="110px"))
-        self.sept = w.Text(placeholder="2024-09-27T16:30", layout=w.Layout(width="200px"))
-        self.march = w.Text(placeholder="2024-03-29T16:30", layout=w.Layout(width="200px"))
-        self.holiday = w.Text(placeholder="2024-03-29, 2024-09-30", layout=w.Layout(width="260px"))
-        self.cutover = w.Dropdown(options=["all_agencies", "treasury_offices", "pilot_sao", "pilot_mof_cgd"], layout=w.Layout(width="200px"))
-        self.cutover_to = w.Text(placeholder="2025-05-01T00:00", layout=w.Layout(width="200px"))
-        for box, cls in ((self.sept, "gf-pol-sept"), (self.march, "gf-pol-march"), (self.holiday, "gf-pol-holiday"),
-                         (self.cutover_to, "gf-pol-cutover")):
-            box.add_class(cls)
+        self.sept_rule = RuleControls("september", "gf-pol-sept")
+        self.march_rule = RuleControls("march", "gf-pol-march")
+        self.sept, self.march = self.sept_rule.date, self.march_rule.date
+        self.holiday = w.Text(layout=w.Layout(width="260px"))
+        self.holiday.add_class("gf-pol-holiday")
+        self.cutover = w.Dropdown(layout=w.Layout(width="330px"))
+        self.cutover_to = w.Text(layout=w.Layout(width="160px"))
+        self.cutover_to.add_class("gf-pol-cutover")
+        self.helps = {key: w.HTML() for key in ("holiday", "cutover")}
         self.draw_btn = button("", "gf-pol-draw", "primary")
         self.lang_btn = button("", "gf-lang")
         self.chart = w.Output()
+        self.chart_wait = w.HTML()
         self.moved_view = w.HTML()
         self.enrol = _slider(0.18, 0.02, 0.6, 0.01)
         self.confirm = _slider(0.10, 0.01, 0.5, 0.01)
         self.procrastination = _slider(0.6, 0.0, 3.0, 0.1)
         self.sim_btn = button("", "gf-pol-sim", "warning")
+        self.sim_head = w.HTML()
         self.sim_out = w.Output()
         self.sim_table = w.HTML()
         self.outcomes = None
+        self.result: WhatIf | None = None
+        self.drawn = False
+        self._population = None
         self.draw_btn.on_click(safe(lambda _b: self.draw(), self._error))
         self.sim_btn.on_click(safe(lambda _b: self.run_simulation(), self._error))
         self.lang_btn.on_click(safe(lambda _b: self.set_lang("en" if self.lang == "th" else "th"), self._error))
-        self.population = population(seed=seed)
+        self.years.observe(lambda _c: self._years_changed(), names="value")
+        self.cutover.observe(lambda _c: self._cutover_example(), names="value")
+        self._years_changed()
         self.set_lang(lang)
+        # The chart after the first paint: the frontend counts the placeholder's views once it is displayed.
+        self.chart_wait._view_count = 0
+        self.chart_wait.observe(safe(self._displayed, self._error), names="_view_count")
+        later(FALLBACK_S, safe(lambda: self.drawn or self.first_draw(), self._error), or_now=False)
+
+    # ------------------------------------------------------------------ the page
 
     def set_lang(self, lang: str) -> None:
         """Label every control in ``lang`` and redraw what is on the page."""
@@ -104,101 +182,190 @@ class PolicyExplorer(w.VBox):
             btn.description = tr(key, lang)
         for slider, key in ((self.enrol, "enrol_rate"), (self.confirm, "confirm_rate"), (self.procrastination, "procrastination")):
             slider.description = tr(key, lang)
-        pop = self.population
+        for rule in (self.sept_rule, self.march_rule):
+            rule.relabel(lang)
+        keep = self.cutover.value
+        self.cutover.options = cutover_names(lang)
+        self.cutover.value = keep or "all_agencies"
+        self.holiday.placeholder = tr("pol_example_day", lang)
+        self._cutover_example()
+        self.helps["holiday"].value = f"<span class='gf-pol-help'>{esc(tr('pol_holiday_help', lang))}</span>"
+        self.helps["cutover"].value = f"<span class='gf-pol-help'>{esc(tr('pol_cutover_help', lang))}</span>"
+        self.chart_wait.value = f"<div class='gf-info'>{esc(tr('pol_drawing', lang))}</div>"
         controls = w.VBox([
             w.HBox([w.HTML(f"<div class='gf-title'>{esc(tr('title', lang))}</div>"
                            f"<div class='gf-crumb'>{esc(tr('subtitle', lang))}</div>", layout=w.Layout(flex="1")),
                     self.lang_btn]),
             w.HBox([field(tr("fiscal_years", lang), self.years, "110px"),
-                    w.VBox([field(tr("september_deadline", lang), self.sept, "150px"),
-                            field(tr("march_deadline", lang), self.march, "150px"),
-                            field(tr("extra_holidays", lang), self.holiday, "150px"),
-                            w.HBox([field(tr("cutover", lang), self.cutover, "150px"), self.cutover_to]), self.draw_btn])]),
+                    w.VBox([self.sept_rule.row(lang), self.march_rule.row(lang),
+                            field(tr("extra_holidays", lang), w.HBox([self.holiday, self.helps["holiday"]]), "150px"),
+                            field(tr("cutover", lang), w.HBox([self.cutover, self.cutover_to, self.helps["cutover"]]), "150px"),
+                            self.draw_btn])]),
         ])
-        counts = tr("population", lang).format(units=f"{len(pop.units):,}", users=f"{len(pop.users):,}",
-                                               documents=f"{len(pop.documents):,}", seed=self.seed)
-        sim = w.VBox([
-            w.HTML(f"<hr><div class='gf-title'>{esc(tr('simulation', lang))}</div><div class='gf-crumb'>{esc(counts)}</div>"),
-            self.enrol, self.confirm, self.procrastination, self.sim_btn, self.sim_table, self.sim_out,
-        ])
-        self.children = [w.HTML(CSS), controls, self.moved_view, self.chart, sim]
-        self.draw()
+        self._sim_head()
+        sim = w.VBox([self.sim_head, self.enrol, self.confirm, self.procrastination, self.sim_btn, self.sim_table, self.sim_out])
+        self.children = [w.HTML(CSS + STYLE), controls, self.moved_view, self.chart_wait, self.chart, sim]
+        if self.drawn:
+            self.draw()
         if self.outcomes is not None:
             self.show_outcomes(*self.outcomes)
+
+    def _sim_head(self) -> None:
+        lang, pop = self.lang, self._population
+        counts = "" if pop is None else tr("population", lang).format(
+            units=f"{len(pop.units):,}", users=f"{len(pop.users):,}", documents=f"{len(pop.documents):,}", seed=self.seed)
+        self.sim_head.value = (f"<hr><div class='gf-title'>{esc(tr('simulation', lang))}</div>"
+                               f"<div class='gf-crumb'>{esc(counts)}</div>"
+                               f"<div class='gf-crumb'>{esc(tr('pol_sim_year', lang).format(fy=SIM_FY))}</div>")
+
+    def _cutover_example(self) -> None:
+        """The chosen group's own cut-over day as the example: what the what-if moves."""
+        if self.cutover.value:
+            self.cutover_to.placeholder = format_example(cutover_refuse_from(self.cutover.value))[:10]
+
+    def _years_changed(self) -> None:
+        years = sorted(self.years.value)
+        for rule in (self.sept_rule, self.march_rule):
+            rule.set_years(years)
+
+    def _displayed(self, change) -> None:
+        """The frontend has displayed the page: draw once this message is answered (the kernel
+        goes idle first, so nothing waits for the chart)."""
+        if change["new"] and not self.drawn:
+            later(0.05, safe(self.first_draw, self._error))
+
+    def first_draw(self) -> None:
+        """The chart, then (once the kernel is free again) the simulation's population."""
+        if not self.drawn:
+            self.draw()
+        later(0.5, safe(self._load_population, self._error))
+
+    def _load_population(self) -> None:
+        self.population  # noqa: B018 — built now, so «Simulate» answers at once
+        self._sim_head()
+
+    @property
+    def population(self):
+        if self._population is None:
+            from ..simulation import population
+
+            self._population = population(seed=self.seed)
+        return self._population
 
     def _error(self, html: str) -> None:
         self.moved_view.value = html
 
-    def changes(self) -> dict:
-        out = {}
-        if self.sept.value.strip():
-            out["september_deadline"] = self.sept.value.strip()
-        if self.march.value.strip():
-            out["march_deadline"] = self.march.value.strip()
-        if self.holiday.value.strip():
-            out["extra_holidays"] = [d.strip() for d in self.holiday.value.split(",") if d.strip()]
+    # ------------------------------------------------------------------ the what-if
+
+    def changes(self) -> tuple[Changes, list[Problem]]:
+        """What the controls say, and what could not be read (each naming its field)."""
+        problems: list[Problem] = []
+        sept, march = self.sept_rule.rule(problems), self.march_rule.rule(problems)
+        holidays = read_days(self.holiday.value, problems)
+        cutover = None
         if self.cutover_to.value.strip():
-            out["cutovers"] = with_cutover(self.cutover.value, self.cutover_to.value.strip())
-        return out
+            moment = read_moment("cutover", self.cutover_to.value.strip(), CUTOVER_TIME, problems)
+            cutover = (self.cutover.value, moment) if moment else None
+        if not self.years.value:
+            problems.append(Problem("fiscal_years", "no_years"))
+        return Changes(tuple(sorted(self.years.value)), sept, march, holidays, cutover), problems
 
-    def what_if(self) -> tuple[list[Event], list[tuple[Event, Event]]]:
-        """The timeline under the controls' values, and the events that moved."""
-        changed = self.changes()
-        events, shifts = [], []
-        for fy in sorted(self.years.value):
-            base = derive(fy)
-            now = derive(fy, **changed)
-            events += now
-            shifts += moved(base, now)
-        return events, shifts
+    def what_if(self) -> WhatIf:
+        """The timeline under the controls' values, the events that moved, and what is impossible."""
+        changes, problems = self.changes()
+        return run(changes, problems)
 
-    def draw(self) -> list[tuple[Event, Event]]:
+    def _problems_html(self, problems: list[Problem]) -> str:
+        items = "".join(f"<li>{esc(p.message(self.lang))}</li>" for p in problems)
+        return f"<div class='gf-err'><b>{esc(tr('pol_refused', self.lang))}</b><ul>{items}</ul></div>"
+
+    def _mark(self, problems: list[Problem]) -> None:
+        bad = {p.field for p in problems}
+        self.sept_rule.mark("september_deadline" in bad)
+        self.march_rule.mark("march_deadline" in bad)
+        _mark(self.holiday, "extra_holidays" in bad)
+        _mark(self.cutover_to, "cutover" in bad)
+        _mark(self.years, "fiscal_years" in bad)
+
+    def draw(self) -> WhatIf:
+        """Redraw under the controls' values; an impossible timeline is refused and the chart stays."""
         lang = self.lang
-        events, shifts = self.what_if()
-        self.chart.clear_output(wait=True)
-        with self.chart:
-            gantt(events, tr("chart_title", lang).format(years=", ".join(map(str, sorted(self.years.value)))), lang).show()
-        if shifts:
-            rows = [[a.label(lang), a.span(lang), b.span(lang)] for a, b in shifts]
-            self.moved_view.value = (f"<b>{esc(tr('moved', lang))}</b>"
-                                     + table_html([tr("event", lang), tr("before", lang), tr("after", lang)], rows))
+        result = self.what_if()
+        self.result = result
+        self._mark(result.problems)
+        if result.refused:
+            self.moved_view.value = self._problems_html(result.problems)
+            return result
+        title = tr("chart_title", lang).format(years=", ".join(map(str, result.changes.fiscal_years)))
+        self.chart.outputs = outputs(gantt(result.events, title, lang))
+        _show(self.chart_wait, False)
+        self.drawn = True
+        html = ""
+        if result.shifts:
+            rows = [[a.label(lang), a.span(lang), b.span(lang)] for a, b in result.shifts]
+            html += (f"<b>{esc(tr('moved', lang))}</b>"
+                     + table_html([tr("event", lang), tr("before", lang), tr("after", lang)], rows))
         else:
-            self.moved_view.value = f"<div class='gf-info'>{esc(tr('no_what_if', lang))}</div>"
-        self.shifts = shifts
-        return shifts
+            html += f"<div class='gf-info'>{esc(tr('no_what_if', lang))}</div>"
+        if any(r.kind != "letters" for r in result.changes.rules):
+            html += self._deadlines_html(result)
+        self.moved_view.value = html
+        return result
 
-    def run_simulation(self) -> pd.DataFrame:
-        """The country under the current policy and under the controls' changes."""
+    def _deadlines_html(self, result: WhatIf) -> str:
+        lang = self.lang
+        rows = []
+        for fy, policy in sorted(result.policies.items()):
+            rows.append([str(fy)] + [f"{format_moment(policy.window(r)[0], lang)} – {format_moment(policy.window(r)[1], lang)}"
+                                     for r in ("september", "march")])
+        head = [tr("pol_fiscal_year", lang), tr("pol_round_september", lang), tr("pol_round_march", lang)]
+        return f"<b>{esc(tr('pol_deadlines', lang))}</b>" + table_html(head, rows)
+
+    # ------------------------------------------------------------------ the national simulation
+
+    def run_simulation(self):
+        """The country under the current policy and under the controls' changes (FY ``SIM_FY``);
+        an impossible timeline is refused and nothing is simulated."""
+        from ..simulation import Behaviour, simulate
+
+        result = self.what_if()
+        changes = result.changes
+        problems = list(result.problems)
+        policy = None
+        if not problems:
+            policy, found = apply_rules(SIM_FY, BusinessCalendar(changes.extra_holidays), changes.rules)
+            problems += [Problem(f"{p.round}_deadline", p.code, p.fiscal_year, p.deadline, p.limit) for p in found]
+        self._mark(problems)
+        if problems:
+            self.moved_view.value = self._problems_html(problems)
+            return None
         behaviour = Behaviour(self.enrol.value, self.confirm.value, self.procrastination.value)
-        changed = self.changes()
-        current_args: dict = {"cutover_key": self.cutover.value}
-        changed_args: dict = {"cutover_key": self.cutover.value}
-        if "cutovers" in changed:
-            changed_args["refuse_from"] = changed["cutovers"][self.cutover.value].refuse_from
-        if "september_deadline" in changed:
-            changed_args["september_deadline"] = changed["september_deadline"]
-        if "extra_holidays" in changed:
-            changed_args["extra_holidays"] = changed["extra_holidays"]
-        self.outcomes = (simulate(self.population, behaviour, **current_args),
-                         simulate(self.population, behaviour, **changed_args))
+        current: dict = {"cutover_key": self.cutover.value, "fiscal_year": SIM_FY}
+        changed = dict(current)
+        if changes.cutover:
+            changed["refuse_from"] = changes.cutover[1]
+        if policy.september_override:
+            changed["september_deadline"] = policy.september_override
+        if changes.extra_holidays:
+            changed["extra_holidays"] = list(changes.extra_holidays)
+        self.outcomes = (simulate(self.population, behaviour, **current), simulate(self.population, behaviour, **changed))
         return self.show_outcomes(*self.outcomes)
 
-    def show_outcomes(self, a: Outcome, b: Outcome) -> pd.DataFrame:
+    def show_outcomes(self, a, b):
+        from ..simulation import compare
+
         lang = self.lang
         table = compare(a, b, lang)
         rows = [[m, f"{c:,.0f}" if isinstance(c, float) else f"{c:,}", f"{d:,.0f}" if isinstance(d, float) else f"{d:,}"]
                 for m, c, d in table.itertuples(index=False)]
         self.sim_table.value = table_html(["", tr("current", lang), tr("changed", lang)], rows, {1, 2})
-        self.sim_out.clear_output(wait=True)
-        with self.sim_out:
-            for curve, x, y, scale, title in (
-                ("enrolment_curve", "date", "enrolled_share", 100, "enrolment_chart"),
-                ("confirm_curve", "day", "confirmed_money", 1e-9, "money_chart"),
-            ):
-                fig = go.Figure()
-                for outcome, name in ((a, "current_short"), (b, "changed_short")):
-                    data = getattr(outcome, curve)
-                    fig.add_scatter(x=data[x], y=data[y] * scale, name=tr(name, lang))
-                fig.update_layout(title=tr(title, lang), height=320, font={"family": "Sarabun, Noto Sans Thai, sans-serif"})
-                fig.show()
+        figures = []
+        for curve, x, y, scale, title in (
+            ("enrolment_curve", "date", "enrolled_share", 100, "enrolment_chart"),
+            ("confirm_curve", "day", "confirmed_money", 1e-9, "money_chart"),
+        ):
+            series = [(tr(name, lang), list(getattr(o, curve)[x]), list(getattr(o, curve)[y] * scale))
+                      for o, name in ((a, "current_short"), (b, "changed_short"))]
+            figures.append(lines(series, tr(title, lang), lang))
+        self.sim_out.outputs = outputs(*figures)
         return table

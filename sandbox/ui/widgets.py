@@ -8,12 +8,14 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..engine import Result
 from ..i18n import field_name, label, name, value_name
+
+if TYPE_CHECKING:  # a type only: the policy page, which has no engine, does not pay for importing it
+    from ..engine import Result
 
 log = logging.getLogger("sandbox.ui")
 

@@ -1,0 +1,182 @@
+"""Benchmark: what a page costs a person who opens it (issues 16 and 17), in Debian's Chromium.
+
+Starts the one-person server (``python -m sandbox serve``'s Voila command line: one pre-heated
+app kernel; exercises and the policy page start their kernel on request) on a free local port
+with a fresh SQLite file, then loads each page ``--loads`` times, every load in a new browser
+context (an empty cache, as a new visitor), ``--gap`` seconds apart (the pool re-fills its
+pre-heated kernel between two loads of the app page). For every page it reports, median over
+the loads:
+
+- requests and bytes transferred (Chrome DevTools ``encodedDataLength``: headers and bodies as
+  they came over the wire, websocket frames not counted), counted until the network is idle;
+- time to first widget: from ``page.goto`` to the page's first control being visible and enabled
+  (app: the login's user box; exercise: the guided panel's «play this step»; policy: «วาดใหม่»);
+- for the policy page also the time until its controls *respond* (a click on «English» changes
+  the title: the kernel answers) and until the timeline chart is drawn.
+
+    .venv/bin/python -m bench.pages                        # 5 loads of each page, 10 s apart
+    .venv/bin/python -m bench.pages --loads 3 --gap 4 --pages policy
+    .venv/bin/python -m bench.pages --json var/pages.json  # also write every figure
+
+Targets (issue 17): app page ≤ 3 MB, first widget ≤ 1.0 s with a pre-heated kernel; the policy
+page usable in ≤ 3 s. Only 127.0.0.1 is ever contacted; every wait has a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+EXERCISE = "sept-round-cx-basic"
+# page: (path, the first control a person can use)
+PAGES = {
+    "app": ("/voila/render/app.ipynb?screen=login", ".gf-login-user input"),
+    "exercise": (f"/voila/render/app.ipynb?scenario={EXERCISE}&mode=practice", "button.gf-guide-play"),
+    "policy": ("/voila/render/policy.ipynb", "button.gf-pol-draw"),
+}
+TIMEOUT_MS = 90_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def enabled(page, selector: str) -> None:
+    page.wait_for_selector(selector, state="visible", timeout=TIMEOUT_MS)
+    page.wait_for_function("(s) => { const e = document.querySelector(s); return e && !e.disabled; }",
+                           arg=selector, timeout=TIMEOUT_MS)
+
+
+def load(browser, base: str, name: str) -> dict:
+    """One load of one page in a fresh context: its figures."""
+    path, first = PAGES[name]
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    counts = {"requests": 0, "bytes": 0}
+
+    def sent(event):
+        if not event["request"]["url"].startswith(("data:", "blob:")):
+            counts["requests"] += 1
+
+    def finished(event):
+        counts["bytes"] += event.get("encodedDataLength", 0)
+
+    cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.loadingFinished", finished)
+    out: dict = {}
+    start = time.perf_counter()
+    try:
+        page.goto(base + path, timeout=TIMEOUT_MS)
+        enabled(page, first)
+        out["first_widget_s"] = time.perf_counter() - start
+        if name == "policy":
+            page.click("button.gf-lang")
+            page.wait_for_selector("text=Policy timeline", timeout=TIMEOUT_MS)
+            out["responds_s"] = time.perf_counter() - start
+            page.wait_for_selector(".js-plotly-plot", timeout=TIMEOUT_MS)
+            out["chart_s"] = time.perf_counter() - start
+        try:
+            page.wait_for_load_state("networkidle", timeout=15_000)
+        except Exception:  # a page that keeps fetching is still measured: what it fetched so far
+            out["network_busy"] = True
+    except Exception as exc:  # counted and reported, never hidden
+        out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+    out.update(counts)
+    context.close()  # the page's kernel goes with it
+    return out
+
+
+def median(rows: list[dict], key: str) -> float | None:
+    values = [r[key] for r in rows if key in r]
+    return statistics.median(values) if values else None
+
+
+def report(name: str, rows: list[dict]) -> dict:
+    summary = {"page": name, "loads": len(rows), "errors": [r["error"] for r in rows if "error" in r]}
+    for key in ("requests", "bytes", "first_widget_s", "responds_s", "chart_s"):
+        summary[key] = median(rows, key)
+    line = (f"{name:9s} {summary['requests']:>5.0f} requests {summary['bytes'] / 1e6:6.2f} MB  "
+            f"first widget {summary['first_widget_s'] or float('nan'):5.2f} s")
+    if summary["responds_s"] is not None:
+        line += f"  responds {summary['responds_s']:5.2f} s  chart {summary['chart_s'] or float('nan'):5.2f} s"
+    times = ", ".join(f"{r['first_widget_s']:.2f}" for r in rows if "first_widget_s" in r)
+    print(f"{line}   (first widget per load: {times})" + (f"  ERRORS: {summary['errors']}" if summary["errors"] else ""))
+    summary["runs"] = rows
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--loads", type=int, default=5, help="loads of each page (the median is reported)")
+    ap.add_argument("--gap", type=float, default=10.0, help="seconds between two loads")
+    ap.add_argument("--pages", default="app,exercise,policy", help="comma-separated: " + ", ".join(PAGES))
+    ap.add_argument("--json", help="also write the figures here")
+    args = ap.parse_args(argv)
+    names = [n.strip() for n in args.pages.split(",") if n.strip()]
+    unknown = [n for n in names if n not in PAGES]
+    if unknown or not 1 <= args.loads <= 50:
+        ap.error(f"unknown page {unknown}" if unknown else "--loads 1-50")
+
+    from playwright.sync_api import sync_playwright
+
+    from sandbox.ui.serve import voila_command, voila_env
+    from sandbox.ui.session import app_sandbox
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    env = voila_env(str(folder / "app.sqlite"))
+    app_sandbox(env["SANDBOX_DB"]).close()  # as `serve` does: the demo world before the first page
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(folder / "voila.log", "w")
+    proc = subprocess.Popen(voila_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    results = []
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(base + "/voila/render/app.ipynb?screen=login", timeout=30)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            print("error: voila did not start (see", folder / "voila.log", ")")
+            return 1
+        time.sleep(args.gap)  # the page above took the pre-heated kernel: let the pool re-fill
+        print(f"server {base}, {args.loads} loads per page, {args.gap:g} s apart, Chromium {CHROMIUM}")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for name in names:
+                rows = []
+                for _ in range(args.loads):
+                    rows.append(load(browser, base, name))
+                    time.sleep(args.gap)
+                results.append(report(name, rows))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2), "utf-8")
+    failed = any(r["errors"] for r in results)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
