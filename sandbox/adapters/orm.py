@@ -293,6 +293,7 @@ REPORT_INDEXES = [
     Index("ix_reserve_docs_reason", reserve_docs.c.reason, reserve_docs.c.fiscal_year, reserve_docs.c.doc_no),
     Index("ix_reserve_docs_area", reserve_docs.c.area, reserve_docs.c.fiscal_year, reserve_docs.c.doc_no),
     Index("ix_reserve_docs_fund", reserve_docs.c.fund_source, reserve_docs.c.fiscal_year, reserve_docs.c.doc_no),
-    Index("ix_reserve_docs_budget", reserve_docs.c.budget_code, reserve_docs.c.fiscal_year, reserve_docs.c.doc_no),
+    # the year first: a budget unit is a range of the budget code, which must not lose to the year alone
+    Index("ix_reserve_docs_budget", reserve_docs.c.fiscal_year, reserve_docs.c.budget_code, reserve_docs.c.doc_no),
     Index("ix_reserve_docs_remaining", reserve_docs.c.remaining, reserve_docs.c.fiscal_year),
 ]
