@@ -150,11 +150,15 @@ class Sandbox:
             return views.nfma60(conn, views.unit_scope(conn, unit), cond, contracts=contracts)
 
     def report_stream(self, unit: str, cond: dict, *, contracts: bool = False, every_unit: bool = False,
-                      chunk: int = 2000) -> Iterator[dict]:
+                      viewer: str | None = None, chunk: int = 2000) -> Iterator[dict]:
         """The same rows read ``chunk`` at a time while a file is written (a whole country's
-        documents in a flat amount of memory); ``every_unit``: every unit's (CGD, trainers)."""
+        documents in a flat amount of memory); ``every_unit``: every unit's; ``viewer``: the
+        documents that user sees (CGD and trainers: every unit's), as the report action."""
         with self.engine.connect() as conn:
-            units = None if every_unit else views.unit_scope(conn, unit)
+            if viewer is not None:
+                units = views.visible_units_of(conn, viewer)
+            else:
+                units = None if every_unit else views.unit_scope(conn, unit)
             for rows in views.nfma60_chunks(conn, units, cond, contracts=contracts, chunk=chunk):
                 yield from rows
 

@@ -111,11 +111,13 @@ class Report:
 
 def build_report(sandbox, unit: str, kind: str = "nfma60", *, fiscal_year: int | None = None,
                  round: str = "september", lang: str = "th", rows: list[dict] | None = None,
-                 stream: bool = False, every_unit: bool = False, **conditions) -> Report:
+                 stream: bool = False, every_unit: bool = False, viewer: str | None = None,
+                 **conditions) -> Report:
     """NFMA60 / NFMA60CX for ``unit`` (a central unit sees its agency's units). ``rows`` given
     (already read by the engine's report action) are used as they are, not queried again.
     ``stream``: the rows are read in chunks as a file is written (any number of documents);
-    ``every_unit``: over the whole country (CGD and trainers), under ``unit``'s title block."""
+    ``every_unit``: over the whole country, under ``unit``'s title block; ``viewer``: the
+    documents that user sees (a CGD officer or a trainer: the whole country)."""
     if kind not in KINDS:
         raise ValueError(f"kind: nfma60 or nfma60cx, not {kind!r}")
     now = sandbox.now
@@ -127,7 +129,8 @@ def build_report(sandbox, unit: str, kind: str = "nfma60", *, fiscal_year: int |
     if u is None:
         raise ValueError(f"unit: no disbursement unit {unit!r}")
     if stream:
-        rows = sandbox.report_stream(u["code"], cond, contracts=kind == "nfma60cx", every_unit=every_unit)
+        rows = sandbox.report_stream(u["code"], cond, contracts=kind == "nfma60cx", every_unit=every_unit,
+                                     viewer=viewer)
     elif rows is None:
         rows = sandbox.report_rows(u["code"], cond, contracts=kind == "nfma60cx")
     report = Report(kind, u["agency_code"], u["agency_name"], u["code"], u["name"], cond["fiscal_year"], round,
@@ -358,10 +361,11 @@ def write(report: Report, fmt: str, out) -> None:
 
 
 def as_bytes(report: Report, fmt: str) -> bytes:
-    if fmt == "csv":
-        text = io.StringIO()
-        to_csv(report, text)
-        return ("\ufeff" + text.getvalue()).encode("utf-8")
-    buffer = io.BytesIO()
-    write(report, fmt, buffer)
-    return buffer.getvalue()
+    """The file's bytes, written to a temporary file first: XlsxWriter keeps every cell in
+    memory when it writes to memory, and a streamed report may hold a million rows."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"report.{fmt}"
+        write(report, fmt, str(path))
+        return path.read_bytes()

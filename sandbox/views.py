@@ -218,6 +218,12 @@ def visible_units(conn: Connection, user: User) -> list[str] | None:
     return unit_scope(conn, user.unit)
 
 
+def visible_units_of(conn: Connection, user_id: str) -> list[str] | None:
+    """:func:`visible_units` of the user ``user_id`` (no such user: nothing)."""
+    user = Repository(conn).user(str(user_id))
+    return [] if user is None else visible_units(conn, user)
+
+
 def _carried_po(fy) -> Any:
     """A PO in the March round: carried into the next year without List or Confirm, unless it
     was closed before its year ended (of fiscal year ``fy`` when the conditions name one)."""

@@ -199,3 +199,47 @@ def test_the_whole_country_streams_every_units_documents(played):
         assert everyone == views.nfma60(conn, None, cond)
         assert {r["unit"] for r in everyone} > {"1200100050"}  # other units' too
     assert list(sb.report_stream("1200100050", cond)) == sb.report_rows("1200100050", cond)
+
+
+def test_the_report_screen_shows_a_page_the_count_and_every_rows_totals_and_makes_the_whole_file(app):
+    """CGD's NFMA60 over more documents than a page: 100 rows on screen, the count and the totals of
+    every row, and the Excel / CSV of every row made on request from the stream."""
+    import base64
+    import csv
+    import io
+    from decimal import Decimal
+
+    from .conftest import login_on_screen, reserve_data
+
+    sb = app.sandbox
+    login_on_screen(app, "rec1")
+    for i in range(105):
+        assert sb.execute("rec1", "reserve.create", reserve_data("CK", 1000 + i, f"t{i}", "")).ok
+    every = sb.documents(fiscal_year=2566)
+    assert len(every) == 105
+    login_on_screen(app, "cgd1")
+    app.show("nfma60")
+    screen = app.screen("nfma60")
+    screen.fy.value, screen.round.value = 2566, "september"
+    screen.show_btn.click()
+    result = app.model.last_result
+    assert result.ok and len(result.data["rows"]) == 100 and result.data["count"] == len(every)
+    assert screen.table.value.count("<tr") == 1 + 100 + 1  # header, the page, the totals row
+    total = sum((d["value"] for d in every), Decimal("0.00"))
+    assert f"{total:,.2f}" in screen.table.value
+    assert f"{len(every):,}" in screen.downloads.value and "100" in screen.downloads.value
+    assert screen.files.layout.display == "flex" and "gf-download" not in screen.downloads.value
+    screen.make["csv"].click()
+    link = screen.file_link.value
+    assert "gf-download-csv" in link and "NFMA60-" in link
+    data = base64.b64decode(link.split("base64,")[1].split("'")[0]).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(data)))
+    assert lines[0][:2] == ["ประเภทเอกสาร", "เลขที่เอกสาร"] and len(lines) == 1 + len(every)
+    assert {r[1] for r in lines[1:]} == {d["doc_no"] for d in every}
+    screen.make["xlsx"].click()
+    assert "gf-download-xlsx" in screen.file_link.value
+    # a report that fits the page keeps its files ready, as before
+    screen.opt["doc"].value = every[0]["doc_no"]
+    screen.show_btn.click()
+    assert app.model.last_result.data["count"] == 1 and screen.files.layout.display == "none"
+    assert "gf-download-xlsx" in screen.downloads.value and "gf-download-pdf" in screen.downloads.value
