@@ -100,8 +100,15 @@ def set_indexes(sb, present: bool) -> None:
 
 
 def analyze(sb) -> None:
+    """Statistics for the planner: PostgreSQL's autovacuum keeps them; on SQLite, ``ANALYZE`` (or
+    ``PRAGMA optimize``) is what a maintained database has (committed: the engine's SQLite
+    connections begin their own transactions)."""
+    if sb.engine.dialect.name == "sqlite":
+        with sb.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        return
     with sb.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("ANALYZE" if conn.dialect.name == "sqlite" else "VACUUM ANALYZE")
+        conn.exec_driver_sql("VACUUM ANALYZE")
 
 
 def measure(url: str, args) -> list[dict]:
@@ -146,17 +153,35 @@ def measure(url: str, args) -> list[dict]:
                 out["all"], _ = timed(lambda units=units, cond=cond, cx=cx: views.nfma60(conn, units, cond, contracts=cx),
                                       args.repeat)
             out["plan"] = plan(conn, views.nfma60_query(units, cond, contracts=cx))
+    if sb.engine.dialect.name == "sqlite":
+        # the app's own SQLite file has no planner statistics (nothing runs ANALYZE): the same
+        # screen queries without them
+        with sb.engine.begin() as conn:
+            stats = conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'reserve_docs'").scalar_one()
+            conn.exec_driver_sql("DELETE FROM sqlite_stat1")
+        sb.engine.dispose()
+        print(f"  (planner statistics: {stats} sqlite_stat1 rows for reserve_docs; then none)")
+        with sb.engine.connect() as conn:
+            for out, (_, units, cond, cx) in zip(results, todo, strict=True):
+                def screen(units=units, cond=cond, cx=cx):
+                    return (views.nfma60_summary(conn, units, cond, contracts=cx),
+                            views.nfma60_page(conn, units, cond, contracts=cx, limit=PAGE))
+                out["nostats"], _ = timed(screen, args.repeat)
+                out["plan_nostats"] = plan(conn, views.nfma60_query(units, cond, contracts=cx))
     sb.close()
-    print(f"  {'filter':<42} {'rows':>9} {'before':>9} {'after: screen':>14} {'all rows':>9}")
+    print(f"  {'filter':<42} {'rows':>9} {'before':>9} {'after: screen':>14} {'all rows':>9} {'screen, no stats':>17}")
     for r in results:
         before = f"{r['before'] * 1000:7.1f}ms" if r["before"] is not None else "   (below)"
         every = f"{r['all'] * 1000:7.1f}ms" if "all" in r else "        —"
-        print(f"  {r['name']:<42} {r['rows']:>9,} {before:>9} {r['screen'] * 1000:12.1f}ms {every:>9}")
+        nostats = f"{r['nostats'] * 1000:15.1f}ms" if "nostats" in r else ""
+        print(f"  {r['name']:<42} {r['rows']:>9,} {before:>9} {r['screen'] * 1000:12.1f}ms {every:>9} {nostats}")
     print(f"  (before: every row into a list, old indexes, median of {args.before_repeat}; screen: count, sums and "
           f"the first {PAGE} rows, new indexes, median of {args.repeat}; all rows: new indexes)")
     print("  plans (the listing query, new indexes):")
     for r in results:
         print(f"    {r['name']:<42} {r['plan']}")
+        if "plan_nostats" in r and r["plan_nostats"] != r["plan"]:
+            print(f"    {'  (no statistics)':<42} {r['plan_nostats']}")
     for label, mode in [("every row, streamed into Excel (after)", "xlsx"), ("every row, streamed into CSV (after)", "csv"),
                         ("every row into a list (before)", "list")]:
         got = child(url, mode)
@@ -206,6 +231,7 @@ def main(argv=None) -> int:
     parser.add_argument("--child", choices=["xlsx", "csv", "list"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)
     if args.child:
         run_child(args.url, args.child)
         return 0

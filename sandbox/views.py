@@ -188,17 +188,27 @@ def audit(conn: Connection, limit: int | None = None) -> list[dict]:
 # ------------------------------------------------------------------ search and reports
 
 STATUS_GROUPS = {
-    # (round, group) → condition on the document; closed documents are outside every group.
-    ("september", "not_listed"): lambda: and_(docs.c.status == "", ~docs.c.sept_approved, docs.c.doc_type != "PO"),
-    ("september", "listed"): lambda: docs.c.status == "21",
-    ("september", "confirmed"): lambda: docs.c.status == "31",
-    ("september", "approved"): lambda: docs.c.status == "50",
-    ("march", "not_listed"): lambda: and_(or_(docs.c.sept_approved, docs.c.doc_type == "PO"),
-                                          docs.c.status.in_(("", "50"))),
-    ("march", "listed"): lambda: docs.c.status == "22",
-    ("march", "confirmed"): lambda: docs.c.status == "32",
-    ("march", "approved"): lambda: docs.c.status == "40",
+    # (round, group) → condition on the document (its columns ``c``); closed documents are outside every group.
+    ("september", "not_listed"): lambda c: and_(c.status == "", ~docs.c.sept_approved, c.doc_type != "PO"),
+    ("september", "listed"): lambda c: c.status == "21",
+    ("september", "confirmed"): lambda c: c.status == "31",
+    ("september", "approved"): lambda c: c.status == "50",
+    ("march", "not_listed"): lambda c: and_(or_(docs.c.sept_approved, c.doc_type == "PO"), c.status.in_(("", "50"))),
+    ("march", "listed"): lambda c: c.status == "22",
+    ("march", "confirmed"): lambda c: c.status == "32",
+    ("march", "approved"): lambda c: c.status == "40",
 }
+
+
+class _Unindexed:
+    """The filter columns as a unit's report reads them: through no index of their own, so that
+    the unit's index (``ix_reserve_docs_report``: an agency's documents at most) is the one read.
+    SQLite without statistics would otherwise prefer the status index, a whole country's rows of
+    that status, to the unit's dozens (``status || ''`` is the same value, no index's key)."""
+
+    def __getattr__(self, name: str):
+        column = docs.c[name]
+        return column + 0 if name == "remaining" else column.concat("")
 
 
 def unit_scope(conn: Connection, unit: str) -> list[str]:
@@ -235,6 +245,7 @@ def _carried_po(fy) -> Any:
 
 def _conditions(units: list[str] | None, cond: dict[str, Any]) -> list:
     where = []
+    c = docs.c if units is None else _Unindexed()  # the whole country: each filter's index
     if units is not None:
         where.append(docs.c.unit.in_(units))
     if cond.get("unit"):
@@ -248,19 +259,19 @@ def _conditions(units: list[str] | None, cond: dict[str, Any]) -> list:
         group = STATUS_GROUPS.get((round_ or "september", cond["status"]))
         if group is None:
             raise ValueError(f"unknown status {cond['status']!r}")
-        where += [group(), docs.c.closed == ""]
+        where += [group(c), docs.c.closed == ""]
     for key in ("doc_type", "fund_source", "budget_code", "area", "reason"):
         if cond.get(key):
-            where.append(docs.c[key] == str(cond[key]))
+            where.append(getattr(c, key) == str(cond[key]))
     if cond.get("doc"):
         where.append(docs.c.doc_no == str(cond["doc"]))
     if cond.get("budget_unit"):
         # the first five digits of the budget code: a range of the code (its index) and the exact test
         prefix = str(cond["budget_unit"])
-        where += [docs.c.budget_code >= prefix, docs.c.budget_code < prefix[:-1] + chr(ord(prefix[-1]) + 1),
+        where += [c.budget_code >= prefix, c.budget_code < prefix[:-1] + chr(ord(prefix[-1]) + 1),
                   func.substr(docs.c.budget_code, 1, 5) == prefix]
     if cond.get("remaining") not in (None, ""):
-        where.append(docs.c.remaining == satang(cond["remaining"]))
+        where.append(c.remaining == satang(cond["remaining"]))
     return where
 
 
