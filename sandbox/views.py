@@ -259,7 +259,7 @@ def _conditions(units: list[str] | None, cond: dict[str, Any]) -> list:
         group = STATUS_GROUPS.get((round_ or "september", cond["status"]))
         if group is None:
             raise ValueError(f"unknown status {cond['status']!r}")
-        where += [group(c), docs.c.closed == ""]
+        where += [group(c), c.closed == ""]
     for key in ("doc_type", "fund_source", "budget_code", "area", "reason"):
         if cond.get(key):
             where.append(getattr(c, key) == str(cond[key]))
