@@ -184,6 +184,8 @@ def measure(url: str, args) -> list[dict]:
             print(f"    {'  (no statistics)':<42} {r['plan_nostats']}")
     for label, mode in [("every row, streamed into Excel (after)", "xlsx"), ("every row, streamed into CSV (after)", "csv"),
                         ("every row into a list (before)", "list")]:
+        if mode not in args.children.split(","):
+            continue
         got = child(url, mode)
         print(f"  {label:<42} {got['rows']:>9,} rows {got['secs']:8.1f} s   peak RSS {got['maxrss_mib']:,.0f} MiB"
               + (f"   file {got['bytes'] / 2**20:,.1f} MiB" if got.get("bytes") else ""))
@@ -228,6 +230,7 @@ def main(argv=None) -> int:
     parser.add_argument("--pg-url", help="an empty PostgreSQL database (default: a throw-away server)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--before-repeat", type=int, default=5)
+    parser.add_argument("--children", default="xlsx,csv,list", help="whole-country runs: xlsx, csv, list")
     parser.add_argument("--child", choices=["xlsx", "csv", "list"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

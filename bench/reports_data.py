@@ -51,7 +51,7 @@ def generate(conn, units: int, docs: int) -> None:
         "INSERT INTO bench_units SELECT ROW_NUMBER() OVER (ORDER BY u.code) - 1, u.code, u.agency, u.area, b.id, b.budget_code "
         "FROM units u JOIN budget_lines b ON b.unit = u.code"))
     series = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :docs) SELECT i FROM n"
-              if d == "sqlite" else "SELECT i FROM generate_series(1, :docs) AS g(i)")
+              if d == "sqlite" else "SELECT i::bigint AS i FROM generate_series(1, :docs) AS g(i)")
     # h: 24 well-mixed bits of the document number; r reason (0-6 CX, 7-19 CK), s status, f fund source
     hashed = (f"SELECT i, h % 20 AS r, (h / 20) % 7 AS s, (h / 140) % 5 AS f, "
               f"10000000 + ((i * 40503) % 65521) * 7607 AS v FROM "
