@@ -88,8 +88,8 @@ class ReportScreen(Screen):
         if count > shown:
             # the files first, then the table: here they are made on request (every row, in chunks)
             self.files.layout.display = "flex"
-            self.downloads.value = (f"<div class='gf-info'>{counted} · "
-                                    f"{esc(self.tr('rep17_page_note').format(shown=shown, n=f'{count:,}'))}</div>")
+            note = self.tr("rep17_page_note").format(shown=shown, n=f"{count:,}")
+            self.downloads.value = f"<div class='gf-info'>{esc(note)}</div>"
         else:
             self.downloads.value = f"<div class='gf-info'>{self.links(report, DOWNLOADS)} · {counted}</div>"
         self.table.value = table_html([report.header(c) for c in cols], rows, money)
