@@ -199,6 +199,16 @@ def child(url: str, mode: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def peak_rss_mib() -> float:
+    """This process's own peak RSS (``VmHWM``). Not ``ru_maxrss``: Linux carries the parent's
+    high-water mark across fork and exec, so a child of a big parent would report the parent's."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_child(url: str, mode: str) -> None:
     from sandbox import views
     from sandbox.engine import Sandbox
@@ -217,7 +227,7 @@ def run_child(url: str, mode: str) -> None:
             write(report, mode, str(path))
             out["rows"], out["bytes"] = report.row_count, path.stat().st_size
     out["secs"] = time.perf_counter() - t
-    out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["maxrss_mib"] = peak_rss_mib()
     sb.close()
     print(json.dumps(out))
 
