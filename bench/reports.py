@@ -1,104 +1,70 @@
-"""Benchmark: NFMA60 over 1,000,000 reserve documents across 2,000 units (SQLite), the Excel
-file of 50,000 rows and the PDF of 2,000 rows. Prints times and peak memory.
+"""Benchmark: NFMA60 / NFMA60CX over 1,000,000 reserve documents across 2,000 units, each filter
+the report screen offers, before and after the report indexes (migration 0003_report_indexes),
+on SQLite and PostgreSQL; then every row streamed into an Excel and a CSV file in a child
+process, with its peak memory (``ru_maxrss``).
 
-    .venv/bin/python -m bench.reports                 # 1,000,000 documents, 2,000 units
-    .venv/bin/python -m bench.reports --docs 100000
+    .venv/bin/python -m bench.reports                          # SQLite and PostgreSQL, 1,000,000 documents
+    .venv/bin/python -m bench.reports --store sqlite --docs 200000
+    .venv/bin/python -m bench.reports --store postgresql --pg-url postgresql+psycopg://…
+
+"Before" is the report as the screen ran it until now: every matching row read into a list,
+without the new indexes. "After" is what the screen runs now: the count and the sums in SQL
+(``views.nfma60_summary``) and the first page of 100 rows (``views.nfma60_page``), with the
+indexes; "all rows" is every matching row read into a list, with the indexes (shown up to
+50,000 rows). Times are medians of ``--repeat`` runs, wall clock; the machine's load is printed.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import json
+import os
 import resource
-import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-START = "2024-02-05T09:00:00+07:00"  # FY2567; the documents belong to FY2566 (March round open)
-UNITS_PER_AGENCY = 20
+from bench.reports_data import START, generate, world
+
+PAGE = 100
+ALL_ROWS_UP_TO = 50_000
+FY = {"fiscal_year": 2566, "round": "september"}
+CENTRAL = "3000500000"  # a central unit: its agency's 20 units
 
 
-def world(units: int) -> dict:
-    agencies = sorted({f"{30000 + i // UNITS_PER_AGENCY:05d}" for i in range(units)})
-    return {
-        "agencies": [{"code": a, "name": f"กรม {a}", "kind": "government", "cutover": "all_agencies"} for a in agencies],
-        "units": [
-            {"code": f"{30000 + i // UNITS_PER_AGENCY:05d}{i % UNITS_PER_AGENCY:05d}", "agency": f"{30000 + i // UNITS_PER_AGENCY:05d}",
-             "area": f"{1000 + (i % 77) * 100:04d}", "name": f"หน่วยเบิกจ่าย {i}", "regional": i % UNITS_PER_AGENCY != 0}
-            for i in range(units)
-        ],
-        "users": [],
-        "budget_lines": [],
-    }
+def cases(doc_no: str) -> list[tuple[str, str | None, dict, bool]]:
+    """(name, scope, conditions, NFMA60CX): scope None is the whole country (CGD), a unit code
+    that unit's scope (a central unit: its agency)."""
+    return [
+        ("country, status listed", None, FY | {"status": "listed"}, False),
+        ("country, status approved + type CX", None, FY | {"status": "approved", "doc_type": "CX"}, False),
+        ("country, status confirmed + reason CX04", None, FY | {"status": "confirmed", "reason": "CX04"}, False),
+        ("country, not listed", None, FY | {"status": "not_listed"}, False),
+        ("country, type CX", None, FY | {"doc_type": "CX"}, False),
+        ("country, reason CK05", None, FY | {"reason": "CK05"}, False),
+        ("country, area (province) 5000", None, FY | {"area": "5000"}, False),
+        ("country, fund source 6611310", None, FY | {"fund_source": "6611310"}, False),
+        ("country, budget code", None, FY | {"budget_code": "30005350001000000101"}, False),
+        ("country, budget unit 30005", None, FY | {"budget_unit": "30005"}, False),
+        ("country, document number", None, FY | {"doc": doc_no}, False),
+        ("country, remaining 1,000,000.00", None, FY | {"remaining": "1000000.00"}, False),
+        ("country, owner unit", None, FY | {"unit": "3000500001"}, False),
+        ("country, March round not listed", None, {"fiscal_year": 2566, "round": "march", "status": "not_listed"}, False),
+        ("country, March approved + type CK", None,
+         {"fiscal_year": 2566, "round": "march", "status": "approved", "doc_type": "CK"}, False),
+        ("agency (central unit), every row", CENTRAL, FY, False),
+        ("agency (central unit), status listed", CENTRAL, FY | {"status": "listed"}, False),
+        ("agency (central unit), NFMA60CX", CENTRAL, FY, True),
+        ("country, NFMA60CX confirmed + CX04", None, FY | {"status": "confirmed", "reason": "CX04"}, True),
+        ("country, fiscal year only (every row)", None, FY, False),
+        ("country, March round (every row)", None, {"fiscal_year": 2566, "round": "march"}, False),
+    ]
 
 
-STATUSES = [("", False), ("21", False), ("31", False), ("50", True), ("22", True), ("32", True), ("40", True)]
-
-
-def generate(db: str, units: int, docs: int, seed: int = 2566) -> None:
-    """Documents written straight into the tables (the read side is what is measured)."""
-    rng = random.Random(seed)
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO budget_lines (unit, budget_code, fund_source, commitment_item, allocation, reserved, disbursed, lapsed) "
-        "VALUES (?, ?, '6611200', '5101020000', 0, 0, 0, 0)",
-        [(u, f"{u[:5]}3500010000{i:05d}") for i, (u,) in enumerate(conn.execute("SELECT code FROM units ORDER BY code").fetchall())],
-    )
-    lines = {u: (lid, code) for lid, u, code in conn.execute("SELECT id, unit, budget_code FROM budget_lines")}
-    unit_rows = conn.execute("SELECT code, agency, area FROM units ORDER BY code").fetchall()
-    batch, contracts = [], []
-    reasons = [f"CX0{n}" for n in range(1, 8)] + [f"CK{n:02d}" for n in range(1, 14)]
-    for n in range(1, docs + 1):
-        unit, agency, area = unit_rows[n % units]
-        lid, code = lines[unit]
-        reason = rng.choice(reasons)
-        kind = reason[:2]
-        status, sept = rng.choice(STATUSES)
-        value = rng.randrange(1_000_00, 5_000_000_00)
-        doc_no = f"{kind}{n:08d}"
-        batch.append((doc_no, kind, unit, agency, area, 2566, lid, code, "6611200", "5101020000", f"รายการที่ {n}", reason, "",
-                       "2023-09-01", "2023-09-01", value, value, value if status in ("50", "22", "32", "40") else 0,
-                       status, sept, "", None, "", "bench", "2023-09-01 02:00:00.000000"))
-        if kind == "CX":
-            contracts.append((doc_no, 1, f"สัญญา {n}", "", "", "งานจ้าง", "บริษัทตัวอย่าง จำกัด", "2023-08-01", "2024-03-31"))
-        if len(batch) == 50_000:
-            flush(conn, batch, contracts)
-    flush(conn, batch, contracts)
-    conn.execute("COMMIT")
-    conn.execute("ANALYZE")
-    conn.close()
-
-
-def flush(conn, batch, contracts) -> None:
-    conn.executemany(
-        "INSERT INTO reserve_docs (doc_no, doc_type, unit, agency, area, fiscal_year, budget_line_id, budget_code, fund_source, "
-        "commitment_item, text, reason, reason_detail, doc_date, posting_date, value, remaining, approved, status, "
-        "sept_approved, closed, closed_at, close_note, created_by, created_at) VALUES (" + ",".join("?" * 25) + ")", batch)
-    conn.executemany(
-        "INSERT INTO contract_lines (doc_no, line, contract_no, lc_no, lao_name, item, creditor, signed, due) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", contracts)
-    batch.clear()
-    contracts.clear()
-
-
-def first_doc(conn) -> str:
-    from sqlalchemy import text
-
-    return conn.execute(text("SELECT doc_no FROM reserve_docs ORDER BY doc_no DESC LIMIT 1")).scalar_one()
-
-
-def rss_mib() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def timed(fn, repeat: int = 5):
+def timed(fn, repeat: int):
     times, result = [], None
     for _ in range(repeat):
         t = time.perf_counter()
@@ -107,65 +73,195 @@ def timed(fn, repeat: int = 5):
     return statistics.median(times), result
 
 
+def plan(conn, query) -> str:
+    """The store's plan for ``query``, one line: SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN."""
+    sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+    if conn.dialect.name == "sqlite":
+        return " / ".join(r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    lines = [r[0].strip() for r in conn.exec_driver_sql("EXPLAIN " + sql)]
+    steps = [x.split("  (cost")[0].lstrip("-> ") for x in lines if "Scan" in x or "Index Cond" in x or x.startswith("Sort")]
+    return " / ".join(s if len(s) < 120 else s[:117] + "..." for s in steps)
+
+
+def set_indexes(sb, present: bool) -> None:
+    from sqlalchemy import text
+
+    from sandbox.adapters import orm
+
+    with sb.engine.begin() as conn:
+        for index in orm.REPORT_INDEXES:
+            if present:
+                index.create(conn, checkfirst=True)
+            else:
+                index.drop(conn, checkfirst=True)
+    analyze(sb)
+    with sb.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+def analyze(sb) -> None:
+    """Statistics for the planner: PostgreSQL's autovacuum keeps them; on SQLite, ``ANALYZE`` (or
+    ``PRAGMA optimize``) is what a maintained database has (committed: the engine's SQLite
+    connections begin their own transactions)."""
+    if sb.engine.dialect.name == "sqlite":
+        with sb.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        return
+    with sb.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+
+
+def measure(url: str, args) -> list[dict]:
+    from sqlalchemy import text
+
+    from sandbox import views
+    from sandbox.engine import Sandbox
+
+    sb = Sandbox(url)
+    sb.load_world(world(args.units), START)
+    t = time.perf_counter()
+    with sb.engine.begin() as conn:
+        generate(conn, args.units, args.docs)
+    made = time.perf_counter() - t
+    analyze(sb)
+    store = "SQLite" if url.startswith(("sqlite", "/")) or "://" not in url else "PostgreSQL"
+    print(f"\n{store}: {args.docs:,} documents across {args.units:,} units generated in {made:.1f} s "
+          f"(set-based INSERT … SELECT); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    with sb.engine.connect() as conn:
+        doc_no = conn.execute(text("SELECT max(doc_no) FROM reserve_docs WHERE doc_type = 'CX'")).scalar_one()
+        todo = [(name, None if unit is None else views.unit_scope(conn, unit), cond, cx)
+                for name, unit, cond, cx in cases(doc_no)]
+    results = []
+    set_indexes(sb, present=False)
+    with sb.engine.connect() as conn:
+        for name, units, cond, cx in todo:
+            n = views.nfma60_summary(conn, units, cond, contracts=cx)["rows"]
+            if n > 200_000:  # every row: measured once, in the streaming part below
+                results.append({"name": name, "rows": n, "before": None})
+                continue
+            secs, _ = timed(lambda units=units, cond=cond, cx=cx: views.nfma60(conn, units, cond, contracts=cx),
+                            args.before_repeat)
+            results.append({"name": name, "rows": n, "before": secs})
+    set_indexes(sb, present=True)
+    with sb.engine.connect() as conn:
+        for out, (_, units, cond, cx) in zip(results, todo, strict=True):
+            def screen(units=units, cond=cond, cx=cx):
+                return (views.nfma60_summary(conn, units, cond, contracts=cx),
+                        views.nfma60_page(conn, units, cond, contracts=cx, limit=PAGE))
+            out["screen"], _ = timed(screen, args.repeat)
+            if out["rows"] <= ALL_ROWS_UP_TO:
+                out["all"], _ = timed(lambda units=units, cond=cond, cx=cx: views.nfma60(conn, units, cond, contracts=cx),
+                                      args.repeat)
+            out["plan"] = plan(conn, views.nfma60_query(units, cond, contracts=cx))
+    if sb.engine.dialect.name == "sqlite":
+        # the app's own SQLite file has no planner statistics (nothing runs ANALYZE): the same
+        # screen queries without them
+        with sb.engine.begin() as conn:
+            stats = conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'reserve_docs'").scalar_one()
+            conn.exec_driver_sql("DELETE FROM sqlite_stat1")
+        sb.engine.dispose()
+        print(f"  (planner statistics: {stats} sqlite_stat1 rows for reserve_docs; then none)")
+        with sb.engine.connect() as conn:
+            for out, (_, units, cond, cx) in zip(results, todo, strict=True):
+                def screen(units=units, cond=cond, cx=cx):
+                    return (views.nfma60_summary(conn, units, cond, contracts=cx),
+                            views.nfma60_page(conn, units, cond, contracts=cx, limit=PAGE))
+                out["nostats"], _ = timed(screen, args.repeat)
+                out["plan_nostats"] = plan(conn, views.nfma60_query(units, cond, contracts=cx))
+    sb.close()
+    print(f"  {'filter':<42} {'rows':>9} {'before':>9} {'after: screen':>14} {'all rows':>9} {'screen, no stats':>17}")
+    for r in results:
+        before = f"{r['before'] * 1000:7.1f}ms" if r["before"] is not None else "   (below)"
+        every = f"{r['all'] * 1000:7.1f}ms" if "all" in r else "        —"
+        nostats = f"{r['nostats'] * 1000:15.1f}ms" if "nostats" in r else ""
+        print(f"  {r['name']:<42} {r['rows']:>9,} {before:>9} {r['screen'] * 1000:12.1f}ms {every:>9} {nostats}")
+    print(f"  (before: every row into a list, old indexes, median of {args.before_repeat}; screen: count, sums and "
+          f"the first {PAGE} rows, new indexes, median of {args.repeat}; all rows: new indexes)")
+    print("  plans (the listing query, new indexes):")
+    for r in results:
+        print(f"    {r['name']:<42} {r['plan']}")
+        if "plan_nostats" in r and r["plan_nostats"] != r["plan"]:
+            print(f"    {'  (no statistics)':<42} {r['plan_nostats']}")
+    for label, mode in [("every row, streamed into Excel (after)", "xlsx"), ("every row, streamed into CSV (after)", "csv"),
+                        ("every row into a list (before)", "list")]:
+        if mode not in args.children.split(","):
+            continue
+        got = child(url, mode)
+        print(f"  {label:<42} {got['rows']:>9,} rows {got['secs']:8.1f} s   peak RSS {got['maxrss_mib']:,.0f} MiB"
+              + (f"   file {got['bytes'] / 2**20:,.1f} MiB" if got.get("bytes") else ""))
+    return results
+
+
+def child(url: str, mode: str) -> dict:
+    """Run one whole-country listing in a fresh process; its own peak RSS is what it holds."""
+    proc = subprocess.run([sys.executable, "-m", "bench.reports", "--child", mode, "--url", url],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_mib() -> float:
+    """This process's own peak RSS (``VmHWM``). Not ``ru_maxrss``: Linux carries the parent's
+    high-water mark across fork and exec, so a child of a big parent would report the parent's."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(url: str, mode: str) -> None:
+    from sandbox import views
+    from sandbox.engine import Sandbox
+    from sandbox.reports import build_report, write
+
+    sb = Sandbox(url)
+    t = time.perf_counter()
+    out = {"mode": mode}
+    if mode == "list":
+        with sb.engine.connect() as conn:
+            out["rows"] = len(views.nfma60(conn, None, FY))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"all.{mode}"
+            report = build_report(sb, CENTRAL, "nfma60", stream=True, every_unit=True, **FY)
+            write(report, mode, str(path))
+            out["rows"], out["bytes"] = report.row_count, path.stat().st_size
+    out["secs"] = time.perf_counter() - t
+    out["maxrss_mib"] = peak_rss_mib()
+    sb.close()
+    print(json.dumps(out))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=2_000)
+    parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--pg-url", help="an empty PostgreSQL database (default: a throw-away server)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--before-repeat", type=int, default=5)
+    parser.add_argument("--children", default="xlsx,csv,list", help="whole-country runs: xlsx, csv, list")
+    parser.add_argument("--child", choices=["xlsx", "csv", "list"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)
+    if args.child:
+        run_child(args.url, args.child)
+        return 0
+    if args.store in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            measure(str(Path(tmp) / "reports.sqlite"), args)
+    if args.store in ("postgresql", "both"):
+        if args.pg_url:
+            measure(args.pg_url, args)
+        else:
+            from tests.pgserver import PostgresServer
 
-    from sandbox.engine import Sandbox
-    from sandbox.reports import build_report, to_pdf, to_xlsx
-
-    with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "reports.sqlite")
-        sb = Sandbox(db)
-        sb.load_world(world(args.units), START)
-        t = time.perf_counter()
-        generate(db, args.units, args.docs)
-        print(f"NFMA60 over {args.docs:,} documents across {args.units:,} units, SQLite "
-              f"(generated in {time.perf_counter() - t:.1f} s)")
-        regional, central = "3000000003", "3000000000"
-        cases = [
-            ("regional unit, no optional conditions", regional, "nfma60", {"round": "september"}),
-            ("regional unit, status listed + type CX", regional, "nfma60", {"round": "march", "status": "listed", "doc_type": "CX"}),
-            ("central unit (its 20 units), no conditions", central, "nfma60", {"round": "september"}),
-            ("central unit, status approved + reason CK05", central, "nfma60", {"round": "march", "status": "approved", "reason": "CK05"}),
-            ("central unit, NFMA60CX", central, "nfma60cx", {"round": "september"}),
-        ]
-        for name, unit, kind, cond in cases:
-            secs, report = timed(lambda unit=unit, kind=kind, cond=cond: build_report(sb, unit, kind, fiscal_year=2566, **cond))
-            print(f"  {name:<46} {secs * 1000:8.1f} ms  ({len(report.rows):,} rows, median of 5)")
-
-        # Whole-country views (CGD): the same query with no unit, through the read side.
-        from sandbox import views
-
-        with sb.engine.connect() as conn:
-            for name, cond in [
-                ("all units, status confirmed + CX04", {"fiscal_year": 2566, "round": "september", "status": "confirmed", "reason": "CX04"}),
-                ("all units, one document number", {"fiscal_year": 2566, "doc": first_doc(conn)}),
-            ]:
-                secs, rows = timed(lambda cond=cond: views.nfma60(conn, None, cond))
-                print(f"  {name:<46} {secs * 1000:8.1f} ms  ({len(rows):,} rows, median of 5)")
-            t = time.perf_counter()
-            rows = views.nfma60(conn, None, {"fiscal_year": 2566, "round": "september"})
-            print(f"  {'all units, no conditions (every row)':<46} {(time.perf_counter() - t) * 1000:8.1f} ms  ({len(rows):,} rows)")
-
-        big = build_report(sb, central, "nfma60", fiscal_year=2566, round="september")
-        big.rows = [r for r in rows[:50_000]]
-        before = rss_mib()
-        t = time.perf_counter()
-        to_xlsx(big, str(Path(tmp) / "big.xlsx"))
-        secs = time.perf_counter() - t
-        print(f"  {'Excel, ' + format(len(big.rows), ',') + ' rows':<46} {secs:8.2f} s   "
-              f"({(Path(tmp) / 'big.xlsx').stat().st_size / 2**20:.1f} MiB file, RSS {before:,.0f} → {rss_mib():,.0f} MiB)")
-        big.rows = big.rows[:2_000]
-        t = time.perf_counter()
-        to_pdf(big, str(Path(tmp) / "big.pdf"))
-        secs = time.perf_counter() - t
-        print(f"  {'PDF, ' + format(len(big.rows), ',') + ' rows':<46} {secs:8.2f} s   "
-              f"({(Path(tmp) / 'big.pdf').stat().st_size / 2**20:.1f} MiB file)")
-        sb.close()
-    print(f"  peak RSS of the run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
+            server = PostgresServer()
+            try:
+                measure(server.start(), args)
+            finally:
+                server.stop()
     return 0
 
 

@@ -199,14 +199,14 @@ def _report(args) -> int:
                 sandbox, args.unit, args.kind, fiscal_year=args.fiscal_year, round=args.round, lang=args.lang,
                 status=args.status, doc_type=args.doc_type, doc=args.doc, remaining=args.remaining,
                 fund_source=args.fund_source, budget_code=args.budget_code, area=args.area,
-                budget_unit=args.budget_unit, reason=args.reason,
+                budget_unit=args.budget_unit, reason=args.reason, stream=True,  # rows read as the file is written
             )
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         out = args.out or f"{args.kind}-{args.unit}-{report.fiscal_year}-{args.round}.{args.format}"
         write(report, args.format, out)
-        print(f"{out}: {len(report.rows)} rows, value {report.totals['value']:,.2f}, "
+        print(f"{out}: {report.row_count} rows, value {report.totals['value']:,.2f}, "
               f"approved {report.totals['approved']:,.2f}, remaining {report.totals['remaining']:,.2f}")
     finally:
         sandbox.close()

@@ -292,15 +292,25 @@ class Report(Conditions):
     action = "report.nfma60"
     round: str = "september"
     remaining: Value = None
+    page: Value = None  # the screen: at most this many rows (1-1,000), with the count and sums of all
 
     def conditions(self) -> dict[str, Any]:
         """The conditions, checked: a wrong round, status group or type is an ``invalid_input``."""
         conditions = super().conditions()
+        conditions.pop("page", None)
         try:
             check_conditions(conditions)
         except ValueError as exc:
             raise Refusal("invalid_input", "status", detail=str(exc), detail_en=str(exc)) from None
         return conditions
+
+    def page_size(self) -> int | None:
+        if self.page in (None, ""):
+            return None
+        if not str(self.page).isdigit() or not 1 <= int(self.page) <= 1000:
+            raise Refusal("invalid_input", "page", detail=f"page: 1 to 1000, not {self.page!r}",
+                          detail_en=f"page: 1 to 1000, not {self.page!r}")
+        return int(self.page)
 
 
 class ReportCX(Report):

@@ -12,6 +12,7 @@ and :mod:`sandbox.views` (reading).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from . import views
 from .adapters.db import database_url, make_engine, migrate, schema_is_current
@@ -147,6 +148,19 @@ class Sandbox:
         """NFMA60 (or NFMA60CX) rows over the documents ``unit`` sees."""
         with self.engine.connect() as conn:
             return views.nfma60(conn, views.unit_scope(conn, unit), cond, contracts=contracts)
+
+    def report_stream(self, unit: str, cond: dict, *, contracts: bool = False, every_unit: bool = False,
+                      viewer: str | None = None, chunk: int = 2000) -> Iterator[dict]:
+        """The same rows read ``chunk`` at a time while a file is written (a whole country's
+        documents in a flat amount of memory); ``every_unit``: every unit's; ``viewer``: the
+        documents that user sees (CGD and trainers: every unit's), as the report action."""
+        with self.engine.connect() as conn:
+            if viewer is not None:
+                units = views.visible_units_of(conn, viewer)
+            else:
+                units = None if every_unit else views.unit_scope(conn, unit)
+            for rows in views.nfma60_chunks(conn, units, cond, contracts=contracts, chunk=chunk):
+                yield from rows
 
     def pending_requests(self, unit: str) -> list[dict]:
         with self.engine.connect() as conn:

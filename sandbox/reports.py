@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from .calendar import fiscal_year as fy_of
 from .calendar import format_date, format_datetime
 from .commands import GROUPS, ROUNDS, check_conditions  # noqa: F401  (the report's conditions)
 from .i18n import label
+from .thai_pdf import _wrap, sarabun_path, thai_pdf  # noqa: F401  (papers and the class sheet import them here)
 
 KINDS = ("nfma60", "nfma60cx")
 MONEY = ("value", "approved", "remaining")
@@ -46,10 +48,27 @@ class Report:
     fiscal_year: int
     round: str
     conditions: dict[str, Any]
-    rows: list[dict]
+    rows: list[dict] | Iterable[dict]  # a list, or a stream (read once, by the file written)
     printed_at: dt.datetime
     lang: str = "th"
     totals: dict[str, Decimal] = field(default_factory=dict)
+    count: int | None = None  # the number of rows (a streamed report's is known once written)
+
+    @property
+    def row_count(self) -> int:
+        return self.count if self.count is not None else len(self.rows)
+
+    def each_row(self) -> Iterator[dict]:
+        """The rows once, in order. A streamed report counts its rows and sums its money on the
+        way, so its totals row is right once the last row is written; memory holds one chunk."""
+        if isinstance(self.rows, list):
+            yield from self.rows
+            return
+        sums = Totals(self.kind)
+        for row in self.rows:
+            sums.add(row)
+            yield row
+        self.totals, self.count = sums.out, sums.rows
 
     @property
     def columns(self) -> list[str]:
@@ -92,9 +111,13 @@ class Report:
 
 def build_report(sandbox, unit: str, kind: str = "nfma60", *, fiscal_year: int | None = None,
                  round: str = "september", lang: str = "th", rows: list[dict] | None = None,
+                 stream: bool = False, every_unit: bool = False, viewer: str | None = None,
                  **conditions) -> Report:
     """NFMA60 / NFMA60CX for ``unit`` (a central unit sees its agency's units). ``rows`` given
-    (already read by the engine's report action) are used as they are, not queried again."""
+    (already read by the engine's report action) are used as they are, not queried again.
+    ``stream``: the rows are read in chunks as a file is written (any number of documents);
+    ``every_unit``: over the whole country, under ``unit``'s title block; ``viewer``: the
+    documents that user sees (a CGD officer or a trainer: the whole country)."""
     if kind not in KINDS:
         raise ValueError(f"kind: nfma60 or nfma60cx, not {kind!r}")
     now = sandbox.now
@@ -105,27 +128,39 @@ def build_report(sandbox, unit: str, kind: str = "nfma60", *, fiscal_year: int |
     u = sandbox.unit(unit)
     if u is None:
         raise ValueError(f"unit: no disbursement unit {unit!r}")
-    if rows is None:
+    if stream:
+        rows = sandbox.report_stream(u["code"], cond, contracts=kind == "nfma60cx", every_unit=every_unit,
+                                     viewer=viewer)
+    elif rows is None:
         rows = sandbox.report_rows(u["code"], cond, contracts=kind == "nfma60cx")
     report = Report(kind, u["agency_code"], u["agency_name"], u["code"], u["name"], cond["fiscal_year"], round,
                     cond, rows, now, lang)
-    report.totals = totals(rows, kind)
+    report.totals = totals(rows if isinstance(rows, list) else [], kind)  # a stream's: once written
     return report
 
 
-def totals(rows: list[dict], kind: str) -> dict[str, Decimal]:
-    """Sums of the money columns. NFMA60CX repeats a document on each of its contract lines,
-    so there each document's money is counted once."""
-    seen: set[str] = set()
-    out = {m: Decimal("0.00") for m in MONEY}
-    for row in rows:
-        if kind == "nfma60cx":
-            if row["doc_no"] in seen:
-                continue
-            seen.add(row["doc_no"])
+class Totals:
+    """Running sums of the money columns. NFMA60CX repeats a document on each of its contract
+    lines (in document order), so there each document's money is counted once."""
+
+    def __init__(self, kind: str):
+        self.kind, self.rows, self.last, self.out = kind, 0, None, {m: Decimal("0.00") for m in MONEY}
+
+    def add(self, row: dict) -> None:
+        self.rows += 1
+        if self.kind == "nfma60cx":
+            if row["doc_no"] == self.last:
+                return
+            self.last = row["doc_no"]
         for m in MONEY:
-            out[m] += row[m]
-    return out
+            self.out[m] += row[m]
+
+
+def totals(rows: Iterable[dict], kind: str) -> dict[str, Decimal]:
+    sums = Totals(kind)
+    for row in rows:
+        sums.add(row)
+    return sums.out
 
 
 # ------------------------------------------------------------------ files
@@ -149,7 +184,7 @@ def to_csv(report: Report, out) -> None:
     try:
         writer = csv.writer(handle)
         writer.writerow([report.header(c) for c in report.columns])
-        for row in report.rows:
+        for row in report.each_row():
             writer.writerow([row[c] if c in MONEY else csv_safe(report.cell(row, c)) for c in report.columns])
     finally:
         if own:
@@ -216,7 +251,7 @@ def to_xlsx(report: Report, out) -> None:
     money_at = [(i, c) for i, c in enumerate(columns) if c in MONEY]
     text_at = [(i, c) for i, c in enumerate(columns) if c not in MONEY]
     write_string, write_number, cell = ws.write_string, ws.write_number, report.cell
-    for row in report.rows:
+    for row in report.each_row():
         row_at += 1
         for i, c in text_at:
             value = cell(row, c)
@@ -225,7 +260,7 @@ def to_xlsx(report: Report, out) -> None:
         for i, c in money_at:
             write_number(row_at, i, float(row[c]), money)
     row_at += 1
-    count = label("rows_count", report.lang).format(n=len(report.rows))
+    count = label("rows_count", report.lang).format(n=report.row_count)
     ws.write_string(row_at, 0, f"{label('total', report.lang)} ({count})", total_text)
     for i, c in money_at:
         ws.write_number(row_at, i, float(report.totals[c]), total_money)
@@ -237,56 +272,10 @@ def to_xlsx(report: Report, out) -> None:
 BREAKABLE = ("text", "item", "creditor", "lao_name", "status", "contract_no", "budget_code")
 
 
-def thai_pdf(cls, orientation: str, margins: tuple[float, float, float], page_break: float | None = None,
-             *, numbered: bool = True):
-    """An A4 fpdf2 document of class ``cls`` (an ``FPDF`` with its own footer) in Sarabun, regular
-    and bold, with HarfBuzz shaping for Thai; ``page_break``: the automatic break's bottom margin
-    (``None``: the caller breaks pages); ``numbered``: ``{nb}`` stands for the page count."""
-    pdf = cls(orientation=orientation, unit="mm", format="A4")
-    pdf.set_margins(*margins)
-    if page_break is None:
-        pdf.set_auto_page_break(False)
-    else:
-        pdf.set_auto_page_break(True, margin=page_break)
-    pdf.add_font("Sarabun", "", sarabun_path("Regular"))
-    pdf.add_font("Sarabun", "B", sarabun_path("Bold"))
-    pdf.set_text_shaping(True)
-    if numbered:
-        pdf.alias_nb_pages()
-    return pdf
-
-
-def sarabun_path(weight: str = "Regular") -> str:
-    import fontpkg_sarabun
-
-    return str(fontpkg_sarabun.ROOT / "files" / f"Sarabun-{weight}.ttf")
-
-
 PDF_WIDTHS = {"doc_type": 10, "doc_no": 19, "text": 40, "fund_source": 13, "budget_code": 31, "area": 9,
               "budget_unit": 12, "commitment_item": 17, "value": 21, "approved": 21, "remaining": 21,
               "status": 26, "reason": 10, "line": 9, "lao_name": 18, "contract_no": 17, "lc_no": 14,
               "item": 24, "creditor": 24, "signed": 15, "due": 15}
-
-
-def _wrap(pdf, text: str, width: float) -> list[str]:
-    """Lines of ``text`` that fit ``width``, broken between Thai words (PyThaiNLP) or at spaces.
-    Measures each word once: fpdf2's own wrapping re-shapes a cell character by character,
-    far too slow for thousands of Thai cells."""
-    if not text or pdf.get_string_width(text) <= width:
-        return [text]
-    from pythainlp.tokenize import word_tokenize
-
-    lines, current = [], ""
-    for word in word_tokenize(text, keep_whitespace=True):
-        candidate = current + word
-        if current and pdf.get_string_width(candidate) > width:
-            lines.append(current.rstrip())
-            current = word.lstrip()
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
 
 
 def to_pdf(report: Report, out) -> None:
@@ -356,9 +345,9 @@ def to_pdf(report: Report, out) -> None:
         pdf.set_text_color(0)
 
     draw_header()
-    for row in report.rows:
+    for row in report.each_row():
         draw_row([report.cell(row, c) for c in columns])
-    count = label("rows_count", report.lang).format(n=f"{len(report.rows):,}")
+    count = label("rows_count", report.lang).format(n=f"{report.row_count:,}")
     draw_row(
         [f"{count} · {label('total', report.lang)}" if c == "text" else (f"{report.totals[c]:,.2f}" if c in MONEY else "")
          for c in columns],
@@ -372,10 +361,11 @@ def write(report: Report, fmt: str, out) -> None:
 
 
 def as_bytes(report: Report, fmt: str) -> bytes:
-    if fmt == "csv":
-        text = io.StringIO()
-        to_csv(report, text)
-        return ("\ufeff" + text.getvalue()).encode("utf-8")
-    buffer = io.BytesIO()
-    write(report, fmt, buffer)
-    return buffer.getvalue()
+    """The file's bytes, written to a temporary file first: XlsxWriter keeps every cell in
+    memory when it writes to memory, and a streamed report may hold a million rows."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"report.{fmt}"
+        write(report, fmt, str(path))
+        return path.read_bytes()

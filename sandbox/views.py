@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
 
 from .adapters import orm
 from .adapters.repository import Repository
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
 
 docs = orm.reserve_docs
 cl = orm.contract_lines
+MONEY = ("value", "approved", "remaining")
 
 
 def _money(row: dict, *names: str) -> dict:
@@ -184,17 +188,27 @@ def audit(conn: Connection, limit: int | None = None) -> list[dict]:
 # ------------------------------------------------------------------ search and reports
 
 STATUS_GROUPS = {
-    # (round, group) → condition on the document; closed documents are outside every group.
-    ("september", "not_listed"): lambda: and_(docs.c.status == "", ~docs.c.sept_approved, docs.c.doc_type != "PO"),
-    ("september", "listed"): lambda: docs.c.status == "21",
-    ("september", "confirmed"): lambda: docs.c.status == "31",
-    ("september", "approved"): lambda: docs.c.status == "50",
-    ("march", "not_listed"): lambda: and_(or_(docs.c.sept_approved, docs.c.doc_type == "PO"),
-                                          docs.c.status.in_(("", "50"))),
-    ("march", "listed"): lambda: docs.c.status == "22",
-    ("march", "confirmed"): lambda: docs.c.status == "32",
-    ("march", "approved"): lambda: docs.c.status == "40",
+    # (round, group) → condition on the document (its columns ``c``); closed documents are outside every group.
+    ("september", "not_listed"): lambda c: and_(c.status == "", ~docs.c.sept_approved, c.doc_type != "PO"),
+    ("september", "listed"): lambda c: c.status == "21",
+    ("september", "confirmed"): lambda c: c.status == "31",
+    ("september", "approved"): lambda c: c.status == "50",
+    ("march", "not_listed"): lambda c: and_(or_(docs.c.sept_approved, c.doc_type == "PO"), c.status.in_(("", "50"))),
+    ("march", "listed"): lambda c: c.status == "22",
+    ("march", "confirmed"): lambda c: c.status == "32",
+    ("march", "approved"): lambda c: c.status == "40",
 }
+
+
+class _Unindexed:
+    """The filter columns as a unit's report reads them: through no index of their own, so that
+    the unit's index (``ix_reserve_docs_report``: an agency's documents at most) is the one read.
+    SQLite without statistics would otherwise prefer the status index, a whole country's rows of
+    that status, to the unit's dozens (``status || ''`` is the same value, no index's key)."""
+
+    def __getattr__(self, name: str):
+        column = docs.c[name]
+        return column + 0 if name == "remaining" else column.concat("")
 
 
 def unit_scope(conn: Connection, unit: str) -> list[str]:
@@ -214,6 +228,12 @@ def visible_units(conn: Connection, user: User) -> list[str] | None:
     return unit_scope(conn, user.unit)
 
 
+def visible_units_of(conn: Connection, user_id: str) -> list[str] | None:
+    """:func:`visible_units` of the user ``user_id`` (no such user: nothing)."""
+    user = Repository(conn).user(str(user_id))
+    return [] if user is None else visible_units(conn, user)
+
+
 def _carried_po(fy) -> Any:
     """A PO in the March round: carried into the next year without List or Confirm, unless it
     was closed before its year ended (of fiscal year ``fy`` when the conditions name one)."""
@@ -225,6 +245,7 @@ def _carried_po(fy) -> Any:
 
 def _conditions(units: list[str] | None, cond: dict[str, Any]) -> list:
     where = []
+    c = docs.c if units is None else _Unindexed()  # the whole country: each filter's index
     if units is not None:
         where.append(docs.c.unit.in_(units))
     if cond.get("unit"):
@@ -238,16 +259,19 @@ def _conditions(units: list[str] | None, cond: dict[str, Any]) -> list:
         group = STATUS_GROUPS.get((round_ or "september", cond["status"]))
         if group is None:
             raise ValueError(f"unknown status {cond['status']!r}")
-        where += [group(), docs.c.closed == ""]
+        where += [group(c), c.closed == ""]
     for key in ("doc_type", "fund_source", "budget_code", "area", "reason"):
         if cond.get(key):
-            where.append(docs.c[key] == str(cond[key]))
+            where.append(getattr(c, key) == str(cond[key]))
     if cond.get("doc"):
         where.append(docs.c.doc_no == str(cond["doc"]))
     if cond.get("budget_unit"):
-        where.append(func.substr(docs.c.budget_code, 1, 5) == str(cond["budget_unit"]))
+        # the first five digits of the budget code: a range of the code (its index) and the exact test
+        prefix = str(cond["budget_unit"])
+        where += [c.budget_code >= prefix, c.budget_code < prefix[:-1] + chr(ord(prefix[-1]) + 1),
+                  func.substr(docs.c.budget_code, 1, 5) == prefix]
     if cond.get("remaining") not in (None, ""):
-        where.append(docs.c.remaining == satang(cond["remaining"]))
+        where.append(c.remaining == satang(cond["remaining"]))
     return where
 
 
@@ -260,19 +284,69 @@ REPORT_COLUMNS = [
 CONTRACT_COLUMNS = [cl.c.line, cl.c.lao_name, cl.c.contract_no, cl.c.lc_no, cl.c.item, cl.c.creditor, cl.c.signed, cl.c.due]
 
 
-def nfma60(conn: Connection, units: list[str] | None, cond: dict[str, Any], *, contracts: bool = False) -> list[dict]:
+def nfma60_query(units: list[str] | None, cond: dict[str, Any], *, contracts: bool = False) -> Select:
     """NFMA60 (one row per document) or NFMA60CX (one row per contract line, one for a document
-    without any), in one query,
-    over the documents of ``units`` (``None``: every unit)."""
+    without any) over the documents of ``units`` (``None``: every unit), in document order."""
     where = _conditions(units, cond)
     if contracts:
         # every document the conditions select; one without contract lines in one row, its
         # contract columns empty
         q = select(*REPORT_COLUMNS, *CONTRACT_COLUMNS).select_from(docs.outerjoin(cl, cl.c.doc_no == docs.c.doc_no))
-        q = q.where(*where).order_by(docs.c.doc_no, cl.c.line)
-    else:
-        q = select(*REPORT_COLUMNS).where(*where).order_by(docs.c.doc_no)
-    return [_money(dict(r._mapping), "value", "approved", "remaining") for r in conn.execute(q)]
+        return q.where(*where).order_by(docs.c.doc_no, cl.c.line)
+    return select(*REPORT_COLUMNS).where(*where).order_by(docs.c.doc_no)
+
+
+def _report_rows(result) -> Iterator[dict]:
+    keys = list(result.keys())
+    money = [(keys.index(m), m) for m in MONEY]
+    for row in result:
+        out = dict(zip(keys, row, strict=True))
+        for i, m in money:  # satang to baht, as ``baht`` (1250000 → 12500.00), for many rows
+            out[m] = Decimal(row[i]).scaleb(-2)
+        yield out
+
+
+def nfma60(conn: Connection, units: list[str] | None, cond: dict[str, Any], *, contracts: bool = False) -> list[dict]:
+    """Every NFMA60 / NFMA60CX row, in one query (a few thousand rows; a whole country's
+    documents go through :func:`nfma60_chunks` or a page and :func:`nfma60_summary`)."""
+    return list(_report_rows(conn.execute(nfma60_query(units, cond, contracts=contracts))))
+
+
+def nfma60_chunks(conn: Connection, units: list[str] | None, cond: dict[str, Any], *, contracts: bool = False,
+                  chunk: int = 2000) -> Iterator[list[dict]]:
+    """The same rows, ``chunk`` at a time, read as they are written out (a server-side cursor on
+    PostgreSQL): memory holds one chunk, whatever the number of documents."""
+    result = conn.execution_options(stream_results=True, yield_per=chunk).execute(
+        nfma60_query(units, cond, contracts=contracts))
+    try:
+        rows = _report_rows(result)
+        while batch := list(islice(rows, chunk)):
+            yield batch
+    finally:
+        result.close()
+
+
+def nfma60_page(conn: Connection, units: list[str] | None, cond: dict[str, Any], *, contracts: bool = False,
+                limit: int = 100, offset: int = 0) -> list[dict]:
+    """One page of the rows (``limit`` from ``offset``), in document order."""
+    q = nfma60_query(units, cond, contracts=contracts).limit(int(limit)).offset(int(offset))
+    return list(_report_rows(conn.execute(q)))
+
+
+def nfma60_summary(conn: Connection, units: list[str] | None, cond: dict[str, Any], *,
+                   contracts: bool = False) -> dict:
+    """The number of rows and the money columns' sums, counted in the database: each document's
+    money once (NFMA60CX repeats it on each contract line)."""
+    where = _conditions(units, cond)
+    row = conn.execute(select(func.count(), *(func.coalesce(func.sum(docs.c[m]), 0) for m in MONEY)).where(*where)).one()
+    out = {"rows": int(row[0])} | {m: baht(int(v)) for m, v in zip(MONEY, row[1:], strict=True)}
+    if contracts:
+        # a document with n contract lines is n rows, one without any is one row
+        lines, with_lines = conn.execute(
+            select(func.count(), func.count(cl.c.doc_no.distinct()))
+            .select_from(cl.join(docs, docs.c.doc_no == cl.c.doc_no)).where(*where)).one()
+        out["rows"] += int(lines) - int(with_lines)
+    return out
 
 
 def search(conn: Connection, user: User, cond: dict[str, Any]) -> list[dict]:

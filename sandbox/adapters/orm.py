@@ -319,3 +319,19 @@ RESET_ORDER = [
     loss_reports, rights_changes, sessions, users, units, agencies, round_policy,
     cutover_policy, extra_holidays, state,
 ]
+
+# The reports' filters (NFMA60 / NFMA60CX over the whole country, issue 17): one index per
+# condition the report screen offers, the condition first, then the fiscal year every report
+# names, then the document number the rows are listed in (a page is read in order, no sort).
+# The unit scope and the owner unit use ix_reserve_docs_report; a document number, the key.
+REPORT_INDEXES = [
+    Index("ix_reserve_docs_status", reserve_docs.c.status, reserve_docs.c.fiscal_year, reserve_docs.c.closed,
+          reserve_docs.c.doc_no),
+    Index("ix_reserve_docs_type", reserve_docs.c.doc_type, reserve_docs.c.fiscal_year, reserve_docs.c.doc_no),
+    Index("ix_reserve_docs_reason", reserve_docs.c.reason, reserve_docs.c.fiscal_year, reserve_docs.c.doc_no),
+    Index("ix_reserve_docs_area", reserve_docs.c.area, reserve_docs.c.fiscal_year, reserve_docs.c.doc_no),
+    Index("ix_reserve_docs_fund", reserve_docs.c.fund_source, reserve_docs.c.fiscal_year, reserve_docs.c.doc_no),
+    # the year first: a budget unit is a range of the budget code, which must not lose to the year alone
+    Index("ix_reserve_docs_budget", reserve_docs.c.fiscal_year, reserve_docs.c.budget_code, reserve_docs.c.doc_no),
+    Index("ix_reserve_docs_remaining", reserve_docs.c.remaining, reserve_docs.c.fiscal_year),
+]

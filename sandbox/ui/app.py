@@ -94,6 +94,11 @@ class AppDesk(Desk):
     def report(self, unit: str, kind: str, rows: list[dict], cond: dict) -> Any:
         return build_report(self._app.sandbox, unit, kind, lang=self.lang, rows=rows, **cond)
 
+    def report_stream(self, kind: str, cond: dict) -> Any:
+        state = self.user_state()
+        return build_report(self._app.sandbox, state["unit"], kind, lang=self.lang, stream=True,
+                            viewer=state["id"], **cond)
+
     def paper(self, kind: str, **args: Any) -> tuple[str, bytes]:
         from ..papers import draft
 

@@ -19,10 +19,15 @@ def search_reserve(cmd: c.SearchReserve, ctx: Context) -> dict:
 @handles(c.Report)
 @handles(c.ReportCX)
 def report(cmd: c.Report, ctx: Context) -> dict:
-    conditions = cmd.conditions()
+    conditions, page = cmd.conditions(), cmd.page_size()
     units = views.visible_units(ctx.repo.conn, ctx.actor)
-    rows = views.nfma60(ctx.repo.conn, units, conditions, contracts=cmd.action == "report.nfma60cx")
-    return {"rows": rows}
+    cx = cmd.action == "report.nfma60cx"
+    if page is None:
+        return {"rows": views.nfma60(ctx.repo.conn, units, conditions, contracts=cx)}
+    # the screen: one page of rows, with the number of rows and the sums of all of them
+    summary = views.nfma60_summary(ctx.repo.conn, units, conditions, contracts=cx)
+    rows = views.nfma60_page(ctx.repo.conn, units, conditions, contracts=cx, limit=page)
+    return {"rows": rows, "count": summary.pop("rows"), "sums": {k: str(v) for k, v in summary.items()}}
 
 
 @handles(c.AdvanceClock)

@@ -83,6 +83,10 @@ class Desk:
         """NFMA60 / NFMA60CX laid out for the screen from the rows the engine gave."""
         raise NotImplementedError
 
+    def report_stream(self, kind: str, cond: dict) -> Any:
+        """The report of every row the person may see, read in chunks as a file is written."""
+        raise NotImplementedError
+
     def paper(self, kind: str, **args: Any) -> tuple[str, bytes]:
         """A paper drafted as a PDF: ``(file name, bytes)`` (:func:`sandbox.papers.draft`)."""
         raise NotImplementedError

@@ -7,6 +7,8 @@ import traitlets as tl
 OPTIONAL = ("doc", "remaining", "fund_source", "budget_code", "area", "budget_unit", "reason")
 MONEY = ("value", "approved", "remaining")
 DOWNLOADS = (("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("pdf", "application/pdf"))
+STREAMED = (("xlsx", DOWNLOADS[0][1]), ("csv", "text/csv"))  # the files of more rows than a page
+PAGE = 100  # rows on screen; the count and the totals are every row's
 
 
 class ReportModel(tl.HasTraits):
