@@ -1,6 +1,6 @@
 """indexes for the reports' filters (NFMA60 / NFMA60CX over the whole country)
 
-Revision ID: 0004_report_indexes
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
 
