@@ -163,13 +163,20 @@ def catalogue_notebook(paths: list[Path]) -> nbformat.NotebookNode:
     ])
 
 
+def _with_charts(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A page that draws plotly charts: our Voila template loads plotly's 4.7 MB extension only for
+    these (``gfmis/index.html.j2``)."""
+    nb.metadata["gfmis"] = {"plotly": True}
+    return nb
+
+
 def policy_notebook() -> nbformat.NotebookNode:
-    return _notebook([_hidden("from sandbox.ui.policy import PolicyExplorer\n\nexplorer = PolicyExplorer()\nexplorer")])
+    return _with_charts(_notebook([_hidden("from sandbox.ui.policy import PolicyExplorer\n\nexplorer = PolicyExplorer()\nexplorer")]))
 
 
 def trainer_notebook() -> nbformat.NotebookNode:
     """The trainer's page of a class (``serve --class NAME``; the trainer's sign-in only)."""
-    return _notebook([_hidden("from sandbox.ui.trainer import open_trainer_page\n\npage = open_trainer_page()\npage")])
+    return _with_charts(_notebook([_hidden("from sandbox.ui.trainer import open_trainer_page\n\npage = open_trainer_page()\npage")]))
 
 
 def policy_checks_notebook() -> nbformat.NotebookNode:

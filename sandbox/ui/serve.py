@@ -26,6 +26,7 @@ CLASS_ROOT = ROOT / "var" / "classes"
 CULL_IDLE = 120
 CULL_INTERVAL = 30
 PROVISIONER = "gfmis-fork"
+IOPUB_TIMEOUT = 60
 CLASS_POOL = 4  # kernels started ahead for a class (cheap: forked, see forkserver.py)
 DENYLIST = ["scenarios/", "screens/", "checks/", "policy", "trainer"]
 
@@ -49,6 +50,9 @@ def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False,
         "--VoilaKernelManager.preheat_denylist=" + "[" + ", ".join(f'"{d}"' for d in DENYLIST) + "]",
         # Kernels are forked from a warm process (forkserver.py): a sixth of the CPU per start.
         f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER}",
+        # A busy class server may deliver a page's widget messages later than Voila's default 4 s
+        # after the cell ends; past the timeout the page is sent without its app (never drawn).
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
     ]
     if class_mode:
         command += [
