@@ -93,13 +93,43 @@ class Sampler(threading.Thread):
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak, self.peak_procs, self.running = pid, 0.0, 0, True
+        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU seconds last seen)
+        self.account()
+        self.base = {pid: seconds for pid, (_role, seconds) in self.cpu.items()}  # spent before the trainees came
 
     def run(self) -> None:
         while self.running:
             mb, n = pss_mb(self.pid)
             if mb > self.peak:
                 self.peak, self.peak_procs = mb, n
+            self.account()
             time.sleep(1)
+
+    def account(self) -> None:
+        """CPU seconds by role: the Voila server, the kernels (and the fork server), the browsers."""
+        ours = set(tree(self.pid))
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            pid = int(entry)
+            try:
+                with open(f"/proc/{pid}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                    cmd = handle.read()
+            except OSError:
+                continue
+            seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            role = ("server" if pid == self.pid else "kernels" if pid in ours
+                    else "browsers" if b"chromium" in cmd else None)
+            if role:
+                self.cpu[pid] = (role, seconds)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for pid, (role, seconds) in self.cpu.items():
+            out[role] = round(out.get(role, 0.0) + seconds - self.base.get(pid, 0.0), 1)
+        return out
 
 
 def pct(values: list[float], q: float) -> float:
@@ -217,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         while time.perf_counter() - closed_at < args.settle:
             time.sleep(5)
         sampler.running = False
+        sampler.account()
         settled_mb, settled_procs = pss_mb(proc.pid)
     finally:
         proc.terminate()
@@ -244,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory_at_close_mb": round(at_close_mb),
         "memory_after_settle_mb": round(settled_mb), "settle_s": args.settle, "processes_after_settle": settled_procs,
         "kernels_culled_idle": culled,
+        "cpu_seconds_by_role": sampler.cpu_by_role(),  # on this 2-core machine the browsers are ours too
     }
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     ok = (out["done"] == args.trainees and not out["errors"] and tracebacks == 0

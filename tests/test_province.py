@@ -139,9 +139,11 @@ def test_the_screen_shows_the_officer_their_province_sorted_and_as_excel(app):
     assert any(c.value == REGIONAL for row in wb.worksheets[0].iter_rows() for c in row)
     # a recorder is told the desk is not theirs, and sees no data
     app.set_person("rec1")
+    screen = app.screen("province")  # switching person starts the screens afresh (their own state)
     assert "สำนักงานคลังจังหวัด" in screen.out.value and screen.units_table.value == ""
     # CGD may look at any area
     app.set_person("cgd1")
+    screen = app.screen("province")
     assert not screen.area.disabled
     screen.area.value = "1000"
     screen.show_btn.click()
