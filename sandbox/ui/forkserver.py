@@ -45,6 +45,9 @@ PRELOAD = (
     "IPython.core.interactiveshell", "ipywidgets", "comm",
     "sandbox.ui.app", "sandbox.ui.classmode", "sandbox.ui.guided", "sandbox.ui.trainer",
     "sandbox.scenario", "sandbox.classroom.classroom",
+    # session.query_parameters asks voila.utils for the page's request; importing voila pulls in
+    # jupyter_server, jsonschema and an RFC 3987 grammar compiled at import: 2-3 s of CPU a kernel.
+    "voila.utils",
 )
 LAUNCHER = ["-m", "ipykernel_launcher"]
 WARM_EXERCISE = "sept-round-cx-basic"
