@@ -283,3 +283,20 @@ def test_soft_token_registration_says_whose_token_and_its_new_state(tmp_path):
     said = screen.out.value
     assert "pw_rec" in said and "Nexus Smart ID" in said and "ลงทะเบียน Soft Token" in said
     assert "ลงทะเบียนแล้ว" in said or "registered" not in said  # the state in words, not its code
+
+
+def test_switching_person_closes_the_screens_it_drops(app):
+    """A switch of person builds the screens afresh; the old ones' widgets are closed, not left
+    alive in the kernel and the browser for the rest of the session."""
+    from ipywidgets.widgets.widget import _instances
+
+    app.show("sng01")
+    old = app.screen("sng01")
+    app.set_person("rec1")
+    app.set_person("appr1")
+    assert old.comm is None and app.screen("sng01") is not old and app.screen("sng01").comm is not None
+    counts = []
+    for person in ["rec1", "appr1"] * 4:
+        app.set_person(person)
+        counts.append(len(_instances))
+    assert counts[-1] <= counts[1] + 5  # no growth with every switch

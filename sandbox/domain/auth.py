@@ -13,6 +13,7 @@ import hmac
 import secrets
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyotp
 import segno
@@ -111,6 +112,7 @@ def provisioning_uri(secret: str, username: str) -> str:
     return pyotp.TOTP(secret, interval=TOTP_STEP).provisioning_uri(name=username, issuer_name=ISSUER)
 
 
+@lru_cache(maxsize=64)  # the phone redraws every few seconds; encoding one QR code costs ~20 ms
 def qr_svg(secret: str, username: str, scale: int = 4) -> str:
     """An SVG QR code with which a real authenticator app enrols the same secret."""
     return segno.make(provisioning_uri(secret, username), error="m").svg_inline(scale=scale)

@@ -21,7 +21,7 @@ from .phone import Phone
 from .screens.base import Desk, Driver, Screen
 from .screens.registry import BY_KEY, entry_for, menu
 from .session import DEMO_START, query_parameters  # noqa: F401  (notebooks import it from here)
-from .widgets import CSS, button, esc, named_list, safe, t
+from .widgets import CSS, button, close_dropped, esc, named_list, safe, t
 
 
 class AppModel(tl.HasTraits):
@@ -275,10 +275,11 @@ class App(w.VBox):
         self.sandbox.set_state("ui_person", user_id)
         if self.person_pick.value != user_id:
             self.person_pick.value = user_id
-        self.screens = {k: v for k, v in self.screens.items() if k == keep}
+        dropped, self.screens = [v for k, v in self.screens.items() if k != keep], {keep: self.screens[keep]} if keep in self.screens else {}
         self.bar_msg.value, self.clock_to.value = "", ""
         self.reset_ask.layout.display = "none"
         self.show(self.model.screen)
+        close_dropped(dropped, self)
 
     def set_lang(self, lang: str) -> None:
         self.model.lang = lang

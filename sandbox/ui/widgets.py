@@ -106,6 +106,40 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+def widget_tree(root) -> list:
+    """``root`` and every widget under it: children, layouts, styles, any widget a synced trait holds."""
+    seen: dict[int, object] = {}
+    todo = [root]
+    while todo:
+        x = todo.pop()
+        if not isinstance(x, w.Widget) or id(x) in seen:
+            continue
+        seen[id(x)] = x
+        held = [getattr(x, key, None) for key in x.keys] + [v for k, v in vars(x).items() if not k.startswith("_trait")]
+        for value in held:  # synced traits, and widgets a screen keeps aside (buttons shown later, panels)
+            if isinstance(value, w.Widget):
+                todo.append(value)
+            elif isinstance(value, (list, tuple)):
+                todo.extend(v for v in value if isinstance(v, w.Widget))
+            elif isinstance(value, dict):
+                todo.extend(v for v in value.values() if isinstance(v, w.Widget))
+    return list(seen.values())
+
+
+def close_dropped(dropped: list, live_root) -> int:
+    """Close the widgets of screens no longer shown (a switch of person builds them afresh), except
+    any the live page still holds: otherwise every switch leaves hundreds of widgets alive in the
+    kernel and in the browser for the rest of the session."""
+    live = {id(x) for x in widget_tree(live_root)}
+    closed = 0
+    for root in dropped:
+        for x in widget_tree(root):
+            if id(x) not in live and x.comm is not None:
+                x.close()
+                closed += 1
+    return closed
+
+
 def message_html(result: Result | None, lang: str = "th", ok_text: str | None = None) -> str:
     """The answer to an action: «success», or «failed» with the rule, in Thai and English, and its source."""
     if result is None:
