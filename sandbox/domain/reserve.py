@@ -41,7 +41,8 @@ def amount_of(value, field_name: str = "amount") -> int:
     except ValueError:
         cents = 0
     if value is None or cents <= 0:
-        raise Refusal("invalid_amount", field_name, value=value)
+        shown = Text("tr_blank") if value is None or str(value).strip() == "" else value
+        raise Refusal("invalid_amount", field_name, value=shown)
     return cents
 
 

@@ -1,0 +1,22 @@
+"""Brief S5-trial: small text fixes a new trainee met on the screens."""
+
+import pytest
+
+from sandbox import errors
+from sandbox.domain.errors import Refusal
+from sandbox.domain.reserve import amount_of
+
+
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_blank_amount_says_blank_not_none(blank):
+    with pytest.raises(Refusal) as caught:
+        amount_of(blank)
+    th, en = errors.message(caught.value, "th"), errors.message(caught.value, "en")
+    assert "None" not in th and "None" not in en
+    assert "(ได้รับ ช่องว่าง)" in th and "(got blank)" in en
+
+
+def test_wrong_amount_still_quoted():
+    with pytest.raises(Refusal) as caught:
+        amount_of("-5")
+    assert "(got -5)" in errors.message(caught.value, "en")
