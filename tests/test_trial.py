@@ -20,3 +20,11 @@ def test_wrong_amount_still_quoted():
     with pytest.raises(Refusal) as caught:
         amount_of("-5")
     assert "(got -5)" in errors.message(caught.value, "en")
+
+
+def test_the_app_menu_leads_to_the_exercise_catalogue(app):
+    """A new trainee found no way from the app to the exercises (the trial, issue 16)."""
+    menu = " ".join(getattr(x, "value", "") for x in app.menu.children)
+    assert "href='scenarios/catalogue.ipynb'" in menu and "แบบฝึกหัดทั้งหมด" in menu
+    app.set_lang("en")
+    assert "All exercises" in " ".join(getattr(x, "value", "") for x in app.menu.children)

@@ -83,7 +83,24 @@ def test_test_mode_records_a_wrong_attempt_and_moves_on(guided):
     guide = app.guide
     _login_on_screen(app, "rec1", "password", "wrong#1234")
     assert guide.player.position == 1 and guide.results == [False]
-    assert guide.feedback.value == ""
+    # told that the answer is recorded (not whether it was right: that comes with the score)
+    assert "gf-step-recorded" in guide.feedback.value and "✘" not in guide.feedback.value
+
+
+def test_a_check_the_trainee_runs_is_no_attempt(guided):
+    """«จำลองการบันทึก» on a form not yet right lists its problems on the form; it does not use up
+    the create step (Practice: no missed first try; Test: the step still waits)."""
+    for mode in ("practice", "test"):
+        app = guided(mode)
+        guide = app.guide
+        _login_on_screen(app, "rec1", "password", PASSWORD)  # step 1
+        assert guide.player.position == 1 and guide.step.action == "reserve.create"
+        app.show("sng01")
+        app.screen("sng01").simulate_btn.click()  # an empty form: refused, problems listed
+        assert not app.model.last_result.ok
+        assert guide.player.position == 1 and not guide.missed, mode
+        app.perform(guide.step.actor, guide.step.action, guide._inputs(guide.step, "th"))
+        assert guide.player.position >= 2 and guide.results[:2] == [True, True], mode
 
 
 def _walk(app: App):

@@ -1,6 +1,5 @@
-"""The app: sandbox bar, the real system's menu tree, the screens, the virtual phone and the
-guided-exercise panel, in one kernel. State lives in the sandbox database, so a reload or a
-kernel restart resumes where the trainee was."""
+"""The app: sandbox bar, the real system's menu tree, the screens, the virtual phone and the guided
+panel, in one kernel. State lives in the sandbox database: a reload or a restart resumes there."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ from .phone import Phone
 from .screens.base import Desk, Driver, Screen
 from .screens.registry import BY_KEY, entry_for, menu
 from .session import DEMO_START, query_parameters  # noqa: F401  (notebooks import it from here)
-from .widgets import CSS, button, close_dropped, esc, named_list, safe, t
+from .widgets import CSS, EXERCISES_LINK, button, close_dropped, esc, named_list, safe, t
 
 
 class AppModel(tl.HasTraits):
@@ -224,6 +223,7 @@ class App(w.VBox):
                 b = button(t(entry.menu_key, lang), f"gf-menu-{entry.key}", width="250px")
                 b.on_click(safe(lambda _b, s=entry.key: self.show(s)))
                 items.append(b)
+        items.append(w.HTML(EXERCISES_LINK.format(t("tr_menu_exercises", lang), t("tr_menu_exercises_note", lang))))
         box = w.VBox(items, layout=w.Layout(width="262px", min_width="262px", flex="0 0 auto"))
         box.add_class("gf-menu")
         return box

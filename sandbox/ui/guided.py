@@ -184,10 +184,12 @@ class GuidedPanel(w.VBox):
     def on_result(self, action: str, data: dict, result: Result) -> None:
         """Each action done on the screens: is it the step's, and did it give what was expected?"""
         step = self.step
-        # On SNG.01 «create» runs «simulate» first: a refused simulation answers the create step.
+        # On SNG.01 «create» runs «simulate» first. A refused simulation answers a create step only
+        # when the step expects that refusal: otherwise it is a check the trainee ran (the form lists
+        # the problems) and counts as no attempt, in Practice and in Test.
         answers = action == step.action if step else False
         if step is not None and step.action == "reserve.create" and action == "reserve.simulate" and not result.ok:
-            answers = True
+            answers = bool(step.expect is not None and step.expect.error)
         # Moving the clock is nobody's action in the world: any move from the bar answers the step.
         if step is None or not answers or (step.actor != result.actor and step.action != "clock.advance"):
             return
@@ -203,10 +205,10 @@ class GuidedPanel(w.VBox):
         outcome = self.player.record(step, inputs, result)
         self.results.append(outcome.passed and not self.missed)
         self.missed = False
-        if outcome.passed:
+        if self.mode == "test":  # the answer is recorded; right or wrong shows with the score at the end
+            self.feedback.value = f"<div class='gf-src gf-step-result gf-step-recorded'>{esc(t('tr_step_recorded', lang))}</div>"
+        elif outcome.passed:
             self.feedback.value = f"<div class='gf-ok gf-step-result'>✔ {esc(t('step_passed', lang))}</div>"
-        elif self.mode == "test":
-            self.feedback.value = ""
         else:
             self.feedback.value = self._explain(step, inputs, result, lang, retry=False)
         self._enter_step()

@@ -106,6 +106,11 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+# The exercise catalogue, from the app's menu (a page beside app.ipynb: scenarios/catalogue.ipynb).
+EXERCISES_LINK = ("<div class='gf-menu-head gf-links'><a class='gf-menu-exercises' href='scenarios/catalogue.ipynb'"
+                  " target='_blank'>📘 {}</a><div class='gf-src' style='font-weight:normal'>{}</div></div>")
+
+
 def widget_tree(root) -> list:
     """``root`` and every widget under it: children, layouts, styles, any widget a synced trait holds."""
     seen: dict[int, object] = {}
