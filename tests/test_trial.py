@@ -28,3 +28,19 @@ def test_the_app_menu_leads_to_the_exercise_catalogue(app):
     assert "href='scenarios/catalogue.ipynb'" in menu and "แบบฝึกหัดทั้งหมด" in menu
     app.set_lang("en")
     assert "All exercises" in " ".join(getattr(x, "value", "") for x in app.menu.children)
+
+
+def test_the_catalogues_test_link_starts_a_test_not_the_earlier_practice(tmp_path):
+    """Opening the exercise in another mode (the catalogue's «ทดสอบ») starts a run in that mode;
+    opening it with no mode resumes the saved run (the trial, issue 16)."""
+    from sandbox.engine import Sandbox
+    from sandbox.ui.app import App
+
+    sb = Sandbox(str(tmp_path / "t.sqlite"))
+    first = App(sb, scenario="sept-round-cx-basic", mode="practice")
+    first.guide.play_step()
+    assert first.guide.player.position == 1
+    assert App(sb, scenario="sept-round-cx-basic").guide.player.position == 1  # resumed, no mode asked
+    again = App(sb, scenario="sept-round-cx-basic", mode="test")
+    assert again.guide.mode == "test" and again.guide.player.position == 0
+    sb.close()

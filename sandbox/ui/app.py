@@ -147,7 +147,7 @@ class App(w.VBox):
         """The guided-exercise panel for a scenario file (``?scenario=<id>``)."""
         from .guided import GuidedPanel
 
-        self.guide = GuidedPanel(self, scenario, mode or "practice")
+        self.guide = GuidedPanel(self, scenario, mode)  # no mode asked: the saved run's, else practice
         self.side.children = [self.guide, self.phone]
         self.reload_people()
 

@@ -57,15 +57,16 @@ def menu_label(screen: str, lang: str) -> str:
 
 
 class GuidedPanel(w.VBox):
-    def __init__(self, app: Host, scenario_id: str, mode: str = "practice"):
+    def __init__(self, app: Host, scenario_id: str, mode: str | None = "practice"):
         super().__init__()
         self.app = app
         self.add_class("gf-guide")
         self.scenario = load_scenario(find_scenario(scenario_id))
-        self.mode = mode if mode in MODES else "practice"
+        asked = mode if mode in MODES else None
         saved = json.loads(app.sandbox.get_state(self._key, "null") or "null")
-        if saved and saved.get("mode") in MODES:
-            self.mode = saved["mode"]
+        if saved and asked and saved.get("mode") != asked:
+            saved = None  # the page asks for another mode (the catalogue's «ทดสอบ» after a practice run): a new run
+        self.mode = asked or (saved.get("mode") if saved and saved.get("mode") in MODES else "practice")
         self.player = ScenarioPlayer(self.scenario, app.sandbox, fresh=saved is None)
         self.results: list[bool] = []
         self.missed = False  # the current step went wrong once already (Practice): no first-try point
