@@ -62,6 +62,9 @@ def screen_notebook(key: str, title: str) -> nbformat.NotebookNode:
     ])
 
 
+STEPS_PER_CELL = 4
+
+
 def scenario_notebook(path: Path) -> nbformat.NotebookNode:
     scenario = load_scenario(path)
     sid = scenario.id
@@ -81,10 +84,14 @@ def scenario_notebook(path: Path) -> nbformat.NotebookNode:
             "app"
         ),
         nbformat.v4.new_markdown_cell(f"## {th_en('notebook_play_all')}"),
+        nbformat.v4.new_code_cell("guide = app.guide\nguide.restart()"),
+        # A few steps a cell: a cell's widget messages wait in the kernel's output queue until the
+        # cell ends, and a queue past ZeroMQ's high-water mark drops messages (nbval then waits in vain).
+        *[nbformat.v4.new_code_cell(f"for _ in range({min(STEPS_PER_CELL, len(scenario.steps) - first)}):"
+                                    f"  # steps {first + 1}-{min(first + STEPS_PER_CELL, len(scenario.steps))}\n"
+                                    "    guide.play_step()")
+          for first in range(0, len(scenario.steps), STEPS_PER_CELL)],
         nbformat.v4.new_code_cell(
-            "guide = app.guide\n"
-            "guide.restart()\n"
-            "guide.play_all()\n"
             "outcomes = guide.player.run.outcomes\n"
             "for o in outcomes:\n"
             "    assert o.passed, (o.index, o.step.actor, o.step.action, o.problems)\n"
