@@ -87,14 +87,20 @@ def app(tmp_path):
     sb.close()
 
 
-def login_on_screen(app, person: str) -> None:
-    """``person`` logs in on the login screen as a trainee would (Soft Token, the phone approves)."""
+def type_login(app, person: str, method: str = "soft_token", password: str = PASSWORD):
+    """``person`` at the desk, the login screen filled in (not sent); the screen."""
     app.set_person(person)
     app.show("login")
     screen = app.screen("login")
-    screen.password.value = PASSWORD
-    screen.method.value = "soft_token"
+    screen.method.value = method
+    screen.password.value = password
     screen.otp.value = ""
+    return screen
+
+
+def login_on_screen(app, person: str) -> None:
+    """``person`` logs in on the login screen as a trainee would (Soft Token, the phone approves)."""
+    screen = type_login(app, person)
     screen.login_btn.click()  # the request goes to the phone ...
     app.phone.approve.click()  # ... and is approved there
     assert app.model.last_result.ok, app.model.last_result.message_en

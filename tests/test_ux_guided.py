@@ -16,7 +16,7 @@ from sandbox.i18n import catalogue
 from sandbox.ui.app import App
 from sandbox.ui.guided_text import hint, hint_key
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, type_login
 
 EXERCISE = "sept-round-cx-basic"
 ENGINE_WORDS = re.compile(r"\w+=|\['|\$\{|expected |, got |method_|soft_token|token_key\b")
@@ -38,12 +38,7 @@ def guided(tmp_path):
 
 
 def _login_on_screen(app: App, person: str, method: str, password: str) -> None:
-    app.set_person(person)
-    app.show("login")
-    screen = app.screen("login")
-    screen.method.value = method
-    screen.password.value = password
-    screen.otp.value = ""
+    screen = type_login(app, person, method, password)
     screen.login_btn.click()
     if screen.waiting():
         app.phone.approve.click()

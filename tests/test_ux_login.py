@@ -5,16 +5,7 @@ a new user learns where credentials come from."""
 from __future__ import annotations
 
 from .conftest import PASSWORD
-
-
-def _type_login(app, person: str, method: str = "soft_token"):
-    app.set_person(person)
-    app.show("login")
-    screen = app.screen("login")
-    screen.password.value = PASSWORD
-    screen.method.value = method
-    screen.otp.value = ""
-    return screen
+from .conftest import type_login as _type_login
 
 
 def test_an_empty_code_box_sends_a_request_and_does_not_approve_it(app):
