@@ -100,8 +100,8 @@ def set_indexes(sb, present: bool) -> None:
 
 
 def analyze(sb) -> None:
-    """Statistics for the planner: PostgreSQL's autovacuum keeps them; on SQLite, ``ANALYZE`` (or
-    ``PRAGMA optimize``) is what a maintained database has (committed: the engine's SQLite
+    """Statistics for the planner: PostgreSQL's autovacuum keeps them; on SQLite, ``ANALYZE``, as the
+    app's ``PRAGMA optimize`` gathers them when a session closes (committed: the engine's SQLite
     connections begin their own transactions)."""
     if sb.engine.dialect.name == "sqlite":
         with sb.engine.begin() as conn:
@@ -154,8 +154,9 @@ def measure(url: str, args) -> list[dict]:
                                       args.repeat)
             out["plan"] = plan(conn, views.nfma60_query(units, cond, contracts=cx))
     if sb.engine.dialect.name == "sqlite":
-        # the app's own SQLite file has no planner statistics (nothing runs ANALYZE): the same
-        # screen queries without them
+        # a new SQLite file has no planner statistics until a session that ran the reports closes
+        # (db.make_engine: PRAGMA optimize as each connection closes): the same screen queries
+        # without them, as the very first session runs them
         with sb.engine.begin() as conn:
             stats = conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'reserve_docs'").scalar_one()
             conn.exec_driver_sql("DELETE FROM sqlite_stat1")

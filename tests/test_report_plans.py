@@ -6,6 +6,7 @@ with sequential scans priced out, so a missing index shows as a scan)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 from sqlalchemy import func, select
@@ -100,3 +101,32 @@ def test_every_report_filter_reads_through_an_index(country, name, scope, cond, 
             assert not full_scan(text, dialect), f"{name} ({what}) scans every document:\n{text}"
             assert searched_columns(text, dialect) & columns, f"{name} ({what}): no index on {columns}:\n{text}"
 
+
+
+def test_a_sqlite_sandbox_leaves_planner_statistics_when_it_closes(tmp_path):
+    """After a session that ran a filtered report, the file holds SQLite's planner statistics
+    (``PRAGMA optimize`` as a connection closes), so the next session's plan is informed."""
+    path = str(tmp_path / "stats.sqlite")
+    sb = Sandbox(path)
+    sb.load_world(world(20), START)
+    with sb.engine.begin() as conn:
+        generate(conn, 20, 600)
+    sb.close()
+    raw = sqlite3.connect(path)  # forget what the loading session gathered
+    raw.execute("DELETE FROM sqlite_stat1")
+    raw.commit()
+    raw.close()
+
+    def stats() -> set[str]:
+        with Sandbox(path).engine.connect() as conn:
+            names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+            if "sqlite_stat1" not in names:
+                return set()
+            return {r[0] for r in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
+
+    assert "reserve_docs" not in stats()  # opening and closing alone gathers nothing
+    sb = Sandbox(path)
+    with sb.engine.connect() as conn:
+        assert views.nfma60(conn, None, FY | {"status": "not_listed"}, contracts=False)
+    sb.close()
+    assert "reserve_docs" in stats()

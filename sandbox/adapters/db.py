@@ -31,6 +31,7 @@ _UNIQUE_VIOLATION = "23505"
 # Tables whose unique keys two concurrent transactions may both try to take: the number counters
 # (a first number of a type) and sessions (a first login). Another duplicate key is a bug.
 _RETRY_UNIQUE_TABLES = {"counters", "sessions"}
+ANALYSIS_LIMIT = 400  # rows SQLite samples per index when it gathers statistics (PRAGMA optimize)
 _SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED (extended codes: the low byte)
 
 
@@ -57,6 +58,18 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
+        @event.listens_for(engine, "close")
+        def _optimize(dbapi_conn, _record):
+            # SQLite's advice for a connection about to close: gather the planner's statistics for
+            # the tables its queries could have used them on (bounded work, a short wait for the
+            # lock; skipped when busy). Without them a filtered report may scan the wrong index.
+            try:
+                dbapi_conn.execute("PRAGMA busy_timeout=200")
+                dbapi_conn.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+                dbapi_conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
