@@ -41,6 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE = "sept-round-cx-basic"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's "old headless shell" (package chromium-headless-shell): the same Blink and V8 without the
+# browser's UI layers; a lighter load client when the trainees' browsers share the server's cores.
+HEADLESS_SHELL = shutil.which("chromium-headless-shell") or "/usr/bin/chromium-headless-shell"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
@@ -108,6 +111,7 @@ class Sampler(threading.Thread):
     def account(self) -> None:
         """CPU seconds by role: the Voila server, the kernels (and the fork server), the browsers."""
         ours = set(tree(self.pid))
+        mine = set(tree(os.getpid()))  # our browsers, not another program's on the same machine
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -121,7 +125,7 @@ class Sampler(threading.Thread):
                 continue
             seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
             role = ("server" if pid == self.pid else "kernels" if pid in ours
-                    else "browsers" if b"chromium" in cmd else None)
+                    else "browsers" if b"chromium" in cmd and pid in mine else None)
             if role:
                 self.cpu[pid] = (role, seconds)
 
@@ -178,12 +182,13 @@ async def trainee(browser, base: str, code: str, delay: float, think: float, ste
         out["pages"].append((context, page))
 
 
-async def drive(base: str, codes: list[str], arrive: float, think: float, steps: int, two_pages: bool) -> dict:
+async def drive(base: str, codes: list[str], arrive: float, think: float, steps: int, two_pages: bool,
+                executable: str = CHROMIUM) -> dict:
     from playwright.async_api import async_playwright
 
     out: dict = {"first_widget": [], "first_widget_exercise": [], "actions": [], "errors": [], "done": 0, "pages": []}
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = await p.chromium.launch(executable_path=executable, args=ARGS)
         gap = arrive / max(1, len(codes))
         await asyncio.gather(*(trainee(browser, base, code, i * gap, think, steps, out, two_pages) for i, code in enumerate(codes)))
         for context, _page in out.pop("pages"):
@@ -202,7 +207,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--settle", type=float, default=300.0, help="seconds to wait after the pages close")
     ap.add_argument("--two-pages", action="store_true", help="each trainee also opens the app and the exercise again")
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--client", choices=["chromium", "headless-shell"], default="chromium",
+                    help="the trainees' browser: Debian's chromium, or its lighter chromium-headless-shell")
     args = ap.parse_args(argv)
+    executable = CHROMIUM if args.client == "chromium" else HEADLESS_SHELL
+    if not Path(executable).exists():
+        print(f"error: {executable} is not installed (apt-get install {Path(executable).name})", file=sys.stderr)
+        return 2
     if not 1 <= args.trainees <= 99:
         print("error: --trainees 1-99", file=sys.stderr)
         return 2
@@ -240,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         sampler = Sampler(proc.pid)
         sampler.start()
         t0 = time.perf_counter()
-        out = asyncio.run(drive(base, info.codes, args.arrive, args.think, args.steps, args.two_pages))
+        out = asyncio.run(drive(base, info.codes, args.arrive, args.think, args.steps, args.two_pages, executable))
         wall = time.perf_counter() - t0
         closed_at = time.perf_counter()
         at_close_mb, _ = pss_mb(proc.pid)
@@ -261,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     culled = text.count("Culling 'idle' kernel")
     fw, fe, acts = out["first_widget"], out["first_widget_exercise"], out["actions"]
     figures = {
-        "trainees": args.trainees, "arrive_s": args.arrive, "pool_size": args.pool_size, "wall_s": round(wall, 1),
+        "trainees": args.trainees, "client": args.client, "think_s": args.think, "arrive_s": args.arrive, "pool_size": args.pool_size, "wall_s": round(wall, 1),
         "usable_pages": out["done"],
         "load_average_before": load_before, "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
         "first_widget_signin_to_exercise_p50_s": round(pct(fw, 0.5), 2),
