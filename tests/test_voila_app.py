@@ -83,3 +83,34 @@ def test_the_kernels_request_endpoint_answers_this_machine_only(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         get(f"http://{address}:{port}/voila/query/00000000-0000-0000-0000-000000000000")
     assert refused.value.code == 403
+
+
+def test_a_page_whose_rendering_fails_ends_with_a_message_and_a_logged_error(caplog):
+    """Voila's handler waits on a queue fed by a rendering task: a failing task left the page
+    loading for ever with nothing logged. Our renderer ends the page with a message instead."""
+    import asyncio
+    import logging
+
+    from voila.notebook_renderer import NotebookRenderer
+
+    from sandbox.ui import voila_app
+
+    async def failing(self, *args, **kwargs):
+        yield "<html><body>head", {}
+        raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    class Renderer:
+        notebook_path = "trainer.ipynb"
+        log = logging.getLogger("test-renderer")
+
+    assert hasattr(NotebookRenderer.generate_content_generator, "__wrapped__")  # installed on import
+    generate = voila_app._ends_when_failed(failing)
+
+    async def collect():
+        return [html async for html, _ in generate(Renderer())]
+
+    with caplog.at_level(logging.ERROR, logger="test-renderer"):
+        parts = asyncio.run(collect())
+    assert parts[0] == "<html><body>head"
+    assert "เปิดหน้านี้ไม่สำเร็จ" in parts[-1] and "Please reload" in parts[-1] and parts[-1].endswith("</html>")
+    assert "trainer.ipynb could not be rendered" in caplog.text and "60 seconds" in caplog.text

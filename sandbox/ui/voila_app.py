@@ -8,6 +8,10 @@ what a training room's network and a 2-core server need (issues 14 and 17).
   has chosen its output transforms.)
 - Static files whose name carries a content hash (``remoteEntry.1dda3c8f6e5cd2a3.js``) are
   cacheable for a year; the others are revalidated (``Last-Modified`` / 304).
+- A page whose rendering fails (its kernel never answered, the template raised) ends with a
+  message and the failure in the server's log. Voila renders in a task that feeds a queue and
+  waits on the queue: when the task fails, the page streams keep-alives for ever and the browser
+  never finishes loading it, with nothing in any log.
 - ``/voila/query/<kernel>`` — where a pre-heated kernel waits for its page's request, and the
   request can carry who the page is for — answers only the server's own machine (kernels run
   here); Voila leaves it open to anyone who knows a kernel id.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import mimetypes
 import re
 import threading
@@ -24,9 +29,11 @@ import threading
 from jupyter_server.base.handlers import FileFindHandler
 from tornado import web
 from voila.app import Voila
+from voila.notebook_renderer import NotebookRenderer
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import MultiStaticFileHandler
 
+from ..i18n import label
 from .serve import is_loopback
 
 HASHED = re.compile(r"[./-][0-9a-f]{12,}\.(js|css|woff2?|ttf|svg|png|wasm)$")
@@ -119,6 +126,32 @@ class LocalRequestInfoHandler(RequestInfoSocketHandler):
 
 REPLACE = {FileFindHandler: GzipFileFindHandler, MultiStaticFileHandler: GzipMultiStaticFileHandler,
            RequestInfoSocketHandler: LocalRequestInfoHandler}
+
+
+def _ends_when_failed(generate):
+    """``NotebookRenderer.generate_content_generator`` that logs a failure and ends the page with
+    a message instead of leaving Voila's handler waiting for a queue nobody feeds."""
+
+    def generate_content_generator(self, *args, **kwargs):
+        inner = generate(self, *args, **kwargs)
+
+        async def guarded():
+            try:
+                async for item in inner:
+                    yield item
+            except Exception:
+                self.log.exception("the page %s could not be rendered", self.notebook_path)
+                text = " / ".join(html.escape(label("cls_page_failed", lang)) for lang in ("th", "en"))
+                yield f"<div class='gf-page-failed' role='alert'>{text}</div></body></html>", {}
+
+        return guarded()
+
+    generate_content_generator.__wrapped__ = generate
+    return generate_content_generator
+
+
+if not hasattr(NotebookRenderer.generate_content_generator, "__wrapped__"):
+    NotebookRenderer.generate_content_generator = _ends_when_failed(NotebookRenderer.generate_content_generator)
 
 
 class GfmisVoila(Voila):
