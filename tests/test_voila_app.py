@@ -114,3 +114,31 @@ def test_a_page_whose_rendering_fails_ends_with_a_message_and_a_logged_error(cap
     assert parts[0] == "<html><body>head"
     assert "เปิดหน้านี้ไม่สำเร็จ" in parts[-1] and "Please reload" in parts[-1] and parts[-1].endswith("</html>")
     assert "trainer.ipynb could not be rendered" in caplog.text and "60 seconds" in caplog.text
+
+
+def test_a_page_gone_mid_message_leaves_no_traceback_in_the_log(monkeypatch):
+    """Tornado's write to a page's closed websocket fails a future nobody reads; asyncio then
+    logs "Task exception was never retrieved" with a traceback. Our kernel socket reads it."""
+    import asyncio
+
+    from tornado.websocket import WebSocketClosedError
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    from sandbox.ui.voila_app import REPLACE, KernelSocket
+
+    assert REPLACE[VoilaKernelWebsocketHandler] is KernelSocket
+
+    async def closed():
+        raise WebSocketClosedError()
+
+    async def scenario():
+        monkeypatch.setattr("jupyter_server.services.kernels.websocket.KernelWebsocketHandler.write_message",
+                            lambda self, message, binary=False: asyncio.ensure_future(closed()))
+        handler = KernelSocket.__new__(KernelSocket)
+        future = handler.write_message({"header": {"msg_type": "comm_msg"}})
+        await asyncio.sleep(0.01)
+        return future, future._log_traceback  # True: asyncio would log it when collected
+
+    future, unread = asyncio.run(scenario())
+    assert unread is False
+    assert isinstance(future.exception(), WebSocketClosedError)

@@ -32,6 +32,7 @@ from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import MultiStaticFileHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n import label
 from .serve import is_loopback
@@ -124,8 +125,25 @@ class LocalRequestInfoHandler(RequestInfoSocketHandler):
         return super().get(*args, **kwargs)
 
 
+def _seen(future) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved: a page gone mid-message is nobody's error
+
+
+class KernelSocket(VoilaKernelWebsocketHandler):
+    """A page's kernel websocket. A page that closes (navigates away, reloads) while its kernel
+    is still sending leaves Tornado's write futures failed and unread, and asyncio then logs a
+    ``WebSocketClosedError`` traceback in the server's log for each: noise that hides real errors."""
+
+    def write_message(self, message, binary: bool = False):
+        future = super().write_message(message, binary=binary)
+        if future is not None:
+            future.add_done_callback(_seen)
+        return future
+
+
 REPLACE = {FileFindHandler: GzipFileFindHandler, MultiStaticFileHandler: GzipMultiStaticFileHandler,
-           RequestInfoSocketHandler: LocalRequestInfoHandler}
+           RequestInfoSocketHandler: LocalRequestInfoHandler, VoilaKernelWebsocketHandler: KernelSocket}
 
 
 def _ends_when_failed(generate):
