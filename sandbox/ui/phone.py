@@ -23,7 +23,8 @@ COUNTDOWN_CSS = f"""<style>
 @property --gf-secs {{ syntax: '<integer>'; inherits: false; initial-value: 0; }}
 @keyframes gf-phone-count {{ from {{ --gf-secs: {auth.TOTP_STEP}; }} to {{ --gf-secs: 0; }} }}
 @keyframes gf-phone-drain {{ from {{ width: 100%; }} to {{ width: 0%; }} }}
-.gf-phone-secs::before {{ counter-reset: gf-secs var(--gf-secs); content: counter(gf-secs); }}
+.gf-phone-secs {{ counter-reset: gf-secs var(--gf-secs); }}
+.gf-phone-secs::before {{ content: counter(gf-secs); }}
 .gf-phone-secs, .gf-phone-bar {{ animation-duration: {auth.TOTP_STEP}s; animation-timing-function: linear;
   animation-fill-mode: both; animation-iteration-count: 1; }}
 .gf-phone-secs {{ animation-name: gf-phone-count; font-weight: 700; }}
