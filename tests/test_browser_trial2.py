@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import nothing_off_the_server, shot, voila  # noqa: F401  (fixtures)
-from .test_browser import new_page
+from .test_browser import new_page, nothing_off_the_server, shot, voila  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
