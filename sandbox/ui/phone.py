@@ -92,7 +92,7 @@ class Phone(w.VBox):
         registered = state["soft_token"] in ("registered", "active") and bool(state["totp_secret"])
         nexus = "nexus_smart_id" in state["apps"]
         live = self.live()
-        waiting = nexus and registered and not live and self.waiting()  # a request only while one is pending
+        waiting = nexus and registered and self.waiting()  # a request only while one is pending
         period = auth.time_step(now) if nexus and registered else None
         running = self.running()
         shown = (state["id"], state["name"], state["soft_token"], nexus, registered, state["identity"],
