@@ -200,8 +200,12 @@ def test_a_reload_resumes_in_the_mode_the_panel_chose(tmp_path):
 
 # ------------------------------------------------------------------ 8. widget messages of an idle page
 def count_messages(app: App, minutes: int = 1, beat: float = 5.0) -> int:
-    """Widget messages the kernel sends over ``minutes`` of an idle page (the page's beat every
-    ``beat`` seconds, the running clock on a simulated real time)."""
+    """Widget messages the kernel sends over ``minutes`` of an idle page: the page's beat counts
+    every ``beat`` seconds (the message a browser sends, answered as the kernel answers it), the
+    running clock on a simulated real time."""
+    from sandbox.ui.clock import start_ticking
+
+    start_ticking(app, beat)
     real = [1_700_000_000.0]
     app.clock.real = lambda: real[0]
     app.clock.mark()
@@ -217,9 +221,10 @@ def count_messages(app: App, minutes: int = 1, beat: float = 5.0) -> int:
 
     kind.publish_msg = counting
     try:
-        for _ in range(int(minutes * 60 / beat)):
+        for n in range(1, int(minutes * 60 / beat) + 1):
             real[0] += beat
-            app.refresh_bar()  # what the page's beat runs
+            app.ticker._handle_msg({"content": {"data": {"method": "update", "state": {"value": n}, "buffer_paths": []}},
+                                    "buffers": []})
     finally:
         kind.publish_msg = publish
     return len(sent)
@@ -236,5 +241,6 @@ def test_an_idle_logged_in_page_sends_the_phone_only_when_its_code_changes(tmp_p
     print(f"widget messages per minute, idle logged-in page: {per_minute}")
     # the code changes twice a minute (phone) and the minute once (the bar's time and the clock box)
     assert per_minute <= 6, per_minute
+    assert app.ticker.value == 24  # the beat did run
     assert "animation-delay:-" in app.phone.body.value and "gf-phone-still" not in app.phone.body.value
     sb.close()
