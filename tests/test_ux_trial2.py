@@ -74,7 +74,8 @@ def test_test_mode_says_a_check_was_counted_without_its_verdict(guided):
     type_login(app, "rec1", "password").login_btn.click()
     app.perform("rec1", "reserve.create", app.guide.player.prepare(app.guide.step))
     note = _plain(app.guide.auto_note.value)
-    assert "ขั้นตอน 3: ระบบตรวจผลให้เอง (นับคะแนน)" in note and "ผ่าน" not in note.replace("ทำให้", "")
+    assert "ขั้นตอน 3: ระบบตรวจผลให้เอง (นับคะแนน)" in note
+    assert ": ผ่าน" not in note and "ไม่ผ่าน" not in note and "ยอดคงเหลือ" not in note  # no verdict, nothing checked named
 
 
 # ------------------------------------------------------------------ 2. secret boxes are emptied

@@ -240,13 +240,14 @@ def auto_notes(before: dict, after: dict, moved, lang: str) -> list[str]:
     from ..calendar import format_moment
 
     notes = []
-    if moved is not None:
-        notes.append(label("uxd_auto_clock", lang).format(moment=format_moment(moved, lang)))
-    for user in before["live"]:
-        if user not in after["live"]:
-            notes.append(label("uxd_auto_logout_idle" if moved is not None else "uxd_auto_logout", lang).format(user=user))
     if after["person"] != before["person"]:
         notes.append(label("uxd_auto_switch", lang).format(user=after["person"]))
+    if moved is not None:
+        notes.append(label("uxd_auto_clock", lang).format(moment=format_moment(moved, lang)))
+    ended = [user for user in before["live"] if user not in after["live"]]
+    if ended:  # one line for everyone the move logged out
+        key = "uxd_auto_logout_idle" if moved is not None else "uxd_auto_logout"
+        notes.append(label(key, lang).format(user=", ".join(ended)))
     return notes
 
 
