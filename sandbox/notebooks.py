@@ -141,6 +141,7 @@ def catalogue_notebook(paths: list[Path]) -> nbformat.NotebookNode:
     data = json.dumps(rows, ensure_ascii=False)
     pairs = [f"{a!r}: {th_en('audience_' + a)!r}" for a in AUDIENCES]
     audiences = (", ".join(pairs[:2]), ", ".join(pairs[2:]))
+    modes = [(m, th_en(f"mode_{m}")) for m in ("practice", "demo", "test")]  # «ฝึกปฏิบัติ (Practice)» first
     return _notebook([
         nbformat.v4.new_markdown_cell(
             f"# {th_en('notebook_catalogue_title')}\n\n{label('notebook_catalogue_intro')} · "
@@ -149,13 +150,18 @@ def catalogue_notebook(paths: list[Path]) -> nbformat.NotebookNode:
             "import html, json\nimport ipywidgets as w\nfrom sandbox.ui.widgets import LINK_CSS\n\n"
             f"SCENARIOS = json.loads({data!r})\n"
             f"AUDIENCES = {{{audiences[0]},\n             {audiences[1]}}}\n\n"
+            f"MODES = {modes!r}\n\n"
+            "def modes(sid):\n"
+            "    \"\"\"One link a mode, Practice first (where a new trainee starts).\"\"\"\n"
+            "    return ' · '.join(f\"<a class='gf-mode-{m}' href='../app.ipynb?scenario={sid}&mode={m}'>{html.escape(name)}</a>\"\n"
+            "                      + (f\" <b class='gf-start-here'>← {html.escape(START)}</b>\" if m == 'practice' else '') for m, name in MODES)\n\n"
+            f"START = {th_en('uxd_start_here')!r}\n\n"
             "def table(audience):\n"
             "    rows = [s for s in SCENARIOS if audience in s['audience']]\n"
             "    body = ''.join(\n"
             "        f\"<tr><td><a href='../app.ipynb?scenario={s['id']}&mode=practice'>{html.escape(s['th'])}</a><br>\"\n"
             "        f\"<i>{html.escape(s['en'])}</i></td><td>{', '.join(s['tags'])}</td><td>{s['steps']}</td>\"\n"
-            "        f\"<td><a href='../app.ipynb?scenario={s['id']}&mode=demo'>" + label("mode_demo") + "</a> · \"\n"
-            "        f\"<a href='../app.ipynb?scenario={s['id']}&mode=test'>" + label("mode_test") + "</a></td></tr>\" for s in rows)\n"
+            "        f\"<td class='gf-modes'>{modes(s['id'])}</td></tr>\" for s in rows)\n"
             "    return (f'<h3>{AUDIENCES[audience]}</h3><table class=\"gf-table\"><tr><th>" + label("catalogue_exercise")
             + "</th><th>" + label("catalogue_topics") + "</th>'\n"
             "            f'<th>" + label("catalogue_steps") + "</th><th>" + label("catalogue_modes") + "</th></tr>{body}</table>')\n\n"

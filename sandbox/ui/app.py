@@ -157,9 +157,7 @@ class App(w.VBox):
         # Screens are built when first opened: the first page carries few widgets and paints fast.
         self.screens: dict[str, Screen] = {}
         self.drivers: dict[str, Driver] = {}
-        self.phone = Phone(lang, lambda otp: self.screen("login").answer(otp),
-                           lambda: self.sandbox.user_state(self.model.person), lambda: self.now,
-                           waiting=lambda: "login" in self.screens and self.screens["login"].waiting())
+        self.phone = Phone.for_app(self)
         self.bar_info = w.HTML()
         self.person_pick = w.Dropdown(options=self._people(), value=self.model.person, layout=w.Layout(width="420px"))
         self.person_pick.add_class("gf-switch-user")

@@ -188,9 +188,16 @@ def page_beat(callback, seconds: float):
     import asyncio
 
     import ipywidgets as w
+    import traitlets as tl
 
-    timer = w.Play(value=0, min=0, max=10**9, step=1, interval=int(seconds * 1000), repeat=True,
-                   layout=w.Layout(display="none"))
+    class Beat(w.Play):
+        """A count the kernel does not echo back to the page (ipywidgets 8 answers every value a
+        page sends with an ``echo_update``: a message each beat for nothing; issue 14)."""
+
+        value = tl.CInt(0).tag(sync=True, echo_update=False)
+
+    timer = Beat(value=0, min=0, max=10**9, step=1, interval=int(seconds * 1000), repeat=True,
+                 layout=w.Layout(display="none"))
     timer.add_class("gf-ticker")
 
     def beat(_change) -> None:

@@ -18,7 +18,7 @@ from ..engine import Result, Sandbox
 from ..scenario import Expect, ScenarioPlayer, load_scenario, run_check, step_document, substitute
 from . import guided_text as gt
 from .screens.registry import BY_KEY, entry_for
-from .widgets import button, esc, named, safe, t
+from .widgets import button, close_dropped, esc, named, safe, t
 
 SCENARIO_DIRS = [Path.cwd() / "scenarios", Path(__file__).resolve().parents[2] / "scenarios"]
 MODES = ("demo", "practice", "test")
@@ -43,6 +43,12 @@ class Host(Protocol):
 
     def reload_people(self) -> None: ...
 
+    def set_person(self, user_id: str, keep: str | None = None) -> None: ...
+
+    def set_lang(self, lang: str) -> None: ...
+
+    def show(self, screen: str) -> None: ...
+
     def perform(self, actor: str, action: str, inputs: dict) -> Result: ...
 
     def screen(self, key: str) -> Any: ...
@@ -64,9 +70,13 @@ class GuidedPanel(w.VBox):
         self.scenario = load_scenario(find_scenario(scenario_id))
         asked = mode if mode in MODES else None
         saved = json.loads(app.sandbox.get_state(self._key, "null") or "null")
-        if saved and asked and saved.get("mode") != asked:
-            saved = None  # the page asks for another mode (the catalogue's «ทดสอบ» after a practice run): a new run
-        self.mode = asked or (saved.get("mode") if saved and saved.get("mode") in MODES else "practice")
+        # The page asks for another mode (the catalogue's «ทดสอบ» after a practice run): a new run. The
+        # mode its own address asked for when the run started (a reload after the panel changed
+        # mode) resumes the run in the panel's mode.
+        if saved and asked and asked not in (saved.get("mode"), saved.get("asked")):
+            saved = None
+        self.asked = asked if saved is None else saved.get("asked", asked)
+        self.mode = (saved.get("mode") if saved and saved.get("mode") in MODES else None) or asked or "practice"
         self.player = ScenarioPlayer(self.scenario, app.sandbox, fresh=saved is None)
         self.results: list[bool] = []
         self.missed = False  # the current step went wrong once already (Practice): no first-try point
@@ -76,6 +86,8 @@ class GuidedPanel(w.VBox):
             self.results = saved["results"]
             self.missed = bool(saved.get("missed"))
         self.saved_by = gt.saved_by(self.scenario.steps)
+        self._before: dict | None = None  # the desk before a step the panel plays itself
+        self._played: list[str] = []  # what the panel says it played
         app.listeners.append(self.on_result)
         self.build()
         self._enter_step()
@@ -87,7 +99,7 @@ class GuidedPanel(w.VBox):
     def _store(self) -> None:
         self.app.sandbox.set_state(self._key, json.dumps(
             {"position": self.player.position, "saved": self.player.saved, "results": self.results, "mode": self.mode,
-             "missed": self.missed}))
+             "missed": self.missed, "asked": self.asked}))
 
     def build(self) -> None:
         lang = self.app.model.lang
@@ -95,6 +107,9 @@ class GuidedPanel(w.VBox):
         self.mode_pick.add_class("gf-guide-mode")
         self.mode_pick.observe(safe(lambda ch: self.set_mode(ch["new"])), "value")
         self.step_view = w.HTML()
+        old = getattr(self, "auto_note", None)  # a language switch rebuilds the panel: the note stays
+        self.auto_note = w.HTML(old.value if old is not None else "")
+        self.auto_note.add_class("gf-guide-auto")
         self.feedback = w.HTML()
         self.play_btn = button(t("play_step", lang), "gf-guide-play", "primary")
         self.all_btn = button(t("play_all", lang), "gf-guide-play-all")
@@ -104,13 +119,13 @@ class GuidedPanel(w.VBox):
         self.restart_btn.on_click(safe(lambda _b: self.restart()))
         title = self.scenario.title.th if lang == "th" else self.scenario.title.en
         # The answer to an attempt right under the step, where the trainee is looking
-        self.children = [w.HTML(f"<b>{esc(t('guided', lang))}: {esc(title)}</b>"), self.mode_pick, self.step_view,
+        self.children = [w.HTML(f"<b>{esc(t('guided', lang))}: {esc(title)}</b>"), self.mode_pick, self.auto_note, self.step_view,
                          self.feedback, w.HBox([self.play_btn, self.all_btn]), self.restart_btn]
         self.render()
 
     def relabel(self) -> None:
         self.build()
-        self._set_login_method()
+        self._set_login_method(clear=False)
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -123,7 +138,10 @@ class GuidedPanel(w.VBox):
         return None if self.player.done else self.scenario.steps[self.player.position]
 
     def _enter_step(self) -> None:
-        """Move the clock to the step's ``at`` and settle check steps, which need no trainee."""
+        """Move the clock to the step's ``at`` and settle check steps, which need no trainee; the
+        panel says what the exercise did by itself (``auto_note``)."""
+        before, self._before = self._before or gt.snapshot(self.app, self.scenario), None
+        checks, clock = [], self.app.sandbox.now
         while self.step is not None:
             step = self.step
             self.player.prepare(step)
@@ -131,20 +149,32 @@ class GuidedPanel(w.VBox):
                 break
             problems = run_check(substitute(step.check, self.player.saved), self.app.sandbox)
             self.results.append(not problems)
+            checks.append((self.player.position + 1, step.check, not problems))
             self.player.position += 1
+        lang = self.app.model.lang
+        moved = self.app.sandbox.now if self.app.sandbox.now != clock else None
+        notes = [*self._played, *gt.auto_notes(before, gt.snapshot(self.app, self.scenario), moved, lang)]
+        notes += [gt.check_note(n, check, passed, self.player.saved, lang, reveal=self.mode != "test")
+                  for n, check, passed in checks]
+        self._played = []
+        self.auto_note.value = gt.notes_html(notes, lang)
         self._set_login_method()
         self._store()
         self.app.refresh_bar()
         self.render()
 
-    def _set_login_method(self) -> None:
-        """A login step puts the login screen's method box on the way in it asks for."""
+    def _set_login_method(self, clear: bool = True) -> None:
+        """A login step puts the login screen's method box on the way in it asks for, and a new
+        login step starts with empty password and code boxes."""
         step = self.step
         if step is None or step.action != "auth.login":
             return
         screen = self.app.screen("login")
         screen.method.value = step.input.get("method") or "soft_token"
-        screen.otp.value = ""
+        if clear:
+            screen.clear_secrets()
+        else:
+            screen.otp.value = ""
 
     def _inputs(self, step, lang: str) -> dict:
         return gt.fill(step.input, self.player.saved, self.saved_by, lang)
@@ -177,9 +207,11 @@ class GuidedPanel(w.VBox):
             shown = esc(gt.hint(step.action, inputs, lang)).replace(" · ", "<br>· ")  # one form field a line
             lines.append(f"<div class='gf-hint'>{esc(t('hint', lang))}: {shown}</div>")
             expect = step.expect
-            if expect and expect.error:
-                lines.append(f"<div class='gf-src'>{esc(t('expect_refusal', lang))}: <b>{esc(named('error_names', expect.error, lang))}</b>"
-                             f" <span class='gf-code'>[{esc(expect.error)}]</span></div>")
+            if expect and expect.error:  # the refusal by its name and its rule in words, never its code
+                rule, source = gt.refusal_rule(expect.error, lang)
+                lines.append(f"<div class='gf-src gf-expect-refusal'>{esc(t('expect_refusal', lang))}: "
+                             f"<b>{esc(named('error_names', expect.error, lang))}</b>"
+                             + (f"<br>{esc(t('uxd_rule_words', lang))}: {esc(rule)}" if rule else "") + (f"<br>{esc(t('source', lang))}: {esc(source)}" if source else "") + "</div>")
         self.step_view.value = "".join(lines)
 
     def on_result(self, action: str, data: dict, result: Result) -> None:
@@ -237,7 +269,15 @@ class GuidedPanel(w.VBox):
         if step is None:
             return None
         inputs = substitute(step.input, self.player.saved)
-        return self.app.perform(step.actor, step.action, inputs)
+        lang = self.app.model.lang
+        # Played by the exercise (Demo, «เล่นขั้นนี้»): the panel says so, and any switch of person
+        title = gt.step_title(step, self._inputs(step, lang), lang, reveal=False)
+        self._before = gt.snapshot(self.app, self.scenario)
+        self._played = [t("uxd_auto_played", lang).format(step=self.player.position + 1, title=title)]
+        try:
+            return self.app.perform(step.actor, step.action, inputs)
+        finally:
+            self._before, self._played = None, []
 
     def play_all(self) -> None:
         guard = len(self.scenario.steps) + 1
@@ -249,10 +289,20 @@ class GuidedPanel(w.VBox):
                 break
 
     def restart(self) -> None:
-        self.app.sandbox.set_state(self._key, "null")
-        self.player = ScenarioPlayer(self.scenario, self.app.sandbox, fresh=True)
+        """«เริ่มแบบฝึกหัดใหม่»: the exercise's world again, and every screen from its first state
+        (the first step's person at the desk, no one's inputs, results or banner)."""
+        app = self.app
+        app.sandbox.set_state(self._key, "null")
+        self.player = ScenarioPlayer(self.scenario, app.sandbox, fresh=True)
         self.results = []
         self.missed = False
-        self.feedback.value = ""
-        self.app.reload_people()
+        self.feedback.value = self.auto_note.value = ""
+        app.reload_people()
+        first = next((s for s in self.scenario.steps if s.actor), None)
+        if first is not None:
+            app.set_person(first.actor)
+        old = list(app.children)
+        app.set_lang(app.model.lang)  # the app built afresh: every screen, the bar and the phone
+        close_dropped(old, app)
         self._enter_step()
+        app.show("login" if first is None or first.action == "clock.advance" else entry_for(first.action, first.input).key)

@@ -208,3 +208,70 @@ def rule_of(expect, result, lang: str) -> str:
         cited = source_name(key, lang)
         return cited if key == "sandbox" else f"[{key}] {cited}"
     return ""
+
+
+def refusal_rule(code: str, lang: str) -> tuple[str, str]:
+    """A refusal the step must meet, by its rule in words: the engine's own message for the code
+    with the values only the refusal knows left out, and the rule's source ("" for none)."""
+    entry = catalogue().get("errors", {}).get(code) or {}
+    words = str(entry.get(lang) or entry.get("th") or "")
+    if words.startswith("{"):  # the message's subject is a value of the refusal: its name says it all
+        words = ""
+    words = re.sub(r"\s*[(\[]\s*[^()\[\]{}]*\{[^}]*\}[^()\[\]{}]*[)\]]", "", words)  # «(ได้รับ {got})», «({owner})»
+    words = re.sub(r"\s*\{[^}]*\}", "", words)
+    words = re.sub(r"\s+([.,:;])", r"\1", " ".join(words.split())).strip(" :,")
+    key = str(entry.get("source", "sandbox"))
+    if "{" in key:
+        return words, ""
+    cited = source_name(key, lang)
+    return words, cited if key == "sandbox" else f"[{key}] {cited}"
+
+
+# ------------------------------------------------------------------ what the exercise did by itself
+def snapshot(app, scenario) -> dict:
+    """Who sits at the desk and which of the exercise's people are logged in."""
+    people = {s.actor for s in scenario.steps if s.actor} | {app.model.person}
+    return {"person": app.model.person, "live": sorted(p for p in people if p and app.sandbox.session_live(p))}
+
+
+def auto_notes(before: dict, after: dict, moved, lang: str) -> list[str]:
+    """What changed without the trainee: the clock moved to a step's time, a session ended, another
+    person sat at the desk."""
+    from ..calendar import format_moment
+
+    notes = []
+    if after["person"] != before["person"]:
+        notes.append(label("uxd_auto_switch", lang).format(user=after["person"]))
+    if moved is not None:
+        notes.append(label("uxd_auto_clock", lang).format(moment=format_moment(moved, lang)))
+    ended = [user for user in before["live"] if user not in after["live"]]
+    if ended:  # one line for everyone the move logged out
+        key = "uxd_auto_logout_idle" if moved is not None else "uxd_auto_logout"
+        notes.append(label(key, lang).format(user=", ".join(ended)))
+    return notes
+
+
+def check_note(step_no: int, check: dict, passed: bool, saved: dict, lang: str, *, reveal: bool) -> str:
+    """A check step the system settled: what it looked at and, outside Test mode, the verdict."""
+    if not reveal:
+        return label("uxd_auto_check_counted", lang).format(step=step_no)
+    if "doc" in check:
+        what = label("uxd_check_doc", lang).format(doc=fill(check["doc"], saved, {}, lang))
+    elif "budget_line" in check:
+        what = label("uxd_check_line", lang)
+    elif "user" in check:
+        what = label("uxd_check_user", lang).format(user=check["user"])
+    else:
+        what = label("uxd_check_other", lang)
+    verdict = label("uxd_check_passed" if passed else "uxd_check_failed", lang)
+    return label("uxd_auto_check", lang).format(step=step_no, title=f"{what}: {verdict}")
+
+
+def notes_html(notes: list[str], lang: str) -> str:
+    if not notes:
+        return ""
+    from .widgets import esc
+
+    items = "".join(f"<li>{esc(n)}</li>" for n in notes)
+    return (f"<div class='gf-info gf-guide-auto-note'><b>{esc(label('uxd_auto_title', lang))}</b>"
+            f"<ul style='margin:2px 0;padding-left:18px'>{items}</ul></div>")

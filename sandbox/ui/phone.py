@@ -1,5 +1,10 @@
 """The person's phone beside the screens: Nexus Smart ID (the login request while one waits, the
-current 6-digit code, a QR code to enrol a real authenticator app) and Paotang (identity status)."""
+current 6-digit code, a QR code to enrol a real authenticator app) and Paotang (identity status).
+
+The kernel sends the phone to the browser only when what it shows changes: a new code (every 30
+seconds), a request sent or answered, a login or a logout. The code's countdown runs in the browser
+(a CSS animation whose start is set once per code), not as a redraw from the kernel on every beat
+of the page (issue 14: forty pages on one server)."""
 
 from __future__ import annotations
 
@@ -12,20 +17,41 @@ from ..domain import auth
 from ..engine import Result
 from .widgets import button, esc, safe, t
 
+# The countdown: a bar that empties and a number that counts down, over one 30-second code period.
+# ``--gf-secs`` is a registered integer, so the browser animates it and a counter shows it.
+COUNTDOWN_CSS = f"""<style>
+@property --gf-secs {{ syntax: '<integer>'; inherits: false; initial-value: 0; }}
+@keyframes gf-phone-count {{ from {{ --gf-secs: {auth.TOTP_STEP}; }} to {{ --gf-secs: 0; }} }}
+@keyframes gf-phone-drain {{ from {{ width: 100%; }} to {{ width: 0%; }} }}
+.gf-phone-secs {{ counter-reset: gf-secs var(--gf-secs); }}
+.gf-phone-secs::before {{ content: counter(gf-secs); }}
+.gf-phone-secs, .gf-phone-bar {{ animation-duration: {auth.TOTP_STEP}s; animation-timing-function: linear;
+  animation-fill-mode: both; animation-iteration-count: 1; }}
+.gf-phone-secs {{ animation-name: gf-phone-count; font-weight: 700; }}
+.gf-phone-track {{ height: 4px; background: #dde3ea; border-radius: 2px; margin: 2px 12px; }}
+.gf-phone-bar {{ height: 4px; background: #0b3a66; border-radius: 2px; animation-name: gf-phone-drain; }}
+.gf-phone-still .gf-phone-secs, .gf-phone-still .gf-phone-bar {{ animation-play-state: paused; }}
+.gf-phone-signed-in {{ text-align: center; color: #1b5e20; font-weight: 700; margin-top: 4px; }}
+</style>"""
+
 
 class Phone(w.VBox):
     """``press(otp)`` answers the login request sent from the login screen: ``auto`` approves,
-    ``deny`` refuses; ``waiting()`` says whether a request of this person waits; ``state_of()``
-    reads the person's user state and ``now()`` the simulated clock."""
+    ``deny`` refuses; ``waiting()`` says whether a request of this person waits; ``live()`` whether
+    the person is logged in; ``state_of()`` reads the person's user state, ``now()`` the simulated
+    clock and ``running()`` whether that clock moves with real time (the countdown runs)."""
 
     def __init__(self, lang: str, press: Callable[[str], Result | None], state_of: Callable[[], dict | None],
-                 now: Callable[[], dt.datetime], waiting: Callable[[], bool] = lambda: False):
+                 now: Callable[[], dt.datetime], waiting: Callable[[], bool] = lambda: False,
+                 live: Callable[[], bool] = lambda: False, running: Callable[[], bool] = lambda: False):
         super().__init__()
         self.lang = lang
         self._press = press
         self.state_of = state_of
         self.now = now
         self.waiting = waiting
+        self.live = live
+        self.running = running
         self.add_class("gf-phone")
         self.body = w.HTML()
         self.approve = button(t("approve_login", lang), "gf-phone-approve", "success")
@@ -38,7 +64,17 @@ class Phone(w.VBox):
         self.request_box.layout.display = "none"
         self.qr = w.HTML()
         self.apps = w.HTML()
-        self.children = [self.body, self.request_box, self.qr, self.apps]
+        self.children = [w.HTML(COUNTDOWN_CSS), self.body, self.request_box, self.qr, self.apps]
+        self._shown: tuple | None = None  # what the phone shows now (nothing is sent while it stays)
+
+    @classmethod
+    def for_app(cls, app) -> Phone:
+        """The phone of whoever sits at the app's desk (``sandbox.ui.app.App``)."""
+        return cls(app.model.lang, lambda otp: app.screen("login").answer(otp),
+                   lambda: app.sandbox.user_state(app.model.person), lambda: app.now,
+                   waiting=lambda: "login" in app.screens and app.screens["login"].waiting(),
+                   live=lambda: bool(app.model.person) and app.sandbox.session_live(app.model.person),
+                   running=lambda: app.clock is not None and not app.clock.paused)
 
     def press(self, otp: str) -> Result | None:
         """Approve (``auto``) or deny (``deny``) the waiting login request."""
@@ -47,36 +83,61 @@ class Phone(w.VBox):
         return result
 
     def refresh(self) -> None:
-        lang = self.lang
+        """Redraw what changed since the last call, and nothing else."""
         state = self.state_of()
-        self.qr.value = ""  # only a registered token of this very person shows its QR code
-        self.request_box.layout.display = "none"
         if state is None:
-            self.body.value = self.apps.value = ""
+            self._show(("nobody",), "", "", "", "none", "")
             return
         now = self.now()
+        registered = state["soft_token"] in ("registered", "active") and bool(state["totp_secret"])
+        nexus = "nexus_smart_id" in state["apps"]
+        live = self.live()
+        waiting = nexus and registered and self.waiting()  # a request only while one is pending
+        period = auth.time_step(now) if nexus and registered else None
+        running = self.running()
+        shown = (state["id"], state["name"], state["soft_token"], nexus, registered, state["identity"],
+                 tuple(state["apps"]), live, waiting, period, running, state["totp_secret"] if registered else None)
+        if shown == self._shown:
+            return
+        lang = self.lang
         lines = [f"<div style='text-align:center'><b>{esc(t('phone_of', lang))} {esc(state['name'])}</b></div>",
                  f"<div style='margin-top:6px'><b>{esc(t('nexus', lang))}</b></div>"]
-        registered = state["soft_token"] in ("registered", "active") and bool(state["totp_secret"])
-        if "nexus_smart_id" not in state["apps"]:
+        qr = request = ""
+        if not nexus:
             lines.append(f"<i>{esc(t('not_installed', lang))}</i>")
         elif state["soft_token"] == "suspended":
             lines.append(f"<span class='gf-step-fail'>{esc(t('token_suspended', lang))}</span>")
         elif registered:
-            code = auth.code_at(state["totp_secret"], now)
-            lines.append(f"<div class='gf-code gf-phone-code'>{code[:3]} {code[3:]}</div>"
-                         f"<div style='text-align:center' class='gf-src'>{esc(t('phone_code', lang))} · "
-                         f"{auth.seconds_left(now)} {esc(t('seconds_left', lang))}</div>")
-            self.qr.value = (f"<details><summary class='gf-src'>QR</summary><div class='gf-src'>{esc(t('qr_hint', lang))}</div>"
-                             f"{auth.qr_svg(state['totp_secret'], state['id'], scale=3)}</details>")
-            if self.waiting():
-                self.request.value = (f"<div class='gf-info gf-phone-pending'><b>{esc(t('login_request', lang))}</b><br>"
-                                      f"{esc(state['id'])} · {esc(t('ux_phone_request_ask', lang))}</div>")
-                self.request_box.layout.display = "flex"
+            lines.append(self._code(state["totp_secret"], now, running))
+            qr = (f"<details><summary class='gf-src'>QR</summary><div class='gf-src'>{esc(t('qr_hint', lang))}</div>"
+                  f"{auth.qr_svg(state['totp_secret'], state['id'], scale=3)}</details>")
+            if waiting:
+                request = (f"<div class='gf-info gf-phone-pending'><b>{esc(t('login_request', lang))}</b><br>"
+                           f"{esc(state['id'])} · {esc(t('ux_phone_request_ask', lang))}</div>")
         else:
             lines.append(f"<i>{esc(t('no_token', lang))}</i>")
-        self.body.value = "".join(lines)
+        if live:  # logged in: the phone says so, and asks nothing
+            lines.append(f"<div class='gf-phone-signed-in'>✔ {esc(t('uxd_phone_signed_in', lang))} ({esc(state['id'])})</div>")
         paotang = "paotang" in state["apps"]
         status = t("identity_verified" if state["identity"] == "verified" else "identity_unverified", lang)
-        self.apps.value = (f"<div style='margin-top:8px'><b>{esc(t('paotang', lang))}</b></div>"
-                           f"<div class='gf-paotang-status'>{esc(status) if paotang else '<i>' + esc(t('not_installed', lang)) + '</i>'}</div>")
+        apps = (f"<div style='margin-top:8px'><b>{esc(t('paotang', lang))}</b></div>"
+                f"<div class='gf-paotang-status'>{esc(status) if paotang else '<i>' + esc(t('not_installed', lang)) + '</i>'}</div>")
+        self._show(shown, "".join(lines), request, qr, "flex" if waiting else "none", apps)
+
+    def _show(self, shown: tuple, body: str, request: str, qr: str, display: str, apps: str) -> None:
+        """Each widget set once, to its final value (a widget set to what it holds sends nothing)."""
+        self._shown = shown
+        self.body.value, self.request.value, self.qr.value, self.apps.value = body, request, qr, apps
+        self.request_box.layout.display = display
+
+    def _code(self, secret: str, now: dt.datetime, running: bool) -> str:
+        """The current code and its countdown: the animation starts where the code period stands
+        (a negative delay) and runs in the browser; a standing clock shows it still."""
+        code, gone = auth.code_at(secret, now), auth.TOTP_STEP - auth.seconds_left(now)
+        still = "" if running else " gf-phone-still"
+        timing = f"animation-delay:-{gone}s"
+        return (f"<div class='gf-code gf-phone-code'>{code[:3]} {code[3:]}</div>"
+                f"<div class='gf-phone-countdown{still}'><div class='gf-phone-track'><div class='gf-phone-bar' style='{timing}'></div></div>"
+                f"<div style='text-align:center' class='gf-src'>{esc(t('phone_code', lang := self.lang))} · "
+                f"<span class='gf-phone-secs' style='{timing}' data-left='{auth.seconds_left(now)}'></span> "
+                f"{esc(t('seconds_left', lang))}</div></div>")

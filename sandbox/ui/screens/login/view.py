@@ -33,7 +33,7 @@ class LoginScreen(Screen):
         self.login_btn = button(self.tr("login_button"), "gf-login-submit", "primary")
         self.logout_btn = button(self.tr("logout"), "gf-logout")
         self.on(self.login_btn, self.submit)
-        self.on(self.logout_btn, lambda: self.run("auth.logout", {}))
+        self.on(self.logout_btn, self.logout)
         self.old = w.Password(layout=w.Layout(width="200px"))
         self.new = w.Password(layout=w.Layout(width="200px"))
         self.new.add_class("gf-new-password")
@@ -101,11 +101,24 @@ class LoginScreen(Screen):
         self.desk.signed_in()
         return result
 
+    def clear_secrets(self) -> None:
+        """Empty the password and code boxes (a retyped password is never appended to the last)."""
+        self.password.value = self.otp.value = ""
+
+    def logout(self) -> Result:
+        self.model.pending = ""
+        result = self.run("auth.logout", {})
+        self.clear_secrets()
+        self.desk.signed_in()  # the bar and the phone: logged out
+        return result
+
     def login(self, otp: str) -> Result:
-        """Log in; ``otp`` is the typed code, or ``auto``/``deny`` answered on the phone."""
+        """Log in; ``otp`` is the typed code, or ``auto``/``deny`` answered on the phone. Whatever
+        the answer, no request waits on the phone any more and the secret boxes are emptied."""
+        self.model.pending = ""
         result = self.run("auth.login", self.model.data(self.password.value, otp), self.tr("login_ok"))
+        self.clear_secrets()
         if result.ok:
-            self.otp.value = ""
             if result.data.get("reminder"):  # registered, yet logged in the old way [002]
                 reminder = text("details", "rules15_use_soft_token", self.lang)
                 self.out.value += f"<div class='gf-info gf-reminder'>{esc(reminder)}</div>"
