@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -165,9 +166,10 @@ async def trainee(browser, base: str, code: str, delay: float, think: float, ste
             out["first_widget_exercise"].append((time.perf_counter() - start) / 2)
         for _ in range(steps):
             text = await page.inner_text(".gf-guide")
-            if "ขั้นตอน " not in text:
+            found = re.search(r"ขั้นตอน (\d+)/", text)  # "step 4/14", not a note's "step 3:"
+            if found is None:
                 break  # the exercise is done
-            before = int(text.split("ขั้นตอน ", 1)[1].split("/", 1)[0])
+            before = int(found.group(1))
             await asyncio.sleep(think)
             start = time.perf_counter()
             await page.click("button.gf-guide-play")

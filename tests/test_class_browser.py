@@ -6,6 +6,7 @@ Screenshots (1366×768) go to test-artifacts/class/."""
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.error
 import urllib.request
@@ -97,9 +98,8 @@ def sign_in(browser, base: str, code: str, ready: str, log: Path | None = None):
 
 
 def step_no(page) -> int:
-    text = page.inner_text(".gf-guide")
-    marker = "ขั้นตอน "
-    return int(text.split(marker, 1)[1].split("/", 1)[0]) if marker in text else 99
+    found = re.search(r"ขั้นตอน (\d+)/", page.inner_text(".gf-guide"))  # "step 4/14" (not a note's "step 3:")
+    return int(found.group(1)) if found else 99
 
 
 def play(page, times: int) -> None:
