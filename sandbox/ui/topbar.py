@@ -1,0 +1,71 @@
+"""The sandbox bar above the screens (time, who sits at the desk, the switch list, language, the
+clock box, «เริ่มใหม่») and the left menu of the real system's tree. ``app`` is the App of app.py
+(which imports this module, so it is not imported here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from .screens.registry import menu
+from .widgets import EXERCISES_LINK, button, esc, named_list, safe, t
+
+
+def build_bar(app: Any) -> w.VBox:
+    """The bar's widgets, kept on the app (``app.person_pick``, ``app.clock_to`` …); the bar."""
+    lang = app.model.lang
+    app.bar_info = w.HTML()
+    app.person_pick = w.Dropdown(options=people(app), value=app.model.person, layout=w.Layout(width="420px"))
+    app.person_pick.add_class("gf-switch-user")
+    app.person_pick.observe(safe(lambda ch: app.set_person(ch["new"])), "value")
+    app.lang_btn = button(t("language", lang), "gf-lang")
+    app.lang_btn.on_click(safe(lambda _b: app.set_lang("en" if app.model.lang == "th" else "th")))
+    app.clock_to = w.Text(layout=w.Layout(width="170px"))  # 29/03/2567 16:30; its placeholder the clock's now
+    app.clock_to.add_class("gf-clock-to")
+    app.clock_btn = button(t("advance_clock", lang), "gf-clock")
+    app.clock_btn.on_click(safe(lambda _b: app.move_clock(app.clock_to.value)))
+    app.reset_btn = button(t("reset", lang), "gf-reset", "warning")
+    app.reset_btn.on_click(safe(lambda _b: app.ask_reset()))
+    # «เริ่มใหม่» wipes the sandbox: the trainer's, and only after a second, explicit yes.
+    app.reset_yes = button(t("reset_confirm", lang), "gf-reset-yes", "danger")
+    app.reset_yes.on_click(safe(lambda _b: app.confirm_reset()))
+    app.reset_no = button(t("reset_cancel", lang), "gf-reset-no")
+    app.reset_no.on_click(safe(lambda _b: app.cancel_reset()))
+    app.reset_ask = w.HBox([w.HTML(f"<span class='gf-warn'>{esc(t('reset_question', lang))}</span>"),
+                             app.reset_yes, app.reset_no])
+    app.reset_ask.layout.display = "none"
+    app.bar_msg = w.HTML()
+    bar = w.VBox([
+        w.HBox([w.HTML(f"<b style='font-size:17px'>{esc(t('app_title', lang))}</b>"), app.lang_btn],
+               layout=w.Layout(justify_content="space-between")),
+        w.HBox([app.bar_info]),
+        w.HBox([w.HTML(esc(t("switch_user", lang)) + ":&nbsp;"), app.person_pick, w.HTML("&nbsp;&nbsp;"),
+                app.clock_to, app.clock_btn, app.reset_btn]),
+        app.reset_ask,
+        app.bar_msg,
+    ])
+    bar.add_class("gf-bar")
+    return bar
+
+
+def people(app: Any) -> list[tuple[str, str]]:
+    """The switch list's entries: (label, user id)."""
+    lang = app.model.lang
+    return [(f"{u['id']} — {u['name']} · {named_list('role_names', u['roles'], lang)}", u["id"]) for u in app.sandbox.users()]
+
+
+def build_menu(app: Any) -> w.VBox:
+    """The left menu: each heading with its screens' buttons, then the exercise catalogue's link."""
+    lang = app.model.lang
+    items: list[w.Widget] = []
+    for head, entries in menu():
+        items.append(w.HTML(f"<div class='gf-menu-head'>{esc(t(head, lang))}</div>"))
+        for entry in entries:
+            b = button(t(entry.menu_key, lang), f"gf-menu-{entry.key}", width="250px")
+            b.on_click(safe(lambda _b, s=entry.key: app.show(s)))
+            items.append(b)
+    items.append(w.HTML(EXERCISES_LINK.format(t("tr_menu_exercises", lang), t("tr_menu_exercises_note", lang))))
+    box = w.VBox(items, layout=w.Layout(width="262px", min_width="262px", flex="0 0 auto"))
+    box.add_class("gf-menu")
+    return box
