@@ -15,6 +15,7 @@ from .app_desk import AppDesk
 from .clock import RunningClock, exercise_limit, move_from_bar, start_ticking
 from .dates import iso_moment, typed_moment
 from .phone import Phone
+from .screen_set import ScreenSet
 from .screens.base import Driver, Screen
 from .screens.registry import BY_KEY, entry_for
 from .session import DEMO_START, query_parameters  # noqa: F401  (notebooks import it from here)
@@ -56,6 +57,11 @@ class App(w.VBox):
         self._units = {u["unit"]: u for u in sandbox.users()}
         if self.model.person not in self.user_ids and self.user_ids:
             self.model.person = sorted(self.user_ids)[0]
+        # Screens are built when first opened (the first page carries few widgets and paints fast),
+        # for each person who sits at the desk (screen_set.py)
+        self.screen_set = ScreenSet(lambda key: BY_KEY[key].view(self.desk))
+        self.screen_set.sit(self.model.person)
+        self.drivers: dict[str, Driver] = {}
         self.guide = None  # the guided-exercise panel (loaded only for an exercise: the app opens faster)
         self.add_class("gf-app")
         self.build()
@@ -74,9 +80,6 @@ class App(w.VBox):
     # ------------------------------------------------------------------ layout
     def build(self) -> None:
         lang = self.model.lang
-        # Screens are built when first opened: the first page carries few widgets and paints fast.
-        self.screens: dict[str, Screen] = {}
-        self.drivers: dict[str, Driver] = {}
         self.phone = Phone(lang, lambda otp: self.screen("login").answer(otp),
                            lambda: self.sandbox.user_state(self.model.person), lambda: self.now,
                            waiting=lambda: "login" in self.screens and self.screens["login"].waiting())
@@ -97,6 +100,7 @@ class App(w.VBox):
         self._units = {u["unit"]: u for u in users}
         if self.model.person not in self.user_ids and users:
             self.model.person = users[0]["id"]
+            close_dropped(self.screen_set.sit(self.model.person), self)
         self.person_pick.options = people(self)
         self.person_pick.value = self.model.person
 
@@ -115,11 +119,17 @@ class App(w.VBox):
     def unit(self, code: str) -> dict:
         return self._units.get(code, {"agency": code[:5], "unit_name": "", "area": ""})
 
+    @property
+    def screens(self) -> dict[str, Screen]:
+        """The screens built for the person at the desk, by key."""
+        return self.screen_set.built
+
     def screen(self, key: str) -> Screen:
-        """The screen's view (built when first asked for)."""
-        if key not in self.screens:
-            self.screens[key] = BY_KEY[key].view(self.desk)
-        return self.screens[key]
+        """The screen's view (built when first asked for; relabelled after a language switch)."""
+        view = self.screen_set.get(key)
+        if view.lang != self.model.lang:
+            view.relabel()
+        return view
 
     def driver(self, key: str) -> Driver:
         view = self.screen(key)
@@ -136,9 +146,11 @@ class App(w.VBox):
         self.screen(screen).refresh()
         self.refresh_bar()
 
-    def set_person(self, user_id: str, keep: str | None = None) -> None:
+    def set_person(self, user_id: str, keep: str | None = None, then: str | None = None) -> None:
         """Another person sits at the desk: every screen starts from that person's own state (no
-        one else's search results, inputs or password); ``keep`` a screen built before."""
+        one else's search results, inputs or password: the screens built for that person, or new
+        ones); ``keep`` a screen of the last person's that goes along; ``then`` the screen shown
+        (else the one shown before)."""
         if user_id not in self.user_ids or user_id == self.model.person and self.person_pick.value == user_id:
             self.refresh_bar()
             return
@@ -147,10 +159,10 @@ class App(w.VBox):
         self.sandbox.set_state("ui_person", user_id)
         if self.person_pick.value != user_id:
             self.person_pick.value = user_id
-        dropped, self.screens = [v for k, v in self.screens.items() if k != keep], {keep: self.screens[keep]} if keep in self.screens else {}
+        dropped = self.screen_set.sit(user_id, keep)
         self.bar_msg.value, self.clock_to.value = "", ""
         self.reset_ask.layout.display = "none"
-        self.show(self.model.screen)
+        self.show(then or self.model.screen)
         close_dropped(dropped, self)
 
     def set_lang(self, lang: str) -> None:
@@ -234,13 +246,13 @@ class App(w.VBox):
 
     def perform(self, actor: str, action: str, inputs: dict) -> Result:
         """Do one scenario action on the screens, as the person would (Demo mode, notebooks)."""
-        self.set_person(actor)
-        if action == "clock.advance":
+        key = None if action == "clock.advance" else entry_for(action, inputs).key
+        self.set_person(actor, then=key)  # not the screen the last person used: it would be built for nothing
+        if key is None:
             to = inputs.get("to")
             self.clock_to.value = to.isoformat() if hasattr(to, "isoformat") else str(to)
             self.clock_btn.click()
             return self.model.last_result
-        key = entry_for(action, inputs).key
         self.show(key)
         return self.driver(key).perform(action, inputs)
 

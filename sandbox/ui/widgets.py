@@ -329,6 +329,20 @@ class PickTable(w.VBox):
         grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=widths, grid_gap="2px 12px"))
         self.children = [grid] if rows else [w.HTML(f"<i>{esc(t('no_rows', self.lang))}</i>")]
 
+    def relabel_from(self, twin: PickTable) -> None:
+        """A language switch: the headers in ``twin``'s language (``lang`` already is), the rows
+        and their ticks kept, the cells relabelled in place."""
+        self.headers = list(twin.headers)
+        if not self.children:
+            return
+        first = self.children[0]
+        if isinstance(first, w.GridBox):
+            heads = [t("select", self.lang), *self.headers]
+            for cell, head in zip(first.children, heads, strict=False):
+                cell.value = f"<b>{esc(head)}</b>"
+        else:
+            first.value = f"<i>{esc(t('no_rows', self.lang))}</i>"
+
     def clear(self) -> None:
         self.tick([])
 
