@@ -5,6 +5,8 @@ for a person met before; error banners; the order of the switch list."""
 from __future__ import annotations
 
 import collections
+import html
+import re
 
 import ipywidgets as w
 import pytest
@@ -13,7 +15,7 @@ from comm import DummyComm
 from sandbox.ui.screens.registry import SCREENS
 from sandbox.ui.widgets import t, widget_tree
 
-from .conftest import LINE
+from .conftest import LINE, type_login
 from .test_ux_screens import general, line_numbers, saved_cx, sng01, store
 
 
@@ -135,3 +137,43 @@ def test_a_person_met_before_finds_their_own_form_and_nobody_elses(app):
     assert app.screen("sng01") is view and view.budget_code.value == LINE["budget_code"]
     app.person_pick.value = "appr_c"
     assert app.screen("sng01").budget_code.value == "99999"
+
+
+# ------------------------------------------------------------------ error banners (item 3)
+
+def _refused_login(app):
+    screen = type_login(app, "rec1", "password", "Wrong#0000")
+    screen.login_btn.click()
+    result = app.model.last_result
+    assert not result.ok and result.error == "bad_credentials"
+    return screen.out.value, result
+
+
+def test_an_error_banner_puts_the_thai_first_the_english_muted_and_the_code_as_a_tag(app):
+    shown, result = _refused_login(app)
+    assert "[bad_credentials]" not in shown and "[" + result.error + "]" not in shown
+    main = re.search(r"<div class='gf-msg-main'>(.*?)</div>", shown).group(1)
+    second = re.search(r"<div class='gf-msg-second'[^>]*>(.*?)</div>", shown).group(1)
+    assert html.escape(result.message_th) in main and result.message_en not in main
+    assert html.escape(result.message_en) in second
+    assert "bad_credentials" not in main + second
+    tag = re.search(r"<span class='gf-code-tag'[^>]*><span class='gf-code'>(.*?)</span></span>", shown)
+    assert tag and tag.group(1) == "bad_credentials"
+    assert shown.index("gf-msg-main") < shown.index("gf-msg-second") < shown.index("gf-code-tag")
+
+
+def test_in_english_the_banner_puts_the_english_first(app):
+    app.set_lang("en")
+    shown, result = _refused_login(app)
+    main = re.search(r"<div class='gf-msg-main'>(.*?)</div>", shown).group(1)
+    second = re.search(r"<div class='gf-msg-second'[^>]*>(.*?)</div>", shown).group(1)
+    assert html.escape(result.message_en) in main and html.escape(result.message_th) in second
+    assert "[bad_credentials]" not in shown
+
+
+def test_every_problem_of_a_form_shows_its_code_as_a_tag_not_in_the_sentence(app):
+    view = sng01(app)
+    view.simulate_btn.click()  # an empty form: several problems
+    panel = view.check_panel.value
+    assert "gf-problem" in panel and "gf-code-tag" in panel
+    assert not re.search(r"\[[a-z_]+\]", panel), panel

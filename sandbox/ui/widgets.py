@@ -69,6 +69,12 @@ CSS = LINK_CSS + """
 .gf-mark { color: #b71c1c; font-size: 13px; margin-left: 8px; display: inline-block; max-width: 420px; }
 .gf-problems { margin: 4px 0 0 0; padding-left: 22px; }
 .gf-date-hint { white-space: nowrap; margin-left: 6px; font-size: 13px; }
+.gf-refusal .gf-msg-main { font-size: 15px; color: #1b1b1b; }
+.gf-refusal .gf-msg-second { font-size: 12.5px; color: #5f6368; margin-top: 2px; }
+.gf-refusal .gf-msg-meta { font-size: 12px; color: #666; margin-top: 4px; }
+.gf-code-tag { display: inline-block; margin-left: 6px; padding: 0 5px; border: 1px solid #d5d5d5; border-radius: 3px;
+  background: #f4f4f4; color: #777; font: 11px/1.5 monospace; vertical-align: middle; }
+.gf-code-tag .gf-code { font: inherit; color: inherit; letter-spacing: 0; }
 </style>
 """
 
@@ -152,11 +158,22 @@ def message_html(result: Result | None, lang: str = "th", ok_text: str | None = 
     if result.ok:
         return f"<div class='gf-ok'><b>{esc(t('success_title', lang))}</b> {esc(ok_text or '')}</div>"
     other = "en" if lang == "th" else "th"
+    return refusal_html(result.message(lang), result.message(other), result.source_th if lang == "th" else result.source_en,
+                        result.error or "", lang)
+
+
+def code_tag(code: str, lang: str = "th") -> str:
+    """A refusal's code as a small muted tag (trainers look it up; never part of the sentence)."""
+    return f"<span class='gf-code-tag' title='{esc(t('uxe_code_title', lang))}'><span class='gf-code'>{esc(code)}</span></span>"
+
+
+def refusal_html(main: str, second: str, source: str, code: str, lang: str = "th") -> str:
+    """An error banner: the message in the screen's language first and prominent, the other
+    language as a smaller muted line, then the rule's source and the code as a small tag."""
     return (
-        f"<div class='gf-err'><b>{esc(t('error_title', lang))}</b>: {esc(result.message(lang))}"
-        f"<br><span class='gf-src'>{esc(result.message(other))}</span>"
-        f"<br><span class='gf-src'>{esc(t('source', lang))}: {esc(result.source_th if lang == 'th' else result.source_en)}"
-        f" · <span class='gf-code'>[{esc(result.error)}]</span></span></div>"
+        f"<div class='gf-err gf-refusal'><div class='gf-msg-main'><b>{esc(t('error_title', lang))}</b>: {esc(main)}</div>"
+        + (f"<div class='gf-msg-second' lang='{'en' if lang == 'th' else 'th'}'>{esc(second)}</div>" if second and second != main else "")
+        + f"<div class='gf-msg-meta'>{esc(t('source', lang))}: {esc(source)} {code_tag(code, lang) if code else ''}</div></div>"
     )
 
 
@@ -184,7 +201,7 @@ def problems_html(result: Result, lang: str = "th") -> str:
         return message_html(result, lang)
     items = "".join(
         f"<li class='gf-problem gf-problem-{esc(p['field'])}'><b>{esc(field_name(p['field'] or '', lang))}</b>: "
-        f"{esc(p['message_' + lang])} <span class='gf-src'>({esc(p['source_' + lang])} · [{esc(p['code'])}])</span></li>"
+        f"{esc(p['message_' + lang])} <span class='gf-src'>({esc(p['source_' + lang])})</span> {code_tag(p['code'], lang)}</li>"
         for p in problems)
     return (f"<div class='gf-err'><b>{esc(t('error_title', lang))}</b>: "
             f"{esc(t('uxs_problems_title', lang).format(n=len(problems)))}<ol class='gf-problems'>{items}</ol></div>")

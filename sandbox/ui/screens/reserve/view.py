@@ -18,6 +18,7 @@ from ...widgets import (
     field,
     message_html,
     problems_html,
+    refusal_html,
     table_html,
     text_input,
 )
@@ -326,9 +327,9 @@ class ReserveScreen(Screen):
             self.check_panel.value = f"<div class='gf-ok'><b>{esc(self.tr('success_title'))}</b> — {esc(self.tr('check_ok'))}</div>"
             self.model.state = "CHECKED"
         else:
-            self.check_panel.value = (f"<div class='gf-err'><b>{esc(self.tr('error_title'))}</b>: {esc(message(refusal, self.lang))}"
-                                      f"<br><span class='gf-src'>{esc(self.tr('source'))}: {esc(source(refusal, self.lang))}"
-                                      f" · <span class='gf-code'>[{esc(refusal.code)}]</span></span></div>")
+            other = "en" if self.lang == "th" else "th"
+            self.check_panel.value = refusal_html(message(refusal, self.lang), message(refusal, other),
+                                                  source(refusal, self.lang), refusal.code, self.lang)
             self.model.state = "FAILED"
 
     def open_edit(self, doc_no: str) -> None:
