@@ -177,3 +177,23 @@ def test_every_problem_of_a_form_shows_its_code_as_a_tag_not_in_the_sentence(app
     panel = view.check_panel.value
     assert "gf-problem" in panel and "gf-code-tag" in panel
     assert not re.search(r"\[[a-z_]+\]", panel), panel
+
+
+# ------------------------------------------------------------------ the switch list (item 6)
+
+def test_the_switch_list_is_ordered_by_organisation_then_role_then_user_name(app):
+    from sandbox.domain.model import ROLES
+    from sandbox.ui.widgets import named_list
+
+    users = {u["id"]: u for u in app.sandbox.users()}
+    ids = [v for _, v in app.person_pick.options]
+    assert sorted(ids) == sorted(users) and len(ids) == len(users)
+    keys = [(users[i]["agency"], users[i]["unit"], min(ROLES.index(r) for r in users[i]["roles"].split(",")), i) for i in ids]
+    assert keys == sorted(keys)
+    # the recorder comes before the approvers of the same office, the office's people together
+    office = [i for i in ids if users[i]["unit"] == users["rec1"]["unit"]]
+    assert ids[ids.index(office[0]):ids.index(office[-1]) + 1] == office
+    assert [users[i]["roles"] for i in office][0] == "recorder"
+    label = dict((v, k) for k, v in app.person_pick.options)["rec1"]
+    u = users["rec1"]
+    assert label.startswith(f"{u['name']} ({named_list('role_names', u['roles'], 'th')}, {u['unit_name']})")

@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..domain.model import ROLES
 from .screens.registry import menu
 from .widgets import EXERCISES_LINK, button, esc, named_list, safe, t
 
@@ -16,7 +17,7 @@ def build_bar(app: Any) -> w.VBox:
     """The bar's widgets, kept on the app (``app.person_pick``, ``app.clock_to`` …); the bar."""
     lang = app.model.lang
     app.bar_info = w.HTML()
-    app.person_pick = w.Dropdown(options=people(app), value=app.model.person, layout=w.Layout(width="420px"))
+    app.person_pick = w.Dropdown(options=people(app), value=app.model.person, layout=w.Layout(width="560px"))
     app.person_pick.add_class("gf-switch-user")
     app.person_pick.observe(safe(lambda ch: app.set_person(ch["new"])), "value")
     app.lang_btn = button(t("language", lang), "gf-lang")
@@ -50,9 +51,19 @@ def build_bar(app: Any) -> w.VBox:
 
 
 def people(app: Any) -> list[tuple[str, str]]:
-    """The switch list's entries: (label, user id)."""
-    lang = app.model.lang
-    return [(f"{u['id']} — {u['name']} · {named_list('role_names', u['roles'], lang)}", u["id"]) for u in app.sandbox.users()]
+    """The switch list's entries, (label, user id), in the order a trainee looks for a person: by
+    organisation (agency, then unit), then role as the manual lists them, then user name; each
+    read «name (role, unit) · user name»."""
+    return [(t("uxe_person_entry", app.model.lang).format(
+                name=u["name"], roles=named_list("role_names", u["roles"], app.model.lang), unit=u["unit_name"] or u["unit"],
+                id=u["id"]), u["id"])
+            for u in sorted(app.sandbox.users(), key=person_order)]
+
+
+def person_order(user: dict) -> tuple:
+    roles = [r.strip() for r in user["roles"].split(",") if r.strip()]
+    rank = min((ROLES.index(r) for r in roles if r in ROLES), default=len(ROLES))
+    return (user.get("agency") or "", user["unit"], rank, user["id"])
 
 
 def build_menu(app: Any) -> w.VBox:
