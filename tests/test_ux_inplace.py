@@ -96,6 +96,8 @@ def test_a_language_switch_keeps_the_search_results(app):
     heads = [c.value for c in view.search_panel.table.children[0].children[:3]]
     assert heads == [f"<b>{t('select', 'en')}</b>", f"<b>{t('doc_no', 'en')}</b>", f"<b>{t('doc_type', 'en')}</b>"]
     assert view.search_panel.way.value == "other" and view.search_panel.start.description == t("sng_search_start", "en")
+    shown = " ".join(x.value for x in widget_tree(view.search_panel) if isinstance(x, w.HTML))
+    assert t("cond_status", "en") in shown and t("sng_search_way", "en") in shown and t("cond_status", "th") not in shown
 
 
 @pytest.mark.parametrize("key", [e.key for e in SCREENS])
@@ -197,3 +199,16 @@ def test_the_switch_list_is_ordered_by_organisation_then_role_then_user_name(app
     label = dict((v, k) for k, v in app.person_pick.options)["rec1"]
     u = users["rec1"]
     assert label.startswith(f"{u['name']} ({named_list('role_names', u['roles'], 'th')}, {u['unit_name']})")
+
+
+def test_language_switches_leave_no_widgets_behind(app):
+    from ipywidgets.widgets.widget import _instances
+
+    view = sng01(app)
+    app.set_lang("en")
+    app.set_lang("th")
+    counts = []
+    for lang in ["en", "th"] * 3:
+        app.set_lang(lang)
+        counts.append(len(_instances))
+    assert counts[-1] == counts[1] and app.screen("sng01") is view and view.comm is not None

@@ -19,7 +19,7 @@ from .screen_set import ScreenSet
 from .screens.base import Driver, Screen
 from .screens.registry import BY_KEY, entry_for
 from .session import DEMO_START, query_parameters  # noqa: F401  (notebooks import it from here)
-from .topbar import build_bar, build_menu, people
+from .topbar import build_bar, build_menu, people, to_top
 from .widgets import CSS, close_dropped, esc, t
 
 
@@ -142,8 +142,11 @@ class App(w.VBox):
             screen = "login"
         self.model.screen = screen
         self.sandbox.set_state("ui_screen", screen)
-        self.area.children = [self.screen(screen)]
-        self.screen(screen).refresh()
+        view = self.screen(screen)
+        if self.area.children != (view,):
+            self.area.children = [view]
+            to_top(self.scroll_top)  # a screen opens at its top, not at the last one's scroll position
+        view.refresh()
         self.refresh_bar()
 
     def set_person(self, user_id: str, keep: str | None = None, then: str | None = None) -> None:
@@ -168,14 +171,15 @@ class App(w.VBox):
     def set_lang(self, lang: str) -> None:
         self.model.lang = lang
         self.sandbox.set_state("ui_lang", lang)
-        guide = self.guide
-        self.build()
+        guide, old = self.guide, list(self.children)
+        self.build()  # the bar, the menu and the phone in the new language; the screens are relabelled as shown
         if guide is not None:
             guide.relabel()
             self.side.children = [guide, self.phone]
         if self.class_hooks is not None:
             self.class_hooks.rebuild()
         self.show(self.model.screen)
+        close_dropped(old, self)  # the old bar's, menu's and phone's widgets (not the screens, still shown)
 
     def refresh_bar(self) -> None:
         lang = self.model.lang

@@ -66,7 +66,7 @@ def _pairs(old: Any, new: Any, shot: dict[int, Any]):
     todo = [(old, new)]
     while todo:
         a, b = todo.pop(0)
-        if id(a) in seen or type(a) is not type(b):
+        if id(a) in seen or type(a) is not type(b) or a is b:  # (a is b: the desk both work at)
             continue
         seen.add(id(a))
         yield a, b
@@ -74,16 +74,17 @@ def _pairs(old: Any, new: Any, shot: dict[int, Any]):
         if isinstance(a, w.Box) and built == tuple(id(c) for c in a.children) and len(a.children) == len(b.children):
             todo.extend(zip(a.children, b.children, strict=False))
         mine, theirs = vars(a), vars(b)
-        for key, value in mine.items():
-            other = theirs.get(key)
-            if key.startswith("_") or other is None:
+        held = [(value, theirs.get(key)) for key, value in mine.items() if not key.startswith("_")]
+        while held:  # attributes, and what dictionaries and lists of them hold (rows of a form)
+            value, other = held.pop(0)
+            if other is None:
                 continue
             if _ours(value):
                 todo.append((value, other))
             elif isinstance(value, dict) and isinstance(other, dict):
-                todo.extend((v, other[k]) for k, v in value.items() if k in other and _ours(v))
+                held.extend((v, other[k]) for k, v in value.items() if k in other)
             elif isinstance(value, (list, tuple)) and isinstance(other, (list, tuple)) and len(value) == len(other):
-                todo.extend((v, o) for v, o in zip(value, other, strict=False) if _ours(v))
+                held.extend(zip(value, other, strict=False))
 
 
 def _relabel_options(a: w.Widget, b: w.Widget | None, src: str, dst: str) -> None:

@@ -37,6 +37,7 @@ def build_bar(app: Any) -> w.VBox:
                              app.reset_yes, app.reset_no])
     app.reset_ask.layout.display = "none"
     app.bar_msg = w.HTML()
+    app.scroll_top = w.HTML(layout=w.Layout(height="0px", overflow="hidden", margin="0"))  # to_top's
     bar = w.VBox([
         w.HBox([w.HTML(f"<b style='font-size:17px'>{esc(t('app_title', lang))}</b>"), app.lang_btn],
                layout=w.Layout(justify_content="space-between")),
@@ -45,6 +46,7 @@ def build_bar(app: Any) -> w.VBox:
                 app.clock_to, app.clock_btn, app.reset_btn]),
         app.reset_ask,
         app.bar_msg,
+        app.scroll_top,
     ])
     bar.add_class("gf-bar")
     return bar
@@ -80,3 +82,17 @@ def build_menu(app: Any) -> w.VBox:
     box = w.VBox(items, layout=w.Layout(width="262px", min_width="262px", flex="0 0 auto"))
     box.add_class("gf-menu")
     return box
+
+
+# Run in the page when the beat changes (an image that cannot load): the window and every box
+# around the screens back at their top. ipywidgets draws an HTML widget's value as HTML, and its
+# handlers run; the image is a ``data:`` URL, so nothing is fetched.
+TO_TOP = ("<img alt='' data-n='{n}' src='data:,' style='display:none' onerror=\"(function(){{"
+          "var a=document.querySelector('.gf-area');for(var x=a;x;x=x.parentElement){{if(x.scrollTop)x.scrollTop=0;}}"
+          "if(window.scrollY)window.scrollTo(0,0);}})()\">")
+
+
+def to_top(beat: w.HTML) -> None:
+    """The page scrolls back to the top of the screens (a screen was opened)."""
+    n = int(beat.value.split("data-n='")[1].split("'")[0]) + 1 if "data-n='" in beat.value else 1
+    beat.value = TO_TOP.format(n=n)

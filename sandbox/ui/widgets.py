@@ -69,6 +69,10 @@ CSS = LINK_CSS + """
 .gf-mark { color: #b71c1c; font-size: 13px; margin-left: 8px; display: inline-block; max-width: 420px; }
 .gf-problems { margin: 4px 0 0 0; padding-left: 22px; }
 .gf-date-hint { white-space: nowrap; margin-left: 6px; font-size: 13px; }
+.gf-lines-grid button, .gf-lines-grid .jupyter-button { min-width: max-content; overflow: visible; text-overflow: clip; padding: 0 10px; }
+.gf-area .gf-reason { width: min(860px, calc(100vw - 860px)) !important; min-width: 300px; }
+.gf-reason-full { margin: 0 0 4px 180px; max-width: min(860px, calc(100vw - 860px)); }
+.gf-reason-full .gf-reason-text { font-size: 13px; color: #444; white-space: normal; line-height: 1.4; }
 .gf-refusal .gf-msg-main { font-size: 15px; color: #1b1b1b; }
 .gf-refusal .gf-msg-second { font-size: 12.5px; color: #5f6368; margin-top: 2px; }
 .gf-refusal .gf-msg-meta { font-size: 12px; color: #666; margin-top: 4px; }
@@ -127,13 +131,14 @@ def widget_tree(root) -> list:
             continue
         seen[id(x)] = x
         held = [getattr(x, key, None) for key in x.keys] + [v for k, v in vars(x).items() if not k.startswith("_trait")]
-        for value in held:  # synced traits, and widgets a screen keeps aside (buttons shown later, panels)
+        while held:  # synced traits, and widgets a screen keeps aside (buttons shown later, panels, rows)
+            value = held.pop()
             if isinstance(value, w.Widget):
                 todo.append(value)
             elif isinstance(value, (list, tuple)):
-                todo.extend(v for v in value if isinstance(v, w.Widget))
+                held.extend(value)
             elif isinstance(value, dict):
-                todo.extend(v for v in value.values() if isinstance(v, w.Widget))
+                held.extend(value.values())
     return list(seen.values())
 
 
