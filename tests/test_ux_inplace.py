@@ -212,3 +212,20 @@ def test_language_switches_leave_no_widgets_behind(app):
         app.set_lang(lang)
         counts.append(len(_instances))
     assert counts[-1] == counts[1] and app.screen("sng01") is view and view.comm is not None
+
+
+def test_a_new_sandbox_starts_every_screen_afresh(app, tmp_path):
+    """Class mode's new attempt (``attach_sandbox``): no screen keeps the last sandbox's inputs."""
+    from sandbox.engine import Sandbox
+
+    from .conftest import SCREENS_START
+
+    view = sng01(app)
+    view.budget_code.value = LINE["budget_code"]
+    old, app.sandbox = app.sandbox, Sandbox(str(tmp_path / "again.sqlite"))
+    app.sandbox.load_world("demo", SCREENS_START)
+    app.attach_sandbox()
+    app.show("sng01")
+    assert app.screen("sng01") is not view and view.comm is None and app.screen("sng01").budget_code.value == ""
+    app.sandbox.close()
+    old.close()

@@ -114,7 +114,13 @@ class App(w.VBox):
         """After ``self.sandbox`` was replaced (class mode: a new attempt): its clock and people."""
         if self.clock is not None:
             self.clock = RunningClock(self.sandbox, limit=lambda: exercise_limit(self.guide))
+        self.drop_screens()  # no screen shows the last sandbox's state; the caller shows one
         self.reload_people()
+
+    def drop_screens(self) -> None:
+        """Close every built screen (of every person): the next ``show`` builds it afresh."""
+        self.area.children = []
+        close_dropped(self.screen_set.clear(), self)
 
     def unit(self, code: str) -> dict:
         return self._units.get(code, {"agency": code[:5], "unit_name": "", "area": ""})
