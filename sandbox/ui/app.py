@@ -130,6 +130,10 @@ class App(w.VBox):
         """The screens built for the person at the desk, by key."""
         return self.screen_set.built
 
+    @screens.setter
+    def screens(self, value: dict[str, Screen]) -> None:  # (older code: ``self.screens = {}``; see drop_screens)
+        self.screen_set.people[self.screen_set.person] = dict(value)
+
     def screen(self, key: str) -> Screen:
         """The screen's view (built when first asked for; relabelled after a language switch)."""
         view = self.screen_set.get(key)
