@@ -119,12 +119,13 @@ class Trainee:
         self.page.fill(f".{cls} input", value)
         self.page.press(f".{cls} input", "Tab")
 
-    def choose(self, cls: str, starts_with: str) -> None:
-        """Pick the option whose text starts with ``starts_with`` (ipywidgets' options carry labels)."""
+    def choose(self, cls: str, starts_with: str, ends_with: str = "") -> None:
+        """Pick the option whose text starts with ``starts_with`` (and ends with ``ends_with``;
+        ipywidgets' options carry labels)."""
         select = f".{cls} select"
         self.page.wait_for_selector(select, state="visible")
         labels = self.page.eval_on_selector(select, "s => Array.from(s.options).map(o => o.textContent)")
-        match = [x for x in labels if x.replace("\xa0", " ").startswith(starts_with)]
+        match = [x for x in labels if x.replace("\xa0", " ").startswith(starts_with) and x.replace("\xa0", " ").endswith(ends_with)]
         assert match, (starts_with, labels)
         self.page.select_option(select, label=match[0])
 
@@ -132,7 +133,7 @@ class Trainee:
         self.page.click(f"button.{cls}")
 
     def switch_to(self, user: str) -> None:
-        self.choose("gf-switch-user", f"{user} — ")
+        self.choose("gf-switch-user", "", f" · {user}")  # «name (role, unit) · user name»
         self.page.wait_for_function(f"document.querySelector('.gf-who').textContent.startsWith('{user}')")
 
     def login(self) -> None:

@@ -285,18 +285,26 @@ def test_soft_token_registration_says_whose_token_and_its_new_state(tmp_path):
     assert "ลงทะเบียนแล้ว" in said or "registered" not in said  # the state in words, not its code
 
 
-def test_switching_person_closes_the_screens_it_drops(app):
-    """A switch of person builds the screens afresh; the old ones' widgets are closed, not left
-    alive in the kernel and the browser for the rest of the session."""
+def test_switching_person_keeps_each_persons_screens_and_closes_the_oldest(app):
+    """A switch of person shows the screens built for that person (no one else's); the screens of
+    people who sat longest ago (more than ``screen_set.KEEP``) are closed, not left alive in the
+    kernel and the browser for the rest of the session."""
     from ipywidgets.widgets.widget import _instances
 
+    from sandbox.ui.screen_set import KEEP
+
     app.show("sng01")
-    old = app.screen("sng01")
-    app.set_person("rec1")
+    old = app.screen("sng01")  # rec1's
     app.set_person("appr1")
-    assert old.comm is None and app.screen("sng01") is not old and app.screen("sng01").comm is not None
+    assert app.screen("sng01") is not old and old.comm is not None
+    app.set_person("rec1")
+    assert app.screen("sng01") is old
     counts = []
     for person in ["rec1", "appr1"] * 4:
         app.set_person(person)
         counts.append(len(_instances))
-    assert counts[-1] <= counts[1] + 5  # no growth with every switch
+    assert counts[-1] == counts[1]  # no growth with every switch
+    others = [u["id"] for u in app.sandbox.users() if u["id"] not in ("rec1", "appr1")]
+    for person in others[:KEEP]:
+        app.set_person(person)
+    assert old.comm is None

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import ipywidgets as w
 import traitlets as tl
 
-from .. import views
 from ..calendar import format_moment
 from ..engine import Result, Sandbox
-from ..reports import build_report
+from .app_desk import AppDesk
 from .clock import RunningClock, exercise_limit, move_from_bar, start_ticking
 from .dates import iso_moment, typed_moment
 from .phone import Phone
-from .screens.base import Desk, Driver, Screen
-from .screens.registry import BY_KEY, entry_for, menu
+from .screen_set import ScreenSet
+from .screens.base import Driver, Screen
+from .screens.registry import BY_KEY, entry_for
 from .session import DEMO_START, query_parameters  # noqa: F401  (notebooks import it from here)
-from .widgets import CSS, EXERCISES_LINK, button, close_dropped, esc, named_list, safe, t
+from .topbar import build_bar, build_menu, people, to_top
+from .widgets import CSS, close_dropped, esc, t
 
 
 class AppModel(tl.HasTraits):
@@ -28,85 +28,6 @@ class AppModel(tl.HasTraits):
     screen = tl.Unicode("login")
     lang = tl.Unicode("th")
     last_result = tl.Any(None)
-
-
-class AppDesk(Desk):
-    """The app's desk: what a screen may use of the app and of the sandbox, and nothing more."""
-
-    def __init__(self, app: App):
-        self._app = app
-
-    @property
-    def person(self) -> str:
-        return self._app.model.person
-
-    @property
-    def lang(self) -> str:
-        return self._app.model.lang
-
-    @property
-    def last_result(self) -> Result | None:
-        return self._app.model.last_result
-
-    @property
-    def now(self) -> dt.datetime:
-        return self._app.now
-
-    def execute(self, action: str, data: dict) -> Result:
-        return self._app.execute(action, data)
-
-    def navigate(self, screen: str) -> None:
-        self._app.show(screen)
-
-    def knows(self, user_id: str) -> bool:
-        return user_id in self._app.user_ids
-
-    def sit(self, user_id: str) -> None:
-        self._app.set_person(user_id, keep=self._app.model.screen)  # the login form being typed on stays
-
-    def signed_in(self) -> None:
-        self._app.refresh_bar()
-
-    def user_state(self, user_id: str | None = None) -> dict | None:
-        return self._app.sandbox.user_state(user_id or self.person)
-
-    def unit(self, code: str) -> dict:
-        return self._app.unit(code)
-
-    def scope_of(self, unit: str) -> list[str]:
-        with self._app.sandbox.engine.connect() as conn:
-            return views.unit_scope(conn, unit)
-
-    def document(self, doc_no: str) -> dict | None:
-        return self._app.sandbox.document(doc_no)
-
-    def documents(self, **cond: Any) -> list[dict]:
-        return self._app.sandbox.documents(**cond)
-
-    def pending_requests(self, unit: str) -> list[dict]:
-        return self._app.sandbox.pending_requests(unit)
-
-    def default_round(self) -> tuple[int, str]:
-        sandbox = self._app.sandbox
-        return views.screen_round(sandbox.round_policy, sandbox.now)
-
-    def report(self, unit: str, kind: str, rows: list[dict], cond: dict) -> Any:
-        return build_report(self._app.sandbox, unit, kind, lang=self.lang, rows=rows, **cond)
-
-    def report_stream(self, kind: str, cond: dict) -> Any:
-        state = self.user_state()
-        return build_report(self._app.sandbox, state["unit"], kind, lang=self.lang, stream=True,
-                            viewer=state["id"], **cond)
-
-    def paper(self, kind: str, **args: Any) -> tuple[str, bytes]:
-        from ..papers import draft
-
-        return draft(self._app.sandbox, kind, self.lang, **args)
-
-    def province(self, area: str) -> Any:
-        from ..province import build_desk
-
-        return build_desk(self._app.sandbox, area)
 
 
 class App(w.VBox):
@@ -136,6 +57,11 @@ class App(w.VBox):
         self._units = {u["unit"]: u for u in sandbox.users()}
         if self.model.person not in self.user_ids and self.user_ids:
             self.model.person = sorted(self.user_ids)[0]
+        # Screens are built when first opened (the first page carries few widgets and paints fast),
+        # for each person who sits at the desk (screen_set.py)
+        self.screen_set = ScreenSet(lambda key: BY_KEY[key].view(self.desk))
+        self.screen_set.sit(self.model.person)
+        self.drivers: dict[str, Driver] = {}
         self.guide = None  # the guided-exercise panel (loaded only for an exercise: the app opens faster)
         self.add_class("gf-app")
         self.build()
@@ -153,43 +79,9 @@ class App(w.VBox):
 
     # ------------------------------------------------------------------ layout
     def build(self) -> None:
-        lang = self.model.lang
-        # Screens are built when first opened: the first page carries few widgets and paints fast.
-        self.screens: dict[str, Screen] = {}
-        self.drivers: dict[str, Driver] = {}
         self.phone = Phone.for_app(self)
-        self.bar_info = w.HTML()
-        self.person_pick = w.Dropdown(options=self._people(), value=self.model.person, layout=w.Layout(width="420px"))
-        self.person_pick.add_class("gf-switch-user")
-        self.person_pick.observe(safe(lambda ch: self.set_person(ch["new"])), "value")
-        self.lang_btn = button(t("language", lang), "gf-lang")
-        self.lang_btn.on_click(safe(lambda _b: self.set_lang("en" if self.model.lang == "th" else "th")))
-        self.clock_to = w.Text(layout=w.Layout(width="170px"))  # 29/03/2567 16:30; its placeholder the clock's now
-        self.clock_to.add_class("gf-clock-to")
-        self.clock_btn = button(t("advance_clock", lang), "gf-clock")
-        self.clock_btn.on_click(safe(lambda _b: self.move_clock(self.clock_to.value)))
-        self.reset_btn = button(t("reset", lang), "gf-reset", "warning")
-        self.reset_btn.on_click(safe(lambda _b: self.ask_reset()))
-        # «เริ่มใหม่» wipes the sandbox: the trainer's, and only after a second, explicit yes.
-        self.reset_yes = button(t("reset_confirm", lang), "gf-reset-yes", "danger")
-        self.reset_yes.on_click(safe(lambda _b: self.confirm_reset()))
-        self.reset_no = button(t("reset_cancel", lang), "gf-reset-no")
-        self.reset_no.on_click(safe(lambda _b: self.cancel_reset()))
-        self.reset_ask = w.HBox([w.HTML(f"<span class='gf-warn'>{esc(t('reset_question', lang))}</span>"),
-                                 self.reset_yes, self.reset_no])
-        self.reset_ask.layout.display = "none"
-        self.bar_msg = w.HTML()
-        bar = w.VBox([
-            w.HBox([w.HTML(f"<b style='font-size:17px'>{esc(t('app_title', lang))}</b>"), self.lang_btn],
-                   layout=w.Layout(justify_content="space-between")),
-            w.HBox([self.bar_info]),
-            w.HBox([w.HTML(esc(t("switch_user", lang)) + ":&nbsp;"), self.person_pick, w.HTML("&nbsp;&nbsp;"),
-                    self.clock_to, self.clock_btn, self.reset_btn]),
-            self.reset_ask,
-            self.bar_msg,
-        ])
-        bar.add_class("gf-bar")
-        self.menu = self._menu()
+        bar = build_bar(self)
+        self.menu = build_menu(self)
         # the menu and the phone keep their width; the screen takes the rest and scrolls inside
         self.area = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="0", overflow="auto"))
         self.area.add_class("gf-area")
@@ -205,26 +97,9 @@ class App(w.VBox):
         self._units = {u["unit"]: u for u in users}
         if self.model.person not in self.user_ids and users:
             self.model.person = users[0]["id"]
-        self.person_pick.options = self._people()
+            close_dropped(self.screen_set.sit(self.model.person), self)
+        self.person_pick.options = people(self)
         self.person_pick.value = self.model.person
-
-    def _people(self) -> list[tuple[str, str]]:
-        lang = self.model.lang
-        return [(f"{u['id']} — {u['name']} · {named_list('role_names', u['roles'], lang)}", u["id"]) for u in self.sandbox.users()]
-
-    def _menu(self) -> w.VBox:
-        lang = self.model.lang
-        items: list[w.Widget] = []
-        for head, entries in menu():
-            items.append(w.HTML(f"<div class='gf-menu-head'>{esc(t(head, lang))}</div>"))
-            for entry in entries:
-                b = button(t(entry.menu_key, lang), f"gf-menu-{entry.key}", width="250px")
-                b.on_click(safe(lambda _b, s=entry.key: self.show(s)))
-                items.append(b)
-        items.append(w.HTML(EXERCISES_LINK.format(t("tr_menu_exercises", lang), t("tr_menu_exercises_note", lang))))
-        box = w.VBox(items, layout=w.Layout(width="262px", min_width="262px", flex="0 0 auto"))
-        box.add_class("gf-menu")
-        return box
 
     # ------------------------------------------------------------------ state
     @property
@@ -236,16 +111,32 @@ class App(w.VBox):
         """After ``self.sandbox`` was replaced (class mode: a new attempt): its clock and people."""
         if self.clock is not None:
             self.clock = RunningClock(self.sandbox, limit=lambda: exercise_limit(self.guide))
+        self.drop_screens()  # no screen shows the last sandbox's state; the caller shows one
         self.reload_people()
+
+    def drop_screens(self) -> None:
+        """Close every built screen (of every person): the next ``show`` builds it afresh."""
+        self.area.children = []
+        close_dropped(self.screen_set.clear(), self)
 
     def unit(self, code: str) -> dict:
         return self._units.get(code, {"agency": code[:5], "unit_name": "", "area": ""})
 
+    @property
+    def screens(self) -> dict[str, Screen]:
+        """The screens built for the person at the desk, by key."""
+        return self.screen_set.built
+
+    @screens.setter
+    def screens(self, value: dict[str, Screen]) -> None:  # (older code: ``self.screens = {}``; see drop_screens)
+        self.screen_set.people[self.screen_set.person] = dict(value)
+
     def screen(self, key: str) -> Screen:
-        """The screen's view (built when first asked for)."""
-        if key not in self.screens:
-            self.screens[key] = BY_KEY[key].view(self.desk)
-        return self.screens[key]
+        """The screen's view (built when first asked for; relabelled after a language switch)."""
+        view = self.screen_set.get(key)
+        if view.lang != self.model.lang:
+            view.relabel()
+        return view
 
     def driver(self, key: str) -> Driver:
         view = self.screen(key)
@@ -258,13 +149,18 @@ class App(w.VBox):
             screen = "login"
         self.model.screen = screen
         self.sandbox.set_state("ui_screen", screen)
-        self.area.children = [self.screen(screen)]
-        self.screen(screen).refresh()
+        view = self.screen(screen)
+        if self.area.children != (view,):
+            self.area.children = [view]
+            to_top(self.scroll_top)  # a screen opens at its top, not at the last one's scroll position
+        view.refresh()
         self.refresh_bar()
 
-    def set_person(self, user_id: str, keep: str | None = None) -> None:
+    def set_person(self, user_id: str, keep: str | None = None, then: str | None = None) -> None:
         """Another person sits at the desk: every screen starts from that person's own state (no
-        one else's search results, inputs or password); ``keep`` a screen built before."""
+        one else's search results, inputs or password: the screens built for that person, or new
+        ones); ``keep`` a screen of the last person's that goes along; ``then`` the screen shown
+        (else the one shown before)."""
         if user_id not in self.user_ids or user_id == self.model.person and self.person_pick.value == user_id:
             self.refresh_bar()
             return
@@ -273,23 +169,24 @@ class App(w.VBox):
         self.sandbox.set_state("ui_person", user_id)
         if self.person_pick.value != user_id:
             self.person_pick.value = user_id
-        dropped, self.screens = [v for k, v in self.screens.items() if k != keep], {keep: self.screens[keep]} if keep in self.screens else {}
+        dropped = self.screen_set.sit(user_id, keep)
         self.bar_msg.value, self.clock_to.value = "", ""
         self.reset_ask.layout.display = "none"
-        self.show(self.model.screen)
+        self.show(then or self.model.screen)
         close_dropped(dropped, self)
 
     def set_lang(self, lang: str) -> None:
         self.model.lang = lang
         self.sandbox.set_state("ui_lang", lang)
-        guide = self.guide
-        self.build()
+        guide, old = self.guide, list(self.children)
+        self.build()  # the bar, the menu and the phone in the new language; the screens are relabelled as shown
         if guide is not None:
             guide.relabel()
             self.side.children = [guide, self.phone]
         if self.class_hooks is not None:
             self.class_hooks.rebuild()
         self.show(self.model.screen)
+        close_dropped(old, self)  # the old bar's, menu's and phone's widgets (not the screens, still shown)
 
     def refresh_bar(self) -> None:
         lang = self.model.lang
@@ -360,13 +257,13 @@ class App(w.VBox):
 
     def perform(self, actor: str, action: str, inputs: dict) -> Result:
         """Do one scenario action on the screens, as the person would (Demo mode, notebooks)."""
-        self.set_person(actor)
-        if action == "clock.advance":
+        key = None if action == "clock.advance" else entry_for(action, inputs).key
+        self.set_person(actor, then=key)  # not the screen the last person used: it would be built for nothing
+        if key is None:
             to = inputs.get("to")
             self.clock_to.value = to.isoformat() if hasattr(to, "isoformat") else str(to)
             self.clock_btn.click()
             return self.model.last_result
-        key = entry_for(action, inputs).key
         self.show(key)
         return self.driver(key).perform(action, inputs)
 

@@ -47,6 +47,8 @@ class Host(Protocol):
 
     def set_lang(self, lang: str) -> None: ...
 
+    def drop_screens(self) -> None: ...
+
     def show(self, screen: str) -> None: ...
 
     def perform(self, actor: str, action: str, inputs: dict) -> Result: ...
@@ -302,7 +304,8 @@ class GuidedPanel(w.VBox):
         if first is not None:
             app.set_person(first.actor)
         old = list(app.children)
-        app.set_lang(app.model.lang)  # the app built afresh: every screen, the bar and the phone
+        app.drop_screens()  # every person's screens afresh (a language switch alone keeps the forms)
+        app.set_lang(app.model.lang)  # the bar and the phone afresh
         close_dropped(old, app)
         self._enter_step()
         app.show("login" if first is None or first.action == "clock.advance" else entry_for(first.action, first.input).key)

@@ -69,6 +69,16 @@ CSS = LINK_CSS + """
 .gf-mark { color: #b71c1c; font-size: 13px; margin-left: 8px; display: inline-block; max-width: 420px; }
 .gf-problems { margin: 4px 0 0 0; padding-left: 22px; }
 .gf-date-hint { white-space: nowrap; margin-left: 6px; font-size: 13px; }
+.gf-lines-grid button, .gf-lines-grid .jupyter-button { min-width: max-content; overflow: visible; text-overflow: clip; padding: 0 10px; }
+.gf-area .gf-reason { width: min(860px, calc(100vw - 860px)) !important; min-width: 300px; }
+.gf-reason-full { margin: 0 0 4px 180px; max-width: min(860px, calc(100vw - 860px)); }
+.gf-reason-full .gf-reason-text { font-size: 13px; color: #444; white-space: normal; line-height: 1.4; }
+.gf-refusal .gf-msg-main { font-size: 15px; color: #1b1b1b; }
+.gf-refusal .gf-msg-second { font-size: 12.5px; color: #5f6368; margin-top: 2px; }
+.gf-refusal .gf-msg-meta { font-size: 12px; color: #666; margin-top: 4px; }
+.gf-code-tag { display: inline-block; margin-left: 6px; padding: 0 5px; border: 1px solid #d5d5d5; border-radius: 3px;
+  background: #f4f4f4; color: #777; font: 11px/1.5 monospace; vertical-align: middle; }
+.gf-code-tag .gf-code { font: inherit; color: inherit; letter-spacing: 0; }
 </style>
 """
 
@@ -121,13 +131,14 @@ def widget_tree(root) -> list:
             continue
         seen[id(x)] = x
         held = [getattr(x, key, None) for key in x.keys] + [v for k, v in vars(x).items() if not k.startswith("_trait")]
-        for value in held:  # synced traits, and widgets a screen keeps aside (buttons shown later, panels)
+        while held:  # synced traits, and widgets a screen keeps aside (buttons shown later, panels, rows)
+            value = held.pop()
             if isinstance(value, w.Widget):
                 todo.append(value)
             elif isinstance(value, (list, tuple)):
-                todo.extend(v for v in value if isinstance(v, w.Widget))
+                held.extend(value)
             elif isinstance(value, dict):
-                todo.extend(v for v in value.values() if isinstance(v, w.Widget))
+                held.extend(value.values())
     return list(seen.values())
 
 
@@ -152,11 +163,22 @@ def message_html(result: Result | None, lang: str = "th", ok_text: str | None = 
     if result.ok:
         return f"<div class='gf-ok'><b>{esc(t('success_title', lang))}</b> {esc(ok_text or '')}</div>"
     other = "en" if lang == "th" else "th"
+    return refusal_html(result.message(lang), result.message(other), result.source_th if lang == "th" else result.source_en,
+                        result.error or "", lang)
+
+
+def code_tag(code: str, lang: str = "th") -> str:
+    """A refusal's code as a small muted tag (trainers look it up; never part of the sentence)."""
+    return f"<span class='gf-code-tag' title='{esc(t('uxe_code_title', lang))}'><span class='gf-code'>{esc(code)}</span></span>"
+
+
+def refusal_html(main: str, second: str, source: str, code: str, lang: str = "th") -> str:
+    """An error banner: the message in the screen's language first and prominent, the other
+    language as a smaller muted line, then the rule's source and the code as a small tag."""
     return (
-        f"<div class='gf-err'><b>{esc(t('error_title', lang))}</b>: {esc(result.message(lang))}"
-        f"<br><span class='gf-src'>{esc(result.message(other))}</span>"
-        f"<br><span class='gf-src'>{esc(t('source', lang))}: {esc(result.source_th if lang == 'th' else result.source_en)}"
-        f" · <span class='gf-code'>[{esc(result.error)}]</span></span></div>"
+        f"<div class='gf-err gf-refusal'><div class='gf-msg-main'><b>{esc(t('error_title', lang))}</b>: {esc(main)}</div>"
+        + (f"<div class='gf-msg-second' lang='{'en' if lang == 'th' else 'th'}'>{esc(second)}</div>" if second and second != main else "")
+        + f"<div class='gf-msg-meta'>{esc(t('source', lang))}: {esc(source)} {code_tag(code, lang) if code else ''}</div></div>"
     )
 
 
@@ -184,7 +206,7 @@ def problems_html(result: Result, lang: str = "th") -> str:
         return message_html(result, lang)
     items = "".join(
         f"<li class='gf-problem gf-problem-{esc(p['field'])}'><b>{esc(field_name(p['field'] or '', lang))}</b>: "
-        f"{esc(p['message_' + lang])} <span class='gf-src'>({esc(p['source_' + lang])} · [{esc(p['code'])}])</span></li>"
+        f"{esc(p['message_' + lang])} <span class='gf-src'>({esc(p['source_' + lang])})</span> {code_tag(p['code'], lang)}</li>"
         for p in problems)
     return (f"<div class='gf-err'><b>{esc(t('error_title', lang))}</b>: "
             f"{esc(t('uxs_problems_title', lang).format(n=len(problems)))}<ol class='gf-problems'>{items}</ol></div>")
@@ -328,6 +350,20 @@ class PickTable(w.VBox):
             ]
         grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=widths, grid_gap="2px 12px"))
         self.children = [grid] if rows else [w.HTML(f"<i>{esc(t('no_rows', self.lang))}</i>")]
+
+    def relabel_from(self, twin: PickTable) -> None:
+        """A language switch: the headers in ``twin``'s language (``lang`` already is), the rows
+        and their ticks kept, the cells relabelled in place."""
+        self.headers = list(twin.headers)
+        if not self.children:
+            return
+        first = self.children[0]
+        if isinstance(first, w.GridBox):
+            heads = [t("select", self.lang), *self.headers]
+            for cell, head in zip(first.children, heads, strict=False):
+                cell.value = f"<b>{esc(head)}</b>"
+        else:
+            first.value = f"<i>{esc(t('no_rows', self.lang))}</i>"
 
     def clear(self) -> None:
         self.tick([])

@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from ...engine import Result
+from ..relabel import close_tree, relabel, snapshot
 from ..widgets import esc, message_html, safe, t
 
 
@@ -112,6 +113,7 @@ class Screen(w.VBox):
         self.add_class("gf-screen")
         self.add_class(f"gf-screen-{self.key}")
         self.build()
+        self._built = snapshot(self)  # the texts it was built with (a language switch relabels them)
 
     def tr(self, key: str) -> str:
         return t(key, self.lang)
@@ -125,6 +127,26 @@ class Screen(w.VBox):
 
     def refresh(self) -> None:
         """Called when the screen is shown, the clock moves or the person changes."""
+
+    def relabel(self) -> None:
+        """The desk's language now: the same widgets, relabelled; what was typed, ticked, stored
+        and found stays (``sandbox/ui/relabel.py``)."""
+        src, dst = self.lang, self.desk.lang
+        if src == dst:
+            return
+        twin = type(self)(self.desk)
+        try:
+            relabel(self, twin, self._built, src, dst)
+        finally:
+            close_tree(twin)
+        self.lang = dst
+        self.relabelled()
+
+    def relabelled(self) -> None:
+        """After a relabel: what the screen draws from its state, drawn again in its language."""
+        render = getattr(self, "render", None)
+        if callable(render):
+            render()
 
     def run(self, action: str, data: dict, ok_text: str = "") -> Result:
         result = self.desk.execute(action, data)

@@ -49,6 +49,13 @@ class SearchPanel(w.VBox):
         self.found = w.HTML()
         self.after = {k: button(tr(k), f"gf-found-{k}") for k in AFTER}
         self.chosen = ""  # the document picked with «select»
+        # the rows, built once (a render builds no widgets: a language switch relabels them)
+        self.rows = {"way": w.HTML(f"<b>{esc(tr('sng_search_way'))}</b>"),
+                     "doc": [field(tr("cond_doc"), self.doc, "200px")],
+                     "other": [field(tr("cond_status"), self.status, "200px"), field(tr("doc_type"), self.doc_type, "200px"),
+                               field(tr("budget_code"), self.budget_code, "200px"),
+                               field(tr("fund_source"), self.fund_source, "200px")],
+                     "after": w.HBox(list(self.after.values()))}
         screen.on(self.start, self.search)
         screen.on(self.pick, self.select)
         self.way.observe(lambda _c: self.render(), "value")
@@ -59,15 +66,10 @@ class SearchPanel(w.VBox):
         self.screen.on(self.after[key], lambda: fn(self.chosen))
 
     def render(self) -> None:
-        tr = self.screen.tr
-        if self.way.value == "doc":
-            conditions: list[w.Widget] = [field(tr("cond_doc"), self.doc, "200px")]
-        else:
-            conditions = [field(tr("cond_status"), self.status, "200px"), field(tr("doc_type"), self.doc_type, "200px"),
-                          field(tr("budget_code"), self.budget_code, "200px"), field(tr("fund_source"), self.fund_source, "200px")]
-        after = [w.HBox(list(self.after.values()))] if self.chosen else []
-        self.children = [w.HTML(f"<b>{esc(tr('sng_search_way'))}</b>"), self.way, *conditions, self.start,
-                         self.table, self.pick, self.found, *after]
+        rows = self.rows
+        conditions = rows["doc"] if self.way.value == "doc" else rows["other"]
+        after = [rows["after"]] if self.chosen else []
+        self.children = [rows["way"], self.way, *conditions, self.start, self.table, self.pick, self.found, *after]
 
     def conditions(self) -> dict:
         if self.way.value == "doc":

@@ -18,6 +18,7 @@ from ...widgets import (
     field,
     message_html,
     problems_html,
+    refusal_html,
     table_html,
     text_input,
 )
@@ -48,6 +49,7 @@ class ReserveScreen(Screen):
         self._build_create()
         self._build_search()
         self._build_cancel()
+        self._build_rows()
         self.children = self.header() + [self.fn_bar, self.body, self.out]
         self.render()
 
@@ -56,8 +58,12 @@ class ReserveScreen(Screen):
         self.unit_info = w.HTML()
         self.doc_type = w.Dropdown(options=[(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], value="CX", layout=w.Layout(width="360px"))
         self.doc_type.add_class("gf-doc-type")
-        self.reason = w.Dropdown(layout=w.Layout(width="480px"))  # with its label, fits the form at 1366 px
+        self.reason = w.Dropdown(layout=w.Layout(width="480px"))  # as wide as the form allows (CSS .gf-reason)
         self.reason.add_class("gf-reason")
+        # the longest reasons (176 characters) fit no box at 1366 px: the chosen one also spelled out in full
+        self.reason_full = w.HTML()
+        self.reason_full.add_class("gf-reason-full")
+        self.reason.observe(lambda _c: self._reason_full(), "value")
         self.doc_type.observe(lambda _c: self._reasons(), "value")
         self._reasons()
         self.budget_code = text_input(cls="gf-budget-code", placeholder=self.tr("placeholder_budget_code"))
@@ -73,10 +79,10 @@ class ReserveScreen(Screen):
         general = w.VBox([
             self.unit_info,
             mark("doc_type", field(self.tr("doc_type"), self.doc_type)), mark("budget_code", field(self.tr("budget_code"), self.budget_code)),
-            field(self.tr("text"), self.text), mark("reason", field(self.tr("reason"), self.reason)),
+            field(self.tr("text"), self.text), mark("reason", field(self.tr("reason"), self.reason)), self.reason_full,
             field(self.tr("reason_detail"), self.reason_detail),
             w.HBox([mark("doc_date", field(self.tr("doc_date"), self.doc_date)),
-                    mark("posting_date", field(self.tr("posting_date"), self.posting_date, "120px"))]),
+                    mark("posting_date", field(self.tr("posting_date"), self.posting_date))]),
             mark("amount", field(self.tr("amount"), self.amount)), mark("fund_source", field(self.tr("fund_source"), self.fund_source)),
             mark("commitment_item", field(self.tr("commitment_item"), self.commitment_item)),
         ])
@@ -121,6 +127,14 @@ class ReserveScreen(Screen):
         self.reason.options = [("-", "")] + [(self.tr(f"reason_{c}"), c) for c in reasons(self.doc_type.value)]
         self.reason.value = ""
 
+    def _reason_full(self) -> None:
+        label = self.reason.label if self.reason.value else ""
+        self.reason_full.value = f"<div class='gf-reason-text'>{esc(label)}</div>" if label else ""
+
+    def relabelled(self) -> None:
+        super().relabelled()
+        self._reason_full()
+
     def _build_search(self) -> None:
         self.search_panel = SearchPanel(self)
         self.search_panel.on_after("new_doc", lambda _doc: self.new_doc())
@@ -157,25 +171,35 @@ class ReserveScreen(Screen):
         for f, b in self.fn_buttons.items():
             b.button_style = "danger" if f == self.model.function else ""
         f, state = self.model.function, self.model.state
+        rows = self.rows  # built once (a render builds no widgets: a language switch relabels them)
         if f in ("create", "edit"):
-            top = [field(self.tr("doc_no"), w.HBox([self.edit_doc, self.edit_show]))] if f == "edit" else []
+            top = [rows["edit_doc"]] if f == "edit" else []
             if state == "INIT":
-                actions = [self.simulate_btn] if f == "create" else [self.simulate_edit_btn]
-                self.body.children = top + [self.tabs, w.HBox(actions), self.check_panel]
+                self.body.children = top + [self.tabs, rows[f"{f}_actions"], self.check_panel]
             elif state == "CHECKED":
-                self.body.children = top + [self.tabs, self.check_panel, w.HBox([self.save_btn, self.back_btn])]
+                self.body.children = top + [self.tabs, self.check_panel, rows["checked_actions"]]
             elif state == "FAILED":
-                self.body.children = top + [self.tabs, self.check_panel, w.HBox([self.back_btn])]
+                self.body.children = top + [self.tabs, self.check_panel, rows["failed_actions"]]
             else:  # SAVED
-                self.body.children = [self.check_panel, w.HBox(list(self.after_buttons.values())),
-                                      w.HTML(f"<hr><b>{esc(self.tr('convert_po'))}</b>"),
-                                      w.HBox([field(self.tr("contract_no"), self.convert_contract, "110px"),
-                                              field(self.tr("signed"), self.convert_signed, "110px"), self.convert_btn])]
+                self.body.children = [self.check_panel, rows["after"], rows["convert_head"], rows["convert"]]
         elif f == "search":
             self.body.children = [self.search_panel]
         else:
-            self.body.children = [field(self.tr("doc_no"), w.HBox([self.x_doc, self.x_show])), self.x_view,
-                                  field(self.tr("cancel_reason"), self.x_reason), w.HBox([self.x_sim, self.x_save])]
+            self.body.children = [rows["cancel_doc"], self.x_view, rows["cancel_reason"], rows["cancel_actions"]]
+
+    def _build_rows(self) -> None:
+        self.rows = {
+            "edit_doc": field(self.tr("doc_no"), w.HBox([self.edit_doc, self.edit_show])),
+            "create_actions": w.HBox([self.simulate_btn]), "edit_actions": w.HBox([self.simulate_edit_btn]),
+            "checked_actions": w.HBox([self.save_btn, self.back_btn]), "failed_actions": w.HBox([self.back_btn]),
+            "after": w.HBox(list(self.after_buttons.values())),
+            "convert_head": w.HTML(f"<hr><b>{esc(self.tr('convert_po'))}</b>"),
+            "convert": w.HBox([field(self.tr("contract_no"), self.convert_contract, "110px"),
+                               field(self.tr("signed"), self.convert_signed, "110px"), self.convert_btn]),
+            "cancel_doc": field(self.tr("doc_no"), w.HBox([self.x_doc, self.x_show])),
+            "cancel_reason": field(self.tr("cancel_reason"), self.x_reason),
+            "cancel_actions": w.HBox([self.x_sim, self.x_save]),
+        }
 
     def refresh(self) -> None:
         state = self.desk.user_state()
@@ -326,9 +350,9 @@ class ReserveScreen(Screen):
             self.check_panel.value = f"<div class='gf-ok'><b>{esc(self.tr('success_title'))}</b> — {esc(self.tr('check_ok'))}</div>"
             self.model.state = "CHECKED"
         else:
-            self.check_panel.value = (f"<div class='gf-err'><b>{esc(self.tr('error_title'))}</b>: {esc(message(refusal, self.lang))}"
-                                      f"<br><span class='gf-src'>{esc(self.tr('source'))}: {esc(source(refusal, self.lang))}"
-                                      f" · <span class='gf-code'>[{esc(refusal.code)}]</span></span></div>")
+            other = "en" if self.lang == "th" else "th"
+            self.check_panel.value = refusal_html(message(refusal, self.lang), message(refusal, other),
+                                                  source(refusal, self.lang), refusal.code, self.lang)
             self.model.state = "FAILED"
 
     def open_edit(self, doc_no: str) -> None:
