@@ -52,6 +52,9 @@ class AppDesk(Desk):
     def user_state(self, user_id: str | None = None) -> dict | None:
         return self._app.sandbox.user_state(user_id or self.person)
 
+    def session_live(self) -> bool:
+        return bool(self.person) and self._app.sandbox.session_live(self.person)
+
     def unit(self, code: str) -> dict:
         return self._app.unit(code)
 

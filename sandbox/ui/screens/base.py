@@ -61,6 +61,10 @@ class Desk:
     def user_state(self, user_id: str | None = None) -> dict | None:
         raise NotImplementedError
 
+    def session_live(self) -> bool:
+        """Is the person at the desk logged in now (the bar's «เข้าสู่ระบบแล้ว»)?"""
+        raise NotImplementedError
+
     def unit(self, code: str) -> dict:
         raise NotImplementedError
 

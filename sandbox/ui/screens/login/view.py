@@ -17,6 +17,7 @@ class LoginScreen(Screen):
 
     def build(self) -> None:
         self.model = self.model or LoginModel()
+        self._welcomed = False  # the message under the form says the login succeeded
         self.username = text_input(self.desk.person, cls="gf-login-user")
         self.password = w.Password(layout=w.Layout(width="260px"))
         self.password.add_class("gf-login-password")
@@ -66,6 +67,10 @@ class LoginScreen(Screen):
         self.username.value = self.desk.person
         if self.model.pending and self.model.pending != self.desk.person:
             self.model.pending = ""  # another person sits down: the request was not theirs
+        if self._welcomed and not self.desk.session_live():
+            # «สำเร็จ เข้าสู่ระบบแล้ว» no longer true (the clock moved past the session, a logout
+            # elsewhere): the form does not say so under a bar that says «ยังไม่เข้าสู่ระบบ»
+            self.out.value, self._welcomed = "", False
 
     def submit(self) -> Result | None:
         """«เข้าสู่ระบบ»: with a typed code (or another method) the login runs at once; a Soft Token
@@ -107,6 +112,7 @@ class LoginScreen(Screen):
 
     def logout(self) -> Result:
         self.model.pending = ""
+        self._welcomed = False
         result = self.run("auth.logout", {})
         self.clear_secrets()
         self.desk.signed_in()  # the bar and the phone: logged out
@@ -118,6 +124,7 @@ class LoginScreen(Screen):
         self.model.pending = ""
         result = self.run("auth.login", self.model.data(self.password.value, otp), self.tr("login_ok"))
         self.clear_secrets()
+        self._welcomed = result.ok
         if result.ok:
             if result.data.get("reminder"):  # registered, yet logged in the old way [002]
                 reminder = text("details", "rules15_use_soft_token", self.lang)

@@ -1,0 +1,34 @@
+"""Second trial (brief S6-trial): what a new trainee met on the screens (texts, the login form)."""
+import datetime as dt
+
+import pytest
+
+from sandbox.domain.reserve import check_contracts
+from sandbox.errors import Refusal, message
+from sandbox.i18n import text
+
+from .conftest import login_on_screen
+
+
+def test_missing_contract_names_the_tab_as_the_screen_labels_it_in_each_language():
+    with pytest.raises(Refusal) as caught:
+        check_contracts("CX", "CX05", "government", [])
+    for lang in ("th", "en"):
+        assert f"«{text('labels', 'tab_contract', lang)}»" in message(caught.value, lang)
+    assert "ข้อมูลสัญญา" not in message(caught.value, "en")
+
+
+def test_the_login_form_does_not_say_logged_in_once_the_session_is_over(app):
+    login_on_screen(app, "rec1")
+    form = app.screen("login")
+    assert form.out.value  # «สำเร็จ เข้าสู่ระบบแล้ว»
+    app.show("login")
+    assert form.out.value  # still logged in: the message stays
+    app.clock_to.value = (app.now + dt.timedelta(days=1)).isoformat()
+    app.clock_btn.click()  # a day later: logged out by the clock
+    assert not app.sandbox.session_live("rec1")
+    app.show("login")
+    assert form.out.value == ""
+    form.logout_btn.click()  # a logout's own message is kept
+    app.show("login")
+    assert form.out.value
