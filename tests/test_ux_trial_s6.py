@@ -32,3 +32,14 @@ def test_the_login_form_does_not_say_logged_in_once_the_session_is_over(app):
     form.logout_btn.click()  # a logout's own message is kept
     app.show("login")
     assert form.out.value
+
+
+def test_a_reason_left_blank_is_said_to_be_unchosen_not_a_dash():
+    from sandbox.domain.reserve import check_reason
+
+    with pytest.raises(Refusal) as caught:
+        check_reason("CX", "", "government")
+    assert caught.value.code == "reason_type_mismatch"
+    assert "(ยังไม่ได้เลือก)" in message(caught.value, "th") and "CX01" in message(caught.value, "th")
+    assert message(caught.value, "en").startswith("Reason (none chosen) ")
+    assert " - " not in message(caught.value, "th")

@@ -94,7 +94,7 @@ def check_reason(doc_type, reason, kind: str) -> str:
                           detail=Text("po_has_no_reason"))
         return ""
     if reason not in REASONS[doc_type]:
-        raise Refusal("reason_type_mismatch", "reason", value=reason or "-", doc_type=doc_type,
+        raise Refusal("reason_type_mismatch", "reason", value=reason or Text("tr2_reason_none"), doc_type=doc_type,
                       detail=Text("choose_reason", first=REASONS[doc_type][0], last=REASONS[doc_type][-1]))
     if reason == "CX02" and kind not in CX02_KINDS:
         raise Refusal("reason_not_for_agency", "reason", value=reason, detail=Text("cx02_kinds"))
