@@ -43,3 +43,21 @@ def test_a_reason_left_blank_is_said_to_be_unchosen_not_a_dash():
     assert "(ยังไม่ได้เลือก)" in message(caught.value, "th") and "CX01" in message(caught.value, "th")
     assert message(caught.value, "en").startswith("Reason (none chosen) ")
     assert " - " not in message(caught.value, "th")
+
+
+def test_a_finished_test_does_not_say_go_on_with_the_next_step(tmp_path):
+    from sandbox.engine import Sandbox
+    from sandbox.ui.app import App
+
+    sb = Sandbox(str(tmp_path / "test-mode.sqlite"))
+    try:
+        app = App(sb, lang="th", scenario="sept-round-cx-basic", mode="test")
+        guide = app.guide
+        for _ in range(40):
+            if guide.step is None:
+                break
+            guide.play_step()
+        assert guide.step is None and "gf-score" in guide.step_view.value
+        assert "gf-step-recorded" not in guide.feedback.value
+    finally:
+        sb.close()

@@ -191,6 +191,8 @@ class GuidedPanel(w.VBox):
             self.step_view.value = (f"<div class='gf-ok'><b>{esc(t('exercise_done', lang))}</b><br>"
                                     f"{esc(t('score', lang))} ({esc(t('ux_score_first_try', lang))}): <b class='gf-score'>{score}/{acted}</b></div>")
             self.play_btn.disabled = self.all_btn.disabled = True
+            if "gf-step-recorded" in self.feedback.value:  # «go on with the next step»: there is none
+                self.feedback.value = ""
             return
         self.play_btn.disabled = self.all_btn.disabled = self.mode == "test"
         inputs = self._inputs(step, lang)
