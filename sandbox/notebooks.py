@@ -164,7 +164,7 @@ def catalogue_notebook(paths: list[Path]) -> nbformat.NotebookNode:
             "        f\"<td class='gf-modes'>{modes(s['id'])}</td></tr>\" for s in rows)\n"
             "    return (f'<h3>{AUDIENCES[audience]}</h3><table class=\"gf-table\"><tr><th>" + label("catalogue_exercise")
             + "</th><th>" + label("catalogue_topics") + "</th>'\n"
-            "            f'<th>" + label("catalogue_steps") + "</th><th>" + label("catalogue_modes") + "</th></tr>{body}</table>')\n\n"
+            "            f'<th style=\"white-space:nowrap\">" + label("catalogue_steps") + "</th><th>" + label("catalogue_modes") + "</th></tr>{body}</table>')\n\n"
             "w.HTML(LINK_CSS + \"<div class='gf-links'>\" + ''.join(table(a) for a in AUDIENCES) + '</div>')"
         ),
         _checked(
