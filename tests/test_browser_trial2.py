@@ -76,3 +76,19 @@ def test_the_catalogue_names_practice_first(voila, browser):  # noqa: F811
     assert "เริ่มที่นี่" in first
     shot(page, "trial2-catalogue-1366")
     page.close()
+
+
+def test_a_password_typed_and_sent_at_once_is_the_one_typed(voila, browser):  # noqa: F811
+    """Second trial: typing the password key by key and clicking «เข้าสู่ระบบ» straight away was
+    refused as a wrong password (the box's last keystrokes were still held back in the browser
+    while the kernel answered the first ones; the click went ahead of them). The boxes send their
+    value once, when the person leaves them, so it reaches the kernel before the click."""
+    page = _open(browser, f"{voila}/voila/render/app.ipynb?scenario={EXERCISE}&mode=practice", ".gf-guide")
+    page.wait_for_selector(".gf-guide >> text=ขั้นตอน 1/")
+    page.click("button.gf-menu-login")
+    box = page.locator(".gf-login-password input")
+    box.wait_for(state="visible")
+    box.press_sequentially("Sandbox#2566")  # as a person types: a key at a time
+    page.click("button.gf-login-submit")  # at once, no pause
+    page.wait_for_selector(".gf-guide >> text=ขั้นตอน 2/")
+    assert "รหัสผ่านไม่ถูกต้อง" not in page.inner_text(".gf-screen-login")

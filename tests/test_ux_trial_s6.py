@@ -61,3 +61,22 @@ def test_a_finished_test_does_not_say_go_on_with_the_next_step(tmp_path):
         assert "gf-step-recorded" not in guide.feedback.value
     finally:
         sb.close()
+
+
+def test_every_box_a_person_types_in_sends_its_value_when_left_not_key_by_key(app):
+    """Second trial: a password typed key by key and sent at once was refused — the last keys
+    were held back in the browser behind the first, the click was not. Every text and password
+    box of every screen (and the bar's clock box) sends its value once, as the person leaves it."""
+    import ipywidgets as w
+
+    from sandbox.ui.screens.registry import SCREENS
+    from sandbox.ui.widgets import widget_tree
+
+    for entry in SCREENS:
+        app.show(entry.key)
+    boxes = [x for x in widget_tree(app) if isinstance(x, (w.Text, w.Password, w.Textarea))]
+    for screen in app.screens.values():
+        boxes += [x for x in widget_tree(screen) if isinstance(x, (w.Text, w.Password, w.Textarea))]
+    assert len(boxes) > 20 and any(isinstance(x, w.Password) for x in boxes)
+    live = sorted({" ".join(x._dom_classes) or type(x).__name__ for x in boxes if x.continuous_update})
+    assert not live, live

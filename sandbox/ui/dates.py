@@ -78,7 +78,7 @@ class ThaiDateBox(w.HBox):
         super().__init__(layout=w.Layout(align_items="center"))
         self.lang = lang
         self.moment = moment
-        self.text = w.Text(layout=w.Layout(width=width))
+        self.text = w.Text(layout=w.Layout(width=width), continuous_update=False)  # see widgets.text_input
         self.hint = w.HTML()
         self.hint.add_class("gf-date-hint")
         tl.link((self.text, "value"), (self, "value"))

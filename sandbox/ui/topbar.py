@@ -22,7 +22,7 @@ def build_bar(app: Any) -> w.VBox:
     app.person_pick.observe(safe(lambda ch: app.set_person(ch["new"])), "value")
     app.lang_btn = button(t("language", lang), "gf-lang")
     app.lang_btn.on_click(safe(lambda _b: app.set_lang("en" if app.model.lang == "th" else "th")))
-    app.clock_to = w.Text(layout=w.Layout(width="170px"))  # 29/03/2567 16:30; its placeholder the clock's now
+    app.clock_to = w.Text(layout=w.Layout(width="170px"), continuous_update=False)  # 29/03/2567 16:30; its placeholder the clock's now
     app.clock_to.add_class("gf-clock-to")
     app.clock_btn = button(t("advance_clock", lang), "gf-clock")
     app.clock_btn.on_click(safe(lambda _b: app.move_clock(app.clock_to.value)))

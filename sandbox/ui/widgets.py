@@ -259,7 +259,10 @@ def field(description: str, widget: w.Widget, width: str = "180px") -> w.HBox:
 
 
 def text_input(value: str = "", placeholder: str = "", cls: str | None = None, width: str = "260px") -> w.Text:
-    box = w.Text(value=value, placeholder=placeholder, layout=w.Layout(width=width))
+    # The value goes to the kernel once, when the person leaves the box: typed key by key, the
+    # last keys would wait in the browser while the kernel answers the first, and a click right
+    # after (a custom message, never held back) would reach the kernel before them.
+    box = w.Text(value=value, placeholder=placeholder, layout=w.Layout(width=width), continuous_update=False)
     if cls:
         box.add_class(cls)
     return box

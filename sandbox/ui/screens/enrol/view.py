@@ -27,7 +27,7 @@ class EnrolScreen(Screen):
         self.nexus_btn = button(self.tr("install_nexus"), "gf-install-nexus")
         self.paotang_btn = button(self.tr("install_paotang"), "gf-install-paotang")
         self.verify_btn = button(self.tr("verify_paotang"), "gf-verify-paotang")
-        self.reg_password = w.Password(layout=w.Layout(width="200px"))
+        self.reg_password = w.Password(layout=w.Layout(width="200px"), continuous_update=False)
         self.reg_password.add_class("gf-register-password")
         self.register_btn = button(self.tr("register_token"), "gf-register", "primary")
         self.lost_btn = button(self.tr("report_lost"), "gf-report-lost", "danger")

@@ -19,7 +19,7 @@ class LoginScreen(Screen):
         self.model = self.model or LoginModel()
         self._welcomed = False  # the message under the form says the login succeeded
         self.username = text_input(self.desk.person, cls="gf-login-user")
-        self.password = w.Password(layout=w.Layout(width="260px"))
+        self.password = w.Password(layout=w.Layout(width="260px"), continuous_update=False)
         self.password.add_class("gf-login-password")
         self.method = w.Dropdown(
             options=[(self.tr("method_soft_token"), "soft_token"), (self.tr("method_token_key"), "token_key"),
@@ -35,8 +35,8 @@ class LoginScreen(Screen):
         self.logout_btn = button(self.tr("logout"), "gf-logout")
         self.on(self.login_btn, self.submit)
         self.on(self.logout_btn, self.logout)
-        self.old = w.Password(layout=w.Layout(width="200px"))
-        self.new = w.Password(layout=w.Layout(width="200px"))
+        self.old = w.Password(layout=w.Layout(width="200px"), continuous_update=False)
+        self.new = w.Password(layout=w.Layout(width="200px"), continuous_update=False)
         self.new.add_class("gf-new-password")
         self.change_btn = button(self.tr("change_password"), "gf-change-password")
         self.on(self.change_btn, self.change_password)
