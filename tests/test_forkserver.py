@@ -131,3 +131,21 @@ def test_no_module_the_fork_server_imports_makes_a_widget():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "0"
+
+
+def test_a_burst_of_output_is_queued_for_a_slow_reader_not_dropped(fork_kernels):
+    """A page's first render sends hundreds of widget messages; with 30 kernels rendering at once
+    the server reads them late. ZeroMQ's publisher dropped what went past its high-water mark
+    (the end of the cell among it: Voila then waited for it and sent the page without its app).
+    A forked kernel queues them instead: 5,000 messages while nobody reads, all arrive."""
+    _km, kc = fork_kernels()
+    msg_id = kc.execute("from IPython.display import display\nfor i in range(5000):\n    display('x' * 4000 + str(i))")
+    time.sleep(3)  # the reader is busy elsewhere: nothing taken from the socket
+    shown, idle = 0, False
+    while not idle:
+        msg = kc.get_iopub_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        shown += msg["msg_type"] == "display_data"
+        idle = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+    assert shown == 5000

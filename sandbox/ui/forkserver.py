@@ -100,6 +100,8 @@ def become_kernel(argv: list[str], env: dict[str, str], cwd: str | None, answers
         sys.argv = [argv[0], *argv[3:]]
         from ipykernel.kernelapp import launch_new_instance
 
+        unbounded_iopub()
+
         # ipykernel read JPY_PARENT_PID when the fork server imported it: say it again. ipywidgets
         # registers its comm targets on import only inside a running kernel: do it in this one.
         launch_new_instance(argv=[*argv[3:], f"--IPKernelApp.parent_handle={os.getppid()}",
@@ -112,6 +114,28 @@ def become_kernel(argv: list[str], env: dict[str, str], cwd: str | None, answers
     finally:
         sys.stdout.flush() if sys.stdout else None
         os._exit(code)
+
+
+def unbounded_iopub() -> None:
+    """The kernel's output channel queues what its reader has not taken yet instead of dropping
+    it. ZeroMQ's publisher drops messages past its high-water mark (1,000): a page's first
+    render sends several hundred widget messages, and when 30 kernels do so at once the server
+    reads them late — the dropped ones included the end of the cell, Voila waited for it for
+    ``iopub_timeout`` ("Timeout waiting for IOPub output") and sent the page without its app.
+    The limit must be set before the socket binds (a listener copies the options it had then)."""
+    import zmq
+    from ipykernel.kernelapp import IPKernelApp
+
+    init_iopub = IPKernelApp.init_iopub
+    if getattr(init_iopub, "unbounded", False):
+        return
+
+    def unbounded(self, context):
+        context.setsockopt(zmq.SNDHWM, 0)  # 0: no limit, for the sockets this context makes next
+        init_iopub(self, context)
+
+    unbounded.unbounded = True
+    IPKernelApp.init_iopub = unbounded
 
 
 def warm_caches(exercise: str = WARM_EXERCISE) -> None:
