@@ -87,6 +87,24 @@ def app(tmp_path):
     sb.close()
 
 
+@pytest.fixture
+def guided(tmp_path):
+    """``guided(mode, lang, scenario)``: the app opened on a guided exercise, each call on a
+    sandbox of its own (``sept-round-cx-basic`` unless told)."""
+    from sandbox.ui.app import App
+
+    sandboxes = []
+
+    def open_(mode: str = "practice", lang: str = "th", scenario: str = "sept-round-cx-basic"):
+        sb = Sandbox(str(tmp_path / f"guided-{len(sandboxes)}.sqlite"))
+        sandboxes.append(sb)
+        return App(sb, lang=lang, scenario=scenario, mode=mode)
+
+    yield open_
+    for sb in sandboxes:
+        sb.close()
+
+
 def type_login(app, person: str, method: str = "soft_token", password: str = PASSWORD):
     """``person`` at the desk, the login screen filled in (not sent); the screen."""
     app.set_person(person)

@@ -23,20 +23,6 @@ ENGINE_WORDS = re.compile(r"\w+=|\['|\$\{|expected |, got |method_|soft_token|to
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def guided(tmp_path):
-    sandboxes = []
-
-    def open_(mode: str = "practice", lang: str = "th", scenario: str = EXERCISE) -> App:
-        sb = Sandbox(str(tmp_path / f"guided-{len(sandboxes)}.sqlite"))
-        sandboxes.append(sb)
-        return App(sb, lang=lang, scenario=scenario, mode=mode)
-
-    yield open_
-    for sb in sandboxes:
-        sb.close()
-
-
 def _login_on_screen(app: App, person: str, method: str, password: str) -> None:
     screen = type_login(app, person, method, password)
     screen.login_btn.click()

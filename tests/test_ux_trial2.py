@@ -17,20 +17,6 @@ from .conftest import PASSWORD, login_on_screen, type_login
 EXERCISE = "sept-round-cx-basic"
 
 
-@pytest.fixture
-def guided(tmp_path):
-    sandboxes = []
-
-    def open_(mode: str = "practice", lang: str = "th") -> App:
-        sb = Sandbox(str(tmp_path / f"guided-{len(sandboxes)}.sqlite"))
-        sandboxes.append(sb)
-        return App(sb, lang=lang, scenario=EXERCISE, mode=mode)
-
-    yield open_
-    for sb in sandboxes:
-        sb.close()
-
-
 def _plain(html: str) -> str:
     return " ".join(re.sub("<[^>]+>", " ", html).split())
 
