@@ -12,11 +12,14 @@ the loads:
 - time to first widget: from ``page.goto`` to the page's first control being visible and enabled
   (app: the login's user box; exercise: the guided panel's «play this step»; policy: «วาดใหม่»);
 - for the policy page also the time until its controls *respond* (a click on «English» changes
-  the title: the kernel answers) and until the timeline chart is drawn.
+  the title: the kernel answers) and until the timeline chart is drawn;
+- with ``--idle S``: the browser's CPU seconds while the page then sits open and untouched for S
+  seconds (what an open page costs a trainee's PC, and a class load's shared cores), per 20 s.
 
     .venv/bin/python -m bench.pages                        # 5 loads of each page, 10 s apart
     .venv/bin/python -m bench.pages --loads 3 --gap 4 --pages policy
     .venv/bin/python -m bench.pages --json var/pages.json  # also write every figure
+    .venv/bin/python -m bench.pages --pages app --loads 3 --idle 20   # and the idle page's CPU
 
 Targets (issue 17): app page ≤ 3 MB, first widget ≤ 1.0 s with a pre-heated kernel; the policy
 page usable in ≤ 3 s. Only 127.0.0.1 is ever contacted; every wait has a timeout.
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -62,7 +66,26 @@ def enabled(page, selector: str) -> None:
                            arg=selector, timeout=TIMEOUT_MS)
 
 
-def load(browser, base: str, name: str) -> dict:
+def browser_cpu_s(server_pid: int) -> float:
+    """CPU seconds so far of the processes under this one (Playwright's driver and the browser),
+    the Voila server's tree left out."""
+    from .class_load import tree
+
+    server = set(tree(server_pid))
+    total = 0
+    for pid in tree(os.getpid()):
+        if pid == os.getpid() or pid in server:
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load(browser, base: str, name: str, idle: float = 0.0, server_pid: int = 0) -> dict:
     """One load of one page in a fresh context: its figures."""
     path, first = PAGES[name]
     context = browser.new_context(viewport={"width": 1366, "height": 768})
@@ -96,6 +119,11 @@ def load(browser, base: str, name: str) -> dict:
             page.wait_for_load_state("networkidle", timeout=15_000)
         except Exception:  # a page that keeps fetching is still measured: what it fetched so far
             out["network_busy"] = True
+        if idle > 0:
+            page.wait_for_timeout(3000)  # the first paint's work done
+            before = browser_cpu_s(server_pid)
+            page.wait_for_timeout(idle * 1000)
+            out["idle_cpu_s_per_20s"] = (browser_cpu_s(server_pid) - before) * 20 / idle
     except Exception as exc:  # counted and reported, never hidden
         out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
     out.update(counts)
@@ -110,12 +138,14 @@ def median(rows: list[dict], key: str) -> float | None:
 
 def report(name: str, rows: list[dict]) -> dict:
     summary = {"page": name, "loads": len(rows), "errors": [r["error"] for r in rows if "error" in r]}
-    for key in ("requests", "bytes", "first_widget_s", "responds_s", "chart_s"):
+    for key in ("requests", "bytes", "first_widget_s", "responds_s", "chart_s", "idle_cpu_s_per_20s"):
         summary[key] = median(rows, key)
     line = (f"{name:9s} {summary['requests']:>5.0f} requests {summary['bytes'] / 1e6:6.2f} MB  "
             f"first widget {summary['first_widget_s'] or float('nan'):5.2f} s")
     if summary["responds_s"] is not None:
         line += f"  responds {summary['responds_s']:5.2f} s  chart {summary['chart_s'] or float('nan'):5.2f} s"
+    if summary["idle_cpu_s_per_20s"] is not None:
+        line += f"  idle: browser CPU {summary['idle_cpu_s_per_20s']:.2f} s per 20 s"
     times = ", ".join(f"{r['first_widget_s']:.2f}" for r in rows if "first_widget_s" in r)
     print(f"{line}   (first widget per load: {times})" + (f"  ERRORS: {summary['errors']}" if summary["errors"] else ""))
     summary["runs"] = rows
@@ -128,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gap", type=float, default=10.0, help="seconds between two loads")
     ap.add_argument("--pages", default="app,exercise,policy", help="comma-separated: " + ", ".join(PAGES))
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--idle", type=float, default=0.0, help="seconds to leave each page open and untouched, its browser CPU measured")
     args = ap.parse_args(argv)
     names = [n.strip() for n in args.pages.split(",") if n.strip()]
     unknown = [n for n in names if n not in PAGES]
@@ -164,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in names:
                 rows = []
                 for _ in range(args.loads):
-                    rows.append(load(browser, base, name))
+                    rows.append(load(browser, base, name, args.idle, proc.pid))
                     time.sleep(args.gap)
                 results.append(report(name, rows))
             browser.close()

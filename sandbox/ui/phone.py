@@ -3,8 +3,8 @@ current 6-digit code, a QR code to enrol a real authenticator app) and Paotang (
 
 The kernel sends the phone to the browser only when what it shows changes: a new code (every 30
 seconds), a request sent or answered, a login or a logout. The code's countdown runs in the browser
-(a CSS animation whose start is set once per code), not as a redraw from the kernel on every beat
-of the page (issue 14: forty pages on one server)."""
+(animated images made once per code, see countdown.py), not as a redraw from the kernel on every
+beat of the page (issue 14: forty pages on one server)."""
 
 from __future__ import annotations
 
@@ -15,23 +15,14 @@ import ipywidgets as w
 
 from ..domain import auth
 from ..engine import Result
+from .countdown import countdown_images
 from .widgets import button, esc, safe, t
 
-# The countdown: a bar that empties and a number that counts down, over one 30-second code period.
-# ``--gf-secs`` is a registered integer, so the browser animates it and a counter shows it.
-COUNTDOWN_CSS = f"""<style>
-@property --gf-secs {{ syntax: '<integer>'; inherits: false; initial-value: 0; }}
-@keyframes gf-phone-count {{ from {{ --gf-secs: {auth.TOTP_STEP}; }} to {{ --gf-secs: 0; }} }}
-@keyframes gf-phone-drain {{ from {{ width: 100%; }} to {{ width: 0%; }} }}
-.gf-phone-secs {{ counter-reset: gf-secs var(--gf-secs); }}
-.gf-phone-secs::before {{ content: counter(gf-secs); }}
-.gf-phone-secs, .gf-phone-bar {{ animation-duration: {auth.TOTP_STEP}s; animation-timing-function: linear;
-  animation-fill-mode: both; animation-iteration-count: 1; }}
-.gf-phone-secs {{ animation-name: gf-phone-count; font-weight: 700; }}
-.gf-phone-track {{ height: 4px; background: #dde3ea; border-radius: 2px; margin: 2px 12px; }}
-.gf-phone-bar {{ height: 4px; background: #0b3a66; border-radius: 2px; animation-name: gf-phone-drain; }}
-.gf-phone-still .gf-phone-secs, .gf-phone-still .gf-phone-bar {{ animation-play-state: paused; }}
-.gf-phone-signed-in {{ text-align: center; color: #1b5e20; font-weight: 700; margin-top: 4px; }}
+# The countdown is two animated images (countdown.py): a CSS animation is redrawn every frame.
+COUNTDOWN_CSS = """<style>
+.gf-phone-track { display: block; width: 206px; height: 4px; margin: 2px auto; }
+.gf-phone-secs { height: 14px; width: 18px; vertical-align: -2px; }
+.gf-phone-signed-in { text-align: center; color: #1b5e20; font-weight: 700; margin-top: 4px; }
 </style>"""
 
 
@@ -131,13 +122,14 @@ class Phone(w.VBox):
         self.request_box.layout.display = display
 
     def _code(self, secret: str, now: dt.datetime, running: bool) -> str:
-        """The current code and its countdown: the animation starts where the code period stands
-        (a negative delay) and runs in the browser; a standing clock shows it still."""
-        code, gone = auth.code_at(secret, now), auth.TOTP_STEP - auth.seconds_left(now)
+        """The current code and its countdown: two images that count down in the browser from
+        the seconds left of this code period; a standing clock shows them still."""
+        code, left = auth.code_at(secret, now), auth.seconds_left(now)
+        secs, bar = countdown_images(left, auth.time_step(now), running)
         still = "" if running else " gf-phone-still"
-        timing = f"animation-delay:-{gone}s"
+        lang = self.lang
         return (f"<div class='gf-code gf-phone-code'>{code[:3]} {code[3:]}</div>"
-                f"<div class='gf-phone-countdown{still}'><div class='gf-phone-track'><div class='gf-phone-bar' style='{timing}'></div></div>"
-                f"<div style='text-align:center' class='gf-src'>{esc(t('phone_code', lang := self.lang))} · "
-                f"<span class='gf-phone-secs' style='{timing}' data-left='{auth.seconds_left(now)}'></span> "
+                f"<div class='gf-phone-countdown{still}'><img class='gf-phone-track' src='{bar}' alt=''>"
+                f"<div style='text-align:center' class='gf-src'>{esc(t('phone_code', lang))} · "
+                f"<img class='gf-phone-secs' src='{secs}' alt='{left}' data-left='{left}'> "
                 f"{esc(t('seconds_left', lang))}</div></div>")

@@ -1,0 +1,85 @@
+"""The phone's countdown (seconds left of the current code, and a bar that empties), drawn as two
+small animated GIFs.
+
+Why images and not CSS: a browser redraws a CSS animation of a number or a width on every frame,
+sixty times a second, for as long as the page is open. Measured in headless Chromium
+(``python -m bench.pages --idle``): one idle app page spent 6.1 s of CPU per 20 s on the
+countdown alone; a class of 30 pages on one machine, or an old office PC, feels that. An
+animated GIF changes once a second and the browser wakes only then: 0.1 s per 20 s.
+
+Each GIF plays once, from the seconds left down to 0, one frame a second. Browsers share one
+animation between images of the same bytes, and a finished one does not start again, so every
+code period gets its own bytes (its number is written into the GIF's comment)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..domain.auth import TOTP_STEP
+from ..thai_pdf import sarabun_path
+
+SCALE = 2  # drawn at twice the size shown: sharp on high-density screens
+BACKGROUND = (0xFA, 0xFA, 0xFA)  # the phone's background (widgets.py, .gf-phone)
+DIGITS = (0x44, 0x44, 0x44)
+TRACK = (0xDD, 0xE3, 0xEA)
+BAR = (0x0B, 0x3A, 0x66)
+SECS_SIZE = (18, 14)  # CSS pixels: two digits of the 12 px caption, in bold
+BAR_SIZE = (206, 4)
+SHADES = 16  # grey levels between the background and the digits (anti-aliased edges)
+
+
+def _palette(*colours: tuple[int, int, int]) -> list[int]:
+    flat = [c for colour in colours for c in colour]
+    return flat + [0] * (768 - len(flat))
+
+
+def _blend(t: float) -> tuple[int, int, int]:
+    return tuple(round(b + (d - b) * t) for b, d in zip(BACKGROUND, DIGITS, strict=True))  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=1)
+def _font() -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(sarabun_path("Bold"), 12 * SCALE)
+
+
+@lru_cache(maxsize=TOTP_STEP + 1)
+def _secs_frame(n: int) -> Image.Image:
+    width, height = SECS_SIZE[0] * SCALE, SECS_SIZE[1] * SCALE
+    mask = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(mask).text((width / 2, height / 2), str(n), fill=255, font=_font(), anchor="mm")
+    levels = mask.point(lambda v: v * (SHADES - 1) // 255)
+    frame = Image.frombytes("P", (width, height), levels.tobytes())
+    frame.putpalette(_palette(*(_blend(i / (SHADES - 1)) for i in range(SHADES))))
+    return frame
+
+
+@lru_cache(maxsize=TOTP_STEP + 1)
+def _bar_frame(n: int) -> Image.Image:
+    width, height = BAR_SIZE[0] * SCALE, BAR_SIZE[1] * SCALE
+    frame = Image.new("P", (width, height), 1)
+    frame.putpalette(_palette(BACKGROUND, TRACK, BAR))
+    filled = round(width * n / TOTP_STEP)
+    if filled:
+        ImageDraw.Draw(frame).rectangle([0, 0, filled - 1, height - 1], fill=2)
+    return frame
+
+
+def _gif(frames: list[Image.Image], tag: int) -> str:
+    out = io.BytesIO()
+    # no loop count: the GIF plays once and stays on its last frame (0)
+    frames[0].save(out, "GIF", save_all=len(frames) > 1, append_images=frames[1:], duration=1000,
+                   comment=f"gfmis countdown {tag}".encode())
+    return "data:image/gif;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def countdown_images(left: int, period: int, running: bool) -> tuple[str, str]:
+    """Data URIs of the seconds and the bar, from ``left`` seconds down to 0 (one frame a
+    second) when the clock runs, or standing at ``left`` when it does not."""
+    left = max(0, min(TOTP_STEP, left))
+    counts = list(range(left, -1, -1)) if running else [left]
+    tag = period * 2 + int(running)
+    return (_gif([_secs_frame(n) for n in counts], tag), _gif([_bar_frame(n) for n in counts], tag))

@@ -1,0 +1,76 @@
+"""The phone's countdown images (sandbox/ui/countdown.py): one frame a second from the seconds
+left down to 0, played once; standing still when the clock stands; new bytes every code period."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+from PIL import Image, ImageChops
+
+from sandbox.domain import auth
+from sandbox.ui.countdown import countdown_images
+
+
+def _open(uri: str) -> Image.Image:
+    assert uri.startswith("data:image/gif;base64,")
+    return Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+
+
+def _frames(image: Image.Image) -> list[Image.Image]:
+    out = []
+    for i in range(image.n_frames):
+        image.seek(i)
+        out.append(image.convert("RGB"))
+    return out
+
+
+def test_a_running_countdown_has_a_frame_a_second_down_to_zero_and_plays_once():
+    for left in (30, 17, 1):
+        secs, bar = countdown_images(left, 1000, running=True)
+        for uri in (secs, bar):
+            image = _open(uri)
+            assert image.n_frames == left + 1
+            assert image.info["duration"] == 1000
+            assert "loop" not in image.info  # no loop: it stops on 0
+        frames = _frames(_open(bar))
+        # the bar empties: each frame has fewer dark pixels than the one before, the last none
+        dark = [sum(1 for p in f.getdata() if p[2] < 0x80) for f in frames]
+        assert dark == sorted(dark, reverse=True) and len(set(dark)) == len(dark) and dark[-1] == 0
+        digits = _frames(_open(secs))
+        assert all(ImageChops.difference(a, b).getbbox() for a, b in zip(digits, digits[1:], strict=False))  # a new number each second
+
+
+def test_a_standing_clock_shows_one_still_frame():
+    secs, bar = countdown_images(12, 1000, running=False)
+    assert _open(secs).n_frames == 1 and _open(bar).n_frames == 1
+    running = _frames(_open(countdown_images(12, 1000, running=True)[0]))
+    assert ImageChops.difference(_frames(_open(secs))[0], running[0]).getbbox() is None  # shows 12
+
+
+def test_every_code_period_has_its_own_bytes():
+    # a browser does not replay a finished animation of the same bytes
+    assert countdown_images(30, 1000, True) != countdown_images(30, 1001, True)
+    assert countdown_images(30, 1000, True) == countdown_images(30, 1000, True)
+
+
+def test_the_phone_counts_down_from_the_seconds_left_when_the_clock_runs_and_stands_when_it_does_not(tmp_path):
+    from sandbox.engine import Sandbox
+    from sandbox.ui.app import App
+
+    from .conftest import SCREENS_START, login_on_screen
+
+    for running in (True, False):
+        sb = Sandbox(str(tmp_path / f"phone-{running}.sqlite"))
+        sb.load_world("demo", SCREENS_START)
+        app = App(sb, running=running)
+        login_on_screen(app, "rec1")
+        app.phone.refresh()
+        body = app.phone.body.value
+        left = int(re.search(r"data-left='(\d+)'", body).group(1))
+        assert 0 < left <= auth.TOTP_STEP and abs(left - auth.seconds_left(app.now)) <= 1
+        secs = re.search(r"class='gf-phone-secs' src='([^']+)'", body).group(1)
+        assert _open(secs).n_frames == (left + 1 if running else 1)
+        assert ("gf-phone-still" in body) is (not running)
+        sb.close()
