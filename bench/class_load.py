@@ -49,6 +49,26 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 TIMEOUT_MS = 120_000
+# The bench's own waits poll the page every 50 ms. Playwright's default for a waited function is
+# every animation frame, which keeps a waiting page drawing 60 frames a second: measured, 1.65 s of
+# browser CPU per 20 s of waiting against 0.28 s (a class's worth of waiting pages starves the server).
+POLL_MS = 50
+
+
+async def appear(page, selector: str, timeout: float = TIMEOUT_MS) -> None:
+    await page.wait_for_function("(s) => !!document.querySelector(s)", arg=selector, timeout=timeout, polling=POLL_MS)
+
+
+def renice_browsers(server_pid: int, niceness: int) -> None:
+    """The load's browsers (every process under this one but the server) at a lower CPU priority:
+    the trainees' machines are not the server's; renderers forked later inherit it from the zygote."""
+    server = set(tree(server_pid))
+    for pid in tree(os.getpid()):
+        if pid != os.getpid() and pid not in server:
+            try:
+                os.setpriority(os.PRIO_PROCESS, pid, niceness)
+            except OSError:
+                pass
 
 
 def free_port() -> int:
@@ -155,14 +175,14 @@ async def trainee(browser, base: str, code: str, delay: float, think: float, ste
         await page.fill(".gf-signin-code", code)
         start = time.perf_counter()
         await page.click(".gf-signin-go")  # the trainer set the exercise: the sign-in lands in it
-        await page.wait_for_selector(".gf-guide-play")
+        await appear(page, ".gf-guide-play")
         out["first_widget"].append(time.perf_counter() - start)
         if two_pages:  # then the app (free play) and back to the exercise: two more pages, two kernels
             start = time.perf_counter()
             await page.goto(f"{base}/voila/render/app.ipynb")
-            await page.wait_for_selector(".gf-class-who")
+            await appear(page, ".gf-class-who")
             await page.goto(f"{base}/voila/render/app.ipynb?scenario={EXERCISE}&mode=practice")
-            await page.wait_for_selector(".gf-guide-play")
+            await appear(page, ".gf-guide-play")
             out["first_widget_exercise"].append((time.perf_counter() - start) / 2)
         for _ in range(steps):
             text = await page.inner_text(".gf-guide")
@@ -175,7 +195,7 @@ async def trainee(browser, base: str, code: str, delay: float, think: float, ste
             await page.click("button.gf-guide-play")
             await page.wait_for_function(
                 "(b) => { const m = document.querySelector('.gf-guide').innerText.match(/ขั้นตอน (\\d+)\\//);"
-                " return !m || Number(m[1]) > b; }", arg=before, timeout=30_000)
+                " return !m || Number(m[1]) > b; }", arg=before, timeout=30_000, polling=POLL_MS)
             out["actions"].append(time.perf_counter() - start)
         out["done"] += 1
     except Exception as exc:  # counted and reported, never hidden
@@ -185,12 +205,14 @@ async def trainee(browser, base: str, code: str, delay: float, think: float, ste
 
 
 async def drive(base: str, codes: list[str], arrive: float, think: float, steps: int, two_pages: bool,
-                executable: str = CHROMIUM) -> dict:
+                executable: str = CHROMIUM, server_pid: int = 0, niceness: int = 0) -> dict:
     from playwright.async_api import async_playwright
 
     out: dict = {"first_widget": [], "first_widget_exercise": [], "actions": [], "errors": [], "done": 0, "pages": []}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=executable, args=ARGS)
+        if niceness:
+            renice_browsers(server_pid, niceness)
         gap = arrive / max(1, len(codes))
         await asyncio.gather(*(trainee(browser, base, code, i * gap, think, steps, out, two_pages) for i, code in enumerate(codes)))
         for context, _page in out.pop("pages"):
@@ -211,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="also write the figures here")
     ap.add_argument("--client", choices=["chromium", "headless-shell"], default="chromium",
                     help="the trainees' browser: Debian's chromium, or its lighter chromium-headless-shell")
+    ap.add_argument("--client-nice", type=int, default=0, metavar="N",
+                    help="run the trainees' browsers at niceness N (0-19): the server's share apart from the load generator's")
     args = ap.parse_args(argv)
     executable = CHROMIUM if args.client == "chromium" else HEADLESS_SHELL
     if not Path(executable).exists():
@@ -253,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         sampler = Sampler(proc.pid)
         sampler.start()
         t0 = time.perf_counter()
-        out = asyncio.run(drive(base, info.codes, args.arrive, args.think, args.steps, args.two_pages, executable))
+        out = asyncio.run(drive(base, info.codes, args.arrive, args.think, args.steps, args.two_pages, executable,
+                                 proc.pid, args.client_nice))
         wall = time.perf_counter() - t0
         closed_at = time.perf_counter()
         at_close_mb, _ = pss_mb(proc.pid)
@@ -274,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     culled = text.count("Culling 'idle' kernel")
     fw, fe, acts = out["first_widget"], out["first_widget_exercise"], out["actions"]
     figures = {
-        "trainees": args.trainees, "client": args.client, "think_s": args.think, "arrive_s": args.arrive, "pool_size": args.pool_size, "wall_s": round(wall, 1),
+        "trainees": args.trainees, "client": args.client, "client_nice": args.client_nice, "think_s": args.think, "arrive_s": args.arrive, "pool_size": args.pool_size, "wall_s": round(wall, 1),
         "usable_pages": out["done"],
         "load_average_before": load_before, "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
         "first_widget_signin_to_exercise_p50_s": round(pct(fw, 0.5), 2),

@@ -20,6 +20,7 @@ the loads:
     .venv/bin/python -m bench.pages --loads 3 --gap 4 --pages policy
     .venv/bin/python -m bench.pages --json var/pages.json  # also write every figure
     .venv/bin/python -m bench.pages --pages app --loads 3 --idle 20   # and the idle page's CPU
+    .venv/bin/python -m bench.pages --warm                 # a returning visitor: cache and compiled code kept
 
 Targets (issue 17): app page ≤ 3 MB, first widget ≤ 1.0 s with a pre-heated kernel; the policy
 page usable in ≤ 3 s. Only 127.0.0.1 is ever contacted; every wait has a timeout.
@@ -85,10 +86,13 @@ def browser_cpu_s(server_pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def load(browser, base: str, name: str, idle: float = 0.0, server_pid: int = 0) -> dict:
-    """One load of one page in a fresh context: its figures."""
+def load(browser, base: str, name: str, idle: float = 0.0, server_pid: int = 0, context=None) -> dict:
+    """One load of one page in a fresh context (a new visitor), or in ``context`` (a visitor who
+    has been here before: the browser's cache and compiled scripts kept): its figures."""
     path, first = PAGES[name]
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    own = context is None
+    if own:
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -127,7 +131,10 @@ def load(browser, base: str, name: str, idle: float = 0.0, server_pid: int = 0) 
     except Exception as exc:  # counted and reported, never hidden
         out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
     out.update(counts)
-    context.close()  # the page's kernel goes with it
+    if own:
+        context.close()  # the page's kernel goes with it
+    else:
+        page.close()
     return out
 
 
@@ -158,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gap", type=float, default=10.0, help="seconds between two loads")
     ap.add_argument("--pages", default="app,exercise,policy", help="comma-separated: " + ", ".join(PAGES))
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--warm", action="store_true",
+                    help="the loads of a page share one browser context: the first is a new visitor's, the others a returning one's")
     ap.add_argument("--idle", type=float, default=0.0, help="seconds to leave each page open and untouched, its browser CPU measured")
     args = ap.parse_args(argv)
     names = [n.strip() for n in args.pages.split(",") if n.strip()]
@@ -194,10 +203,16 @@ def main(argv: list[str] | None = None) -> int:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for name in names:
                 rows = []
-                for _ in range(args.loads):
-                    rows.append(load(browser, base, name, args.idle, proc.pid))
+                context = browser.new_context(viewport={"width": 1366, "height": 768}) if args.warm else None
+                for _ in range(args.loads + (1 if args.warm else 0)):
+                    rows.append(load(browser, base, name, args.idle, proc.pid, context))
                     time.sleep(args.gap)
-                results.append(report(name, rows))
+                if context is not None:
+                    context.close()
+                    print(f"{name:9s} (a new visitor's load, not in the median: first widget "
+                          f"{rows[0].get('first_widget_s', float('nan')):.2f} s, {rows[0]['bytes'] / 1e6:.2f} MB)")
+                    rows = rows[1:]
+                results.append(report(name + (" (returning)" if args.warm else ""), rows))
             browser.close()
     finally:
         proc.terminate()

@@ -142,3 +142,62 @@ def test_a_page_gone_mid_message_leaves_no_traceback_in_the_log(monkeypatch):
     future, unread = asyncio.run(scenario())
     assert unread is False
     assert isinstance(future.exception(), WebSocketClosedError)
+
+
+def test_a_kernel_gone_while_its_request_is_sent_leaves_no_traceback_in_the_log(monkeypatch):
+    """The same for Voila's request-info socket, where a pre-heated kernel waits for its page
+    (seen in the class load: a kernel shut down as its page's request was sent)."""
+    import asyncio
+
+    from tornado.websocket import WebSocketClosedError, WebSocketHandler
+
+    from sandbox.ui.voila_app import LocalRequestInfoHandler
+
+    async def closed():
+        raise WebSocketClosedError()
+
+    async def scenario():
+        monkeypatch.setattr(WebSocketHandler, "write_message",
+                            lambda self, message, binary=False: asyncio.ensure_future(closed()))
+        handler = LocalRequestInfoHandler.__new__(LocalRequestInfoHandler)
+        future = handler.write_message({"kernel_id": "k"})
+        await asyncio.sleep(0.01)
+        return future, future._log_traceback
+
+    future, unread = asyncio.run(scenario())
+    assert unread is False
+    assert isinstance(future.exception(), WebSocketClosedError)
+
+
+def test_the_idle_culler_leaves_a_starting_kernel_alone():
+    """A kernel with no activity yet (still starting, e.g. filling the pool) is not examined:
+    Jupyter Server would read its last activity and log a ``TraitError`` traceback."""
+    import asyncio
+
+    from jupyter_server.services.kernels.kernelmanager import (
+        AsyncMappingKernelManager,
+        MappingKernelManager,
+        ServerKernelManager,
+    )
+    from traitlets import TraitError
+
+    import sandbox.ui.voila_app  # noqa: F401  (installs the guard)
+
+    manager = AsyncMappingKernelManager()
+    manager._kernels["starting"] = ServerKernelManager()
+    assert asyncio.run(manager.cull_kernel_if_idle("starting")) is None
+    with pytest.raises(TraitError):  # without the guard
+        asyncio.run(MappingKernelManager.cull_kernel_if_idle.__wrapped__(manager, "starting"))
+
+
+def test_the_policy_page_is_pre_heated_for_one_person_not_in_a_class():
+    def option(command, name):
+        return next(a.split("=", 1)[1] for a in command if a.startswith(name + "="))
+
+    single = voila_command(8866, pool_size=2)
+    assert json.loads(option(single, "--VoilaKernelManager.kernel_pools_config")) == {
+        "default": {"pool_size": 2}, "policy.ipynb": {"pool_size": 1}}
+    assert "policy" not in option(single, "--VoilaKernelManager.preheat_denylist")
+    klass = voila_command(8866, class_mode=True, pool_size=4)
+    assert '"policy"' in option(klass, "--VoilaKernelManager.preheat_denylist")
+    assert not any("kernel_pools_config" in a for a in klass)

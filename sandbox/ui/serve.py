@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import sys
 from pathlib import Path
@@ -28,7 +29,10 @@ CULL_INTERVAL = 30
 PROVISIONER = "gfmis-fork"
 IOPUB_TIMEOUT = 60
 CLASS_POOL = 4  # kernels started ahead for a class (cheap: forked, see forkserver.py)
-DENYLIST = ["scenarios/", "screens/", "checks/", "policy", "trainer"]
+DENYLIST = ["scenarios/", "screens/", "checks/", "trainer"]
+# The policy page: pre-heated for one person (its simulations run before anyone asks: usable in
+# about half the time); not in a class, where nobody opens it and each kernel would be memory held.
+POLICY = "policy.ipynb"
 
 
 def is_loopback(ip: str) -> bool:
@@ -41,19 +45,23 @@ def is_loopback(ip: str) -> bool:
 
 
 def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False, pool_size: int = 1) -> list[str]:
+    denylist = DENYLIST + (["policy"] if class_mode else [])
     command = [
         sys.executable, "-m", "sandbox.ui.voila_app", str(NOTEBOOKS), "--no-browser", f"--port={port}", f"--Voila.ip={ip}",
         "--template=gfmis", "--VoilaConfiguration.show_tracebacks=False",
         # The app notebook's kernel is started and run before a page asks for it: fast first
         # paint. Exercises, single screens, checks, the policy and trainer pages start their kernel on request.
         "--preheat_kernel=True", f"--pool_size={pool_size}",
-        "--VoilaKernelManager.preheat_denylist=" + "[" + ", ".join(f'"{d}"' for d in DENYLIST) + "]",
+        "--VoilaKernelManager.preheat_denylist=" + "[" + ", ".join(f'"{d}"' for d in denylist) + "]",
         # Kernels are forked from a warm process (forkserver.py): a sixth of the CPU per start.
         f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER}",
         # A busy class server may deliver a page's widget messages later than Voila's default 4 s
         # after the cell ends; past the timeout the page is sent without its app (never drawn).
         f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
     ]
+    if not class_mode:  # one kernel ahead for the policy page, whatever the app's pool
+        pools = {"default": {"pool_size": pool_size}, POLICY: {"pool_size": 1}}
+        command.append(f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}")
     if class_mode:
         command += [
             "--Voila.identity_provider_class=sandbox.ui.signin.ClassIdentityProvider",

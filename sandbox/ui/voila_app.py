@@ -12,6 +12,8 @@ what a training room's network and a 2-core server need (issues 14 and 17).
   message and the failure in the server's log. Voila renders in a task that feeds a queue and
   waits on the queue: when the task fails, the page streams keep-alives for ever and the browser
   never finishes loading it, with nothing in any log.
+- The idle-kernel culler skips a kernel still starting: Jupyter Server reads its last activity
+  before it has one and logs a ``TraitError`` traceback (seen in every class load).
 - ``/voila/query/<kernel>`` — where a pre-heated kernel waits for its page's request, and the
   request can carry who the page is for — answers only the server's own machine (kernels run
   here); Voila leaves it open to anyone who knows a kernel id.
@@ -27,6 +29,7 @@ import re
 import threading
 
 from jupyter_server.base.handlers import FileFindHandler
+from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 from tornado import web
 from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
@@ -111,8 +114,20 @@ class GzipMultiStaticFileHandler(_Gzipped, MultiStaticFileHandler):
     pass
 
 
+def _seen(future) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved: a page gone mid-message is nobody's error
+
+
 class LocalRequestInfoHandler(RequestInfoSocketHandler):
-    """Voila's request-info websocket, for kernels on this machine only."""
+    """Voila's request-info websocket, for kernels on this machine only. A kernel that is shut
+    down while its request is being sent leaves a failed write: read, not logged as a traceback."""
+
+    def write_message(self, message, binary: bool = False):
+        future = super().write_message(message, binary=binary)
+        if future is not None:
+            future.add_done_callback(_seen)
+        return future
 
     def open(self, *args, **kwargs):
         if not is_loopback(self.request.remote_ip or ""):
@@ -123,11 +138,6 @@ class LocalRequestInfoHandler(RequestInfoSocketHandler):
         if not is_loopback(self.request.remote_ip or ""):
             raise web.HTTPError(403)
         return super().get(*args, **kwargs)
-
-
-def _seen(future) -> None:
-    if not future.cancelled():
-        future.exception()  # retrieved: a page gone mid-message is nobody's error
 
 
 class KernelSocket(VoilaKernelWebsocketHandler):
@@ -167,6 +177,22 @@ def _ends_when_failed(generate):
     generate_content_generator.__wrapped__ = generate
     return generate_content_generator
 
+
+def _skips_starting(cull):
+    """``cull_kernel_if_idle`` that leaves alone a kernel with no activity yet (still starting)."""
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None and kernel._trait_values.get("last_activity") is None:
+            return None
+        return await cull(self, kernel_id)
+
+    cull_kernel_if_idle.__wrapped__ = cull
+    return cull_kernel_if_idle
+
+
+if not hasattr(MappingKernelManager.cull_kernel_if_idle, "__wrapped__"):
+    MappingKernelManager.cull_kernel_if_idle = _skips_starting(MappingKernelManager.cull_kernel_if_idle)
 
 if not hasattr(NotebookRenderer.generate_content_generator, "__wrapped__"):
     NotebookRenderer.generate_content_generator = _ends_when_failed(NotebookRenderer.generate_content_generator)
