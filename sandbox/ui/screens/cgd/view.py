@@ -3,13 +3,15 @@ rights and suspending a lost Soft Token for a user."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as w
 import traitlets as tl
 
 from ....engine import Result
 from ....reports import status_text
 from ...dates import ThaiDateBox
-from ...widgets import SHOWN, PickTable, button, done_html, esc, field, text_input
+from ...widgets import SHOWN, PickTable, button, done_html, esc, field, t, text_input
 from ..base import Screen
 from .model import CgdModel, waiting
 
@@ -55,12 +57,12 @@ class CgdScreen(Screen):
             self.issued, self.out,
         ]
 
-    def run(self, action: str, data: dict, ok_text: str = "") -> Result:
+    def run(self, action: str, data: dict, ok_text: str | Callable[[str], str] = "") -> Result:
         result = super().run(action, data, ok_text)
         if result.ok and action in DONE:  # which documents, and their status now
             done = result.data.get("docs", [])
             docs = [d for d in (self.desk.document(n) for n in done[:SHOWN]) if d]  # a page's worth
-            self.out.value = done_html(self.tr(DONE[action]).format(n=len(done)), docs, self.lang)
+            self.out.say(lambda lang: done_html(t(DONE[action], lang).format(n=len(done)), docs, lang))
         if result.ok:
             self.table.clear()
         self.refresh()

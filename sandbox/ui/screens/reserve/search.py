@@ -84,7 +84,7 @@ class SearchPanel(w.VBox):
         self.table.show([(r["doc_no"], [r["doc_no"], r["doc_type"], r["text"], f"{r['value']:,.2f}", f"{r['remaining']:,.2f}",
                                         status_text(r["status"], r["closed"], screen.lang)]) for r in rows])
         self.chosen, self.found.value = "", ""
-        screen.out.value = message_html(result, screen.lang) if not result.ok else ""
+        screen.out.say(lambda lang: message_html(result, lang) if not result.ok else "")
         self.render()
         return result
 
