@@ -271,6 +271,8 @@ def class_error(exc, lang: str) -> str:
 TRAINER_CSS = """<style>
 .gf-trainer-table table td, .gf-trainer-table table th { padding: 3px 8px; font-size: 13px; }
 .gf-trainer-table .gf-t-mistakes { color: #8a1f11; max-width: 360px; }
+.gf-trainer .gf-bar .gf-date-hint .gf-src, .gf-trainer .gf-bar .widget-label-basic span { color: #e3eefc; }
+.gf-trainer .gf-bar .gf-date-hint .gf-mark { color: #ffd54f; font-weight: 700; }
 </style>"""
 
 
