@@ -213,6 +213,19 @@ def test_a_wrong_try_is_explained_under_its_step_and_in_the_new_language_after_a
     assert "What happened" in app.guide.feedback.value and "gf-try-again" in app.guide.feedback.value
 
 
+def test_what_the_exercise_did_by_itself_is_said_again_in_the_new_language(guided):
+    app = guided("practice")
+    app.guide.play_step()  # step 1 played on the screens by the exercise
+    thai = app.guide.auto_note.value
+    assert t("uxd_auto_title", "th") in thai and "ขั้นตอน 1" in thai
+    app.set_lang("en")
+    english = app.guide.auto_note.value
+    assert t("uxd_auto_title", "en") in english and "Step 1 was done on the screens" in english
+    assert "ขั้นตอน" not in english
+    app.set_lang("th")
+    assert app.guide.auto_note.value == thai
+
+
 def test_restart_clears_the_note_of_the_step_passed(guided):
     app = guided("practice")
     _login(app)

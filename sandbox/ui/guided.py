@@ -89,7 +89,8 @@ class GuidedPanel(w.VBox):
             self.missed = bool(saved.get("missed"))
         self.saved_by = gt.saved_by(self.scenario.steps)
         self._before: dict | None = None  # the desk before a step the panel plays itself
-        self._played: list[str] = []  # what the panel says it played
+        self._played: list[Callable[[str], str]] = []  # what the panel says it played, said(lang)
+        self._notes: Callable[[str], str] | None = None  # what the exercise did by itself, drawn in a language
         self.passed_step: int | None = None  # the step just passed (said above the next step, not under it)
         self._feedback: Callable[[str], str] | None = None  # the answer under the step, drawn in a language
         app.listeners.append(self.on_result)
@@ -111,8 +112,7 @@ class GuidedPanel(w.VBox):
         self.mode_pick.add_class("gf-guide-mode")
         self.mode_pick.observe(safe(lambda ch: self.set_mode(ch["new"])), "value")
         self.step_view = w.HTML()
-        old = getattr(self, "auto_note", None)  # a language switch rebuilds the panel: the note stays
-        self.auto_note = w.HTML(old.value if old is not None else "")
+        self.auto_note = w.HTML(self._notes(lang) if self._notes else "")  # a language switch: drawn again
         self.auto_note.add_class("gf-guide-auto")
         self.feedback = w.HTML(self._feedback(lang) if self._feedback else "")  # a language switch: redrawn
         self.previous = w.HTML()
@@ -157,13 +157,16 @@ class GuidedPanel(w.VBox):
             self.results.append(not problems)
             checks.append((self.player.position + 1, step.check, not problems))
             self.player.position += 1
-        lang = self.app.model.lang
         moved = self.app.sandbox.now if self.app.sandbox.now != clock else None
-        notes = [*self._played, *gt.auto_notes(before, gt.snapshot(self.app, self.scenario), moved, lang)]
-        notes += [gt.check_note(n, check, passed, self.player.saved, lang, reveal=self.mode != "test")
-                  for n, check, passed in checks]
-        self._played = []
-        self.auto_note.value = gt.notes_html(notes, lang)
+        played, after, saved, reveal = self._played, gt.snapshot(self.app, self.scenario), dict(self.player.saved), self.mode != "test"
+
+        def notes(lang: str) -> str:
+            said = [*(p(lang) for p in played), *gt.auto_notes(before, after, moved, lang)]
+            said += [gt.check_note(n, check, passed, saved, lang, reveal=reveal) for n, check, passed in checks]
+            return gt.notes_html(said, lang)
+
+        self._played, self._notes = [], notes
+        self.auto_note.value = notes(self.app.model.lang)
         self._set_login_method()
         self._store()
         self.app.refresh_bar()
@@ -287,11 +290,11 @@ class GuidedPanel(w.VBox):
         if step is None:
             return None
         inputs = substitute(step.input, self.player.saved)
-        lang = self.app.model.lang
         # Played by the exercise (Demo, «เล่นขั้นนี้»): the panel says so, and any switch of person
-        title = gt.step_title(step, self._inputs(step, lang), lang, reveal=False)
+        number = self.player.position + 1
         self._before = gt.snapshot(self.app, self.scenario)
-        self._played = [t("uxd_auto_played", lang).format(step=self.player.position + 1, title=title)]
+        self._played = [lambda lang: t("uxd_auto_played", lang).format(
+            step=number, title=gt.step_title(step, self._inputs(step, lang), lang, reveal=False))]
         try:
             return self.app.perform(step.actor, step.action, inputs)
         finally:
@@ -316,6 +319,7 @@ class GuidedPanel(w.VBox):
         self.missed = False
         self.passed_step = None
         self.say(None)
+        self._notes = None
         self.auto_note.value = ""
         app.reload_people()
         first = next((s for s in self.scenario.steps if s.actor), None)
