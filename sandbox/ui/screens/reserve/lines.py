@@ -11,6 +11,11 @@ import ipywidgets as w
 from ...widgets import button, esc
 
 
+def words(text: str) -> str:
+    """``text``'s words, each kept whole on its line (CSS ``.gf-word``)."""
+    return " ".join(f"<span class='gf-word'>{esc(word)}</span>" for word in text.split())
+
+
 def cell(html: str, cls: str) -> w.HTML:
     box = w.HTML(html)
     box.add_class(cls)
@@ -34,10 +39,11 @@ class LinesTable(w.VBox):
         if not lines:
             self.children = []
             return
-        # A header keeps its words on one line (at 1366 px «รายชื่อเจ้าหนี้» broke as «เจ้า / หนี้»); a
-        # line's «แก้ไข» and «ลบ» come right after its number, in sight when the table is wider than
-        # its panel and scrolls inside it.
-        cells: list[w.Widget] = [cell(f"<b class='gf-line-head'>{esc(h)}</b>", "gf-line-head-cell")
+        # A header breaks only between its words, never inside one (at 1366 px «รายชื่อเจ้าหนี้» broke
+        # as «เจ้า / หนี้»: a browser may break Thai anywhere it finds a dictionary word); a line's
+        # «แก้ไข» and «ลบ» come right after its number, in sight when the table is wider than its
+        # panel and scrolls inside it.
+        cells: list[w.Widget] = [cell(f"<b class='gf-line-head'>{words(h)}</b>", "gf-line-head-cell")
                                  for h in [tr("line_no"), "", "", *[tr(k) for k in self.fields]]]
         for n, line in enumerate(lines, start=1):
             cells.append(w.HTML(f"<span class='gf-line-no'>{n}</span>"))
