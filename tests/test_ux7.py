@@ -121,6 +121,20 @@ def test_a_success_banner_and_the_form_check_follow_the_language_switch(app):
     assert html.escape(t("after_list", "en")) in listing.out.value and doc in listing.out.value
 
 
+def test_the_document_chosen_in_the_search_follows_the_switch(app):
+    view = sng01(app)
+    doc = saved_cx(app, view)
+    view.fn_buttons["search"].click()
+    panel = view.search_panel
+    panel.doc.value = doc
+    panel.start.click()
+    panel.table.tick([doc])
+    panel.pick.click()
+    assert html.escape(t("sng_doc_selected", "th")) in panel.found.value and doc in panel.found.value
+    app.set_lang("en")
+    assert html.escape(t("sng_doc_selected", "en")) in panel.found.value and t("doc_no", "en") in panel.found.value
+
+
 def test_a_login_success_with_its_ok_text_follows_the_switch(app):
     screen = type_login(app, "rec1", "password", PASSWORD)
     screen.login_btn.click()

@@ -185,6 +185,12 @@ class Driver:
         raise NotImplementedError(action)
 
 
+def credentials_html(data: dict, lang: str) -> str:
+    """Credentials issued: the user name and the one-time password, as the screen shows them once."""
+    return (f"<div class='gf-info'>{esc(t('username', lang))}: <b>{esc(data['username'])}</b> · "
+            f"{esc(t('one_time_password_is', lang))}: <b class='gf-otp-value'>{esc(data['one_time_password'])}</b></div>")
+
+
 def in_lang(text: str | Callable[[str], str], made_in: str, lang: str) -> str:
     """A text written in ``made_in`` (a whole catalogue text is looked up), or ``text(lang)``."""
     if callable(text):

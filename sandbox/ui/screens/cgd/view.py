@@ -11,8 +11,9 @@ import traitlets as tl
 from ....engine import Result
 from ....reports import status_text
 from ...dates import ThaiDateBox
+from ...relabel import Banner
 from ...widgets import SHOWN, PickTable, button, done_html, esc, field, t, text_input
-from ..base import Screen
+from ..base import Screen, credentials_html
 from .model import CgdModel, waiting
 
 DONE = {"round.approve": "uxs_approved", "round.reject": "uxs_rejected", "round.cancel_confirm": "uxs_confirm_cancelled"}
@@ -38,7 +39,7 @@ class CgdScreen(Screen):
         self.rights_btn = button(self.tr("approve_rights"), "gf-cgd-rights")
         self.suspend_btn = button(self.tr("suspend_token"), "gf-cgd-suspend", "danger")
         self.lost_on = ThaiDateBox(self.lang, "gf-cgd-lost-on")
-        self.issued = w.HTML()
+        self.issued = Banner(self.lang)
         self.on(self.refresh_btn, self.refresh)
         self.on(self.approve_btn, lambda: self.run("round.approve", {"docs": self.table.selected}))
         self.on(self.reject_btn, lambda: self.run("round.reject", {"docs": self.table.selected, "reason": self.reason.value}))
@@ -78,6 +79,5 @@ class CgdScreen(Screen):
     def issue(self) -> Result:
         result = self.run("user.issue_credentials", self.model.user_data())
         if result.ok:
-            self.issued.value = (f"<div class='gf-info'>{esc(self.tr('username'))}: <b>{esc(result.data['username'])}</b> · "
-                                 f"{esc(self.tr('one_time_password_is'))}: <b class='gf-otp-value'>{esc(result.data['one_time_password'])}</b></div>")
+            self.issued.say(lambda lang: credentials_html(result.data, lang))
         return result

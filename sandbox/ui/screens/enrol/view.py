@@ -8,8 +8,9 @@ import ipywidgets as w
 
 from ....engine import Result
 from ....i18n import source_name
+from ...relabel import Banner
 from ...widgets import button, esc, field, named, named_list, t, text_input
-from ..base import Screen
+from ..base import Screen, credentials_html
 from .model import EnrolModel
 
 
@@ -36,7 +37,7 @@ class EnrolScreen(Screen):
         self.lost_btn = button(self.tr("report_lost"), "gf-report-lost", "danger")
         self.lost_on = text_input(cls="gf-lost-on", width="140px", placeholder=self.tr("placeholder_date"))
         self.return_btn = button(self.tr("return_token_key"), "gf-return-token")
-        self.otp_shown = w.HTML()
+        self.otp_shown = Banner(self.lang)
         self.on(self.request_btn, self.request_credentials)
         self.on(self.nexus_btn, lambda: self.run("phone.install", {"apps": ["nexus_smart_id"]}))
         self.on(self.paotang_btn, lambda: self.run("phone.install", {"apps": ["paotang"]}))
@@ -71,8 +72,7 @@ class EnrolScreen(Screen):
                 f"<div class='gf-info gf-new-user-credentials'>{esc(t('ux_new_user_credentials', lang))}<br><span class='gf-src'>"
                 f"{esc(t('source', lang))}: [000] {esc(source_name('000', lang))} {esc(t('ux_new_user_credentials_clause', lang))}</span></div>"))
         if result.ok:
-            self.otp_shown.value = (f"<div class='gf-info'>{esc(self.tr('username'))}: <b>{esc(result.data['username'])}</b> · "
-                                    f"{esc(self.tr('one_time_password_is'))}: <b class='gf-otp-value'>{esc(result.data['one_time_password'])}</b></div>")
+            self.otp_shown.say(lambda lang: credentials_html(result.data, lang))
         return result
 
     def refresh(self) -> None:
