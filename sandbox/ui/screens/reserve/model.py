@@ -5,18 +5,9 @@ from __future__ import annotations
 import traitlets as tl
 
 from ....domain.errors import AnyOf, Refusal, Text
-from ....domain.model import BLOCKED, LISTED, REASONS, STATUSES
+from ....domain.model import BLOCKED, LISTED, REASONS
 
 FUNCTIONS = ("create", "edit", "cancel", "search")
-
-# Edit and cancel take a document that is open, not confirmed (BLOCKED) and not listed: the
-# statuses ``ReserveDocument.require_changeable`` lets through.
-CHANGEABLE = tuple(s for s in STATUSES if s not in BLOCKED and s not in LISTED)
-
-
-def changeable(doc: dict | None) -> bool:
-    """May this document be edited or cancelled now (the cancel pre-check)?"""
-    return doc is not None and not doc["closed"] and doc["status"] in CHANGEABLE
 
 
 def reasons(doc_type: str) -> tuple[str, ...]:

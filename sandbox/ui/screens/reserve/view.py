@@ -317,9 +317,9 @@ class ReserveScreen(Screen):
     def doc_html(self, doc_no: str, lang: str | None = None, doc: dict | None = None) -> str:
         return doc_html(doc_no, doc or (self.desk.document(doc_no) if doc_no else None), lang or self.lang)
 
-    def show_in(self, box: Banner, doc_no: str, more: Callable[[str], str] | None = None) -> None:
+    def show_in(self, box: Banner, doc_no: str, more: Callable[[str], str] | None = None, doc: dict | None = None) -> None:
         """The document (as it is now) in ``box``, then ``more``; both follow a language switch."""
-        doc = self.desk.document(doc_no) if doc_no else None
+        doc = doc or (self.desk.document(doc_no) if doc_no else None)
         box.say(lambda lang: doc_html(doc_no, doc, lang) + (more(lang) if more else ""))
 
     def show_doc(self) -> None:
@@ -338,8 +338,9 @@ class ReserveScreen(Screen):
         words of the rule it breaks (``change_refusal``, the engine's checks), or «no errors».
         Nothing is stored and nothing goes to the engine."""
         doc_no = self.x_doc.value.strip()
-        refusal = change_refusal(doc_no, self.desk.document(doc_no) if doc_no else None, self.desk.user_state())
-        self.show_in(self.x_view, doc_no, checked if refusal is None else lambda lang: refused(refusal, lang))
+        doc = self.desk.document(doc_no) if doc_no else None
+        refusal = change_refusal(doc_no, doc, self.desk.user_state())
+        self.show_in(self.x_view, doc_no, checked if refusal is None else lambda lang: refused(refusal, lang), doc)
 
     def simulate_edit(self) -> None:
         """«จำลองการแก้ไข» [004 ch. 2, 1.3.8]: the document's check before «บันทึกข้อมูล»."""
