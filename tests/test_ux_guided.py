@@ -43,7 +43,8 @@ def test_practice_explains_a_wrong_attempt_and_waits_for_another(guided):
     assert "gf-try-again" in feedback
     assert not ENGINE_WORDS.search(re.sub("<[^>]+>", " ", feedback)), feedback
     _login_on_screen(app, "rec1", "password", PASSWORD)  # put right
-    assert guide.player.position == 1 and "gf-ok" in guide.feedback.value
+    # the step passed is said above the next step, by its number (not under it: brief S7 item 4)
+    assert guide.player.position == 1 and "gf-ok" in guide.previous.value and guide.feedback.value == ""
     assert guide.results == [False]  # right, but not at the first try
 
 

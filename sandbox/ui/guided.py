@@ -89,7 +89,10 @@ class GuidedPanel(w.VBox):
             self.missed = bool(saved.get("missed"))
         self.saved_by = gt.saved_by(self.scenario.steps)
         self._before: dict | None = None  # the desk before a step the panel plays itself
-        self._played: list[str] = []  # what the panel says it played
+        self._played: list[Callable[[str], str]] = []  # what the panel says it played, said(lang)
+        self._notes: Callable[[str], str] | None = None  # what the exercise did by itself, drawn in a language
+        self.passed_step: int | None = None  # the step just passed (said above the next step, not under it)
+        self._feedback: Callable[[str], str] | None = None  # the answer under the step, drawn in a language
         app.listeners.append(self.on_result)
         self.build()
         self._enter_step()
@@ -109,10 +112,11 @@ class GuidedPanel(w.VBox):
         self.mode_pick.add_class("gf-guide-mode")
         self.mode_pick.observe(safe(lambda ch: self.set_mode(ch["new"])), "value")
         self.step_view = w.HTML()
-        old = getattr(self, "auto_note", None)  # a language switch rebuilds the panel: the note stays
-        self.auto_note = w.HTML(old.value if old is not None else "")
+        self.auto_note = w.HTML(self._notes(lang) if self._notes else "")  # a language switch: drawn again
         self.auto_note.add_class("gf-guide-auto")
-        self.feedback = w.HTML()
+        self.feedback = w.HTML(self._feedback(lang) if self._feedback else "")  # a language switch: redrawn
+        self.previous = w.HTML()
+        self.previous.add_class("gf-guide-previous")
         self.play_btn = button(t("play_step", lang), "gf-guide-play", "primary")
         self.all_btn = button(t("play_all", lang), "gf-guide-play-all")
         self.restart_btn = button(t("restart", lang), "gf-guide-restart", "warning")
@@ -121,8 +125,8 @@ class GuidedPanel(w.VBox):
         self.restart_btn.on_click(safe(lambda _b: self.restart()))
         title = self.scenario.title.th if lang == "th" else self.scenario.title.en
         # The answer to an attempt right under the step, where the trainee is looking
-        self.children = [w.HTML(f"<b>{esc(t('guided', lang))}: {esc(title)}</b>"), self.mode_pick, self.auto_note, self.step_view,
-                         self.feedback, w.HBox([self.play_btn, self.all_btn]), self.restart_btn]
+        self.children = [w.HTML(f"<b>{esc(t('guided', lang))}: {esc(title)}</b>"), self.mode_pick, self.auto_note, self.previous,
+                         self.step_view, self.feedback, w.HBox([self.play_btn, self.all_btn]), self.restart_btn]
         self.render()
 
     def relabel(self) -> None:
@@ -153,13 +157,16 @@ class GuidedPanel(w.VBox):
             self.results.append(not problems)
             checks.append((self.player.position + 1, step.check, not problems))
             self.player.position += 1
-        lang = self.app.model.lang
         moved = self.app.sandbox.now if self.app.sandbox.now != clock else None
-        notes = [*self._played, *gt.auto_notes(before, gt.snapshot(self.app, self.scenario), moved, lang)]
-        notes += [gt.check_note(n, check, passed, self.player.saved, lang, reveal=self.mode != "test")
-                  for n, check, passed in checks]
-        self._played = []
-        self.auto_note.value = gt.notes_html(notes, lang)
+        played, after, saved, reveal = self._played, gt.snapshot(self.app, self.scenario), dict(self.player.saved), self.mode != "test"
+
+        def notes(lang: str) -> str:
+            said = [*(p(lang) for p in played), *gt.auto_notes(before, after, moved, lang)]
+            said += [gt.check_note(n, check, passed, saved, lang, reveal=reveal) for n, check, passed in checks]
+            return gt.notes_html(said, lang)
+
+        self._played, self._notes = [], notes
+        self.auto_note.value = notes(self.app.model.lang)
         self._set_login_method()
         self._store()
         self.app.refresh_bar()
@@ -181,10 +188,18 @@ class GuidedPanel(w.VBox):
     def _inputs(self, step, lang: str) -> dict:
         return gt.fill(step.input, self.player.saved, self.saved_by, lang)
 
+    def say(self, draw: Callable[[str], str] | None) -> None:
+        """The answer under the step (``draw(lang)``, drawn again after a language switch), or none."""
+        self._feedback = draw
+        self.feedback.value = draw(self.app.model.lang) if draw else ""
+
     def render(self) -> None:
         lang = self.app.model.lang
         total = len(self.scenario.steps)
         step = self.step
+        self.previous.value = ("" if self.passed_step is None else  # the step before, by its number
+                               f"<div class='gf-ok gf-step-result gf-step-passed'>✔ "
+                               f"{esc(t('ux7_step_passed', lang).format(step=self.passed_step))}</div>")
         if step is None:
             acted = len(self.results)
             score = sum(self.results)
@@ -192,7 +207,7 @@ class GuidedPanel(w.VBox):
                                     f"{esc(t('score', lang))} ({esc(t('ux_score_first_try', lang))}): <b class='gf-score'>{score}/{acted}</b></div>")
             self.play_btn.disabled = self.all_btn.disabled = True
             if "gf-step-recorded" in self.feedback.value:  # «go on with the next step»: there is none
-                self.feedback.value = ""
+                self.say(None)
             return
         self.play_btn.disabled = self.all_btn.disabled = self.mode == "test"
         inputs = self._inputs(step, lang)
@@ -230,24 +245,26 @@ class GuidedPanel(w.VBox):
         # Moving the clock is nobody's action in the world: any move from the bar answers the step.
         if step is None or not answers or (step.actor != result.actor and step.action != "clock.advance"):
             return
-        lang = self.app.model.lang
         inputs = substitute(step.input, self.player.saved) | data
         if self.mode == "practice":
             problems = self.player.judge(step, inputs, result)
             if problems:  # explained, and the same step waits for another try
                 self.missed = True
                 self._store()
-                self.feedback.value = self._explain(step, inputs, result, lang, retry=True)
+                self.say(lambda lang: self._explain(step, inputs, result, lang, retry=True))
                 return
         outcome = self.player.record(step, inputs, result)
         self.results.append(outcome.passed and not self.missed)
         self.missed = False
+        # A step passed is said above the next step, by its number; under the next step stays only
+        # what still concerns the trainee (Test: go on; a wrong answer played by the exercise).
+        self.passed_step = outcome.index if outcome.passed and self.mode != "test" else None
         if self.mode == "test":  # the answer is recorded; right or wrong shows with the score at the end
-            self.feedback.value = f"<div class='gf-src gf-step-result gf-step-recorded'>{esc(t('tr_step_recorded', lang))}</div>"
+            self.say(lambda lang: f"<div class='gf-src gf-step-result gf-step-recorded'>{esc(t('tr_step_recorded', lang))}</div>")
         elif outcome.passed:
-            self.feedback.value = f"<div class='gf-ok gf-step-result'>✔ {esc(t('step_passed', lang))}</div>"
+            self.say(None)
         else:
-            self.feedback.value = self._explain(step, inputs, result, lang, retry=False)
+            self.say(lambda lang: self._explain(step, inputs, result, lang, retry=False))
         self._enter_step()
 
     def _explain(self, step, inputs: dict, result: Result, lang: str, *, retry: bool) -> str:
@@ -273,11 +290,11 @@ class GuidedPanel(w.VBox):
         if step is None:
             return None
         inputs = substitute(step.input, self.player.saved)
-        lang = self.app.model.lang
         # Played by the exercise (Demo, «เล่นขั้นนี้»): the panel says so, and any switch of person
-        title = gt.step_title(step, self._inputs(step, lang), lang, reveal=False)
+        number = self.player.position + 1
         self._before = gt.snapshot(self.app, self.scenario)
-        self._played = [t("uxd_auto_played", lang).format(step=self.player.position + 1, title=title)]
+        self._played = [lambda lang: t("uxd_auto_played", lang).format(
+            step=number, title=gt.step_title(step, self._inputs(step, lang), lang, reveal=False))]
         try:
             return self.app.perform(step.actor, step.action, inputs)
         finally:
@@ -300,7 +317,10 @@ class GuidedPanel(w.VBox):
         self.player = ScenarioPlayer(self.scenario, app.sandbox, fresh=True)
         self.results = []
         self.missed = False
-        self.feedback.value = self.auto_note.value = ""
+        self.passed_step = None
+        self.say(None)
+        self._notes = None
+        self.auto_note.value = ""
         app.reload_people()
         first = next((s for s in self.scenario.steps if s.actor), None)
         if first is not None:

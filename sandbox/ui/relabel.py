@@ -9,6 +9,7 @@ another choice, a table's headers) are looked up in the catalogue. Then the twin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -149,3 +150,34 @@ def close_tree(root: w.Widget) -> None:
     for x in widget_tree(root):
         if x.comm is not None:
             x.close()
+
+
+class Banner(w.HTML):
+    """A screen's answer to an action (a result, a refusal, a check): it keeps how it is drawn
+    (``say(draw)``, ``draw(lang)`` the HTML in a language), so a language switch draws it again
+    in the new language — a refusal knows its message in both. A value written directly (an
+    empty banner, a paper) is kept as it is."""
+
+    def __init__(self, lang: str = "th", **kwargs: Any):
+        super().__init__(**kwargs)
+        self.lang = lang
+        self._draw: Callable[[str], str] | None = None
+        self._drawn: str | None = None
+
+    def say(self, draw: Callable[[str], str]) -> None:
+        self._draw = draw
+        self.value = self._drawn = draw(self.lang)
+
+    def add(self, draw: Callable[[str], str], *, before: bool = False) -> None:
+        """More of the answer after (or before) what the banner says."""
+        old = self._draw if self._draw is not None and self.value == self._drawn else (lambda _lang, v=self.value: v)
+        self.say((lambda lang: draw(lang) + old(lang)) if before else (lambda lang: old(lang) + draw(lang)))
+
+    def redraw(self, lang: str) -> None:
+        """The banner in ``lang`` (what it says unchanged since ``say``; else left as written)."""
+        self.lang = lang
+        if self._draw is not None and self.value == self._drawn:
+            self.value = self._drawn = self._draw(lang)
+
+    def relabel_from(self, twin: w.HTML) -> None:
+        self.redraw(self.lang)

@@ -17,9 +17,14 @@ def build_bar(app: Any) -> w.VBox:
     """The bar's widgets, kept on the app (``app.person_pick``, ``app.clock_to`` …); the bar."""
     lang = app.model.lang
     app.bar_info = w.HTML()
-    app.person_pick = w.Dropdown(options=people(app), value=app.model.person, layout=w.Layout(width="560px"))
+    # as wide as the bar leaves it (the longest entry, 111 characters, reads whole at 1366 px); its
+    # tooltip the chosen person's whole entry, wherever the box is narrower
+    app.person_pick = w.Dropdown(options=people(app), value=app.model.person,
+                                 layout=w.Layout(width="auto", min_width="420px", flex="1 1 auto"))
     app.person_pick.add_class("gf-switch-user")
     app.person_pick.observe(safe(lambda ch: app.set_person(ch["new"])), "value")
+    app.person_pick.observe(lambda _ch: entry_tooltip(app.person_pick), "label")
+    entry_tooltip(app.person_pick)
     app.lang_btn = button(t("language", lang), "gf-lang")
     app.lang_btn.on_click(safe(lambda _b: app.set_lang("en" if app.model.lang == "th" else "th")))
     app.clock_to = w.Text(layout=w.Layout(width="170px"), continuous_update=False)  # 29/03/2567 16:30; its placeholder the clock's now
@@ -42,14 +47,18 @@ def build_bar(app: Any) -> w.VBox:
         w.HBox([w.HTML(f"<b style='font-size:17px'>{esc(t('app_title', lang))}</b>"), app.lang_btn],
                layout=w.Layout(justify_content="space-between")),
         w.HBox([app.bar_info]),
-        w.HBox([w.HTML(esc(t("switch_user", lang)) + ":&nbsp;"), app.person_pick, w.HTML("&nbsp;&nbsp;"),
-                app.clock_to, app.clock_btn, app.reset_btn]),
+        w.HBox([w.HTML(esc(t("switch_user", lang)) + ":&nbsp;", layout=w.Layout(flex="0 0 auto")), app.person_pick,
+                w.HTML("&nbsp;&nbsp;"), app.clock_to, app.clock_btn, app.reset_btn], layout=w.Layout(align_items="center")),
         app.reset_ask,
         app.bar_msg,
         app.scroll_top,
     ])
     bar.add_class("gf-bar")
     return bar
+
+
+def entry_tooltip(pick: w.Dropdown) -> None:
+    pick.tooltip = pick.label or ""
 
 
 def people(app: Any) -> list[tuple[str, str]]:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..calendar import format_moment
+from ..calendar import BANGKOK, format_moment
 from ..i18n import source_name
 from .clock import ANCHOR, PAUSED
+from .dates import ThaiDateBox, parse_moment
 from .widgets import CSS, button, esc, safe, t
 
 REFRESH_SECONDS = 4.0
@@ -24,13 +25,19 @@ REFRESH_SECONDS = 4.0
 def _moment(value: str | None, lang: str) -> str:
     if not value:
         return ""
-    from ..calendar import BANGKOK
     from ..domain.calendar import parse_datetime
 
     try:
         return format_moment(parse_datetime(value).astimezone(BANGKOK), lang)
     except (TypeError, ValueError):
         return value
+
+
+def class_clock(info) -> dt.datetime:
+    """The moment the class's clock was last set to (else the class's start), in Thailand's time."""
+    from ..domain.calendar import parse_datetime
+
+    return parse_datetime(info.clock or info.start).astimezone(BANGKOK)
 
 
 def mistake_text(code: str, lang: str) -> str:
@@ -94,8 +101,9 @@ class TrainerPage(w.VBox):
         self.trainee_pick.add_class("gf-trainer-trainee")
         reset = button(t("cls_reset_one", lang), "gf-trainer-reset", "warning")
         reset.on_click(safe(lambda _b: self.reset_trainee(self.trainee_pick.value), self._fail))
-        self.clock_to = w.Text(placeholder="2024-03-29T16:31", layout=w.Layout(width="170px"))
-        self.clock_to.add_class("gf-trainer-clock-to")
+        # typed as the app's own clock box takes it (29/03/2567 16:31), the class clock as the example
+        self.clock_to = ThaiDateBox(lang, "gf-trainer-clock-to", width="170px", moment=True)
+        self.clock_to.today(class_clock(info))
         self.pause = w.Checkbox(value=False, description=t("cls_clock_paused", lang), indent=False,
                                 layout=w.Layout(width="150px"))
         self.pause.add_class("gf-trainer-pause")
@@ -166,7 +174,7 @@ class TrainerPage(w.VBox):
                 f"<td>{esc(_moment(r.get('last_activity'), lang))}</td></tr>")
         self.table.value = f"<table class='gf-table'><tr>{head}</tr>{''.join(body)}</table>"
         self.updated.value = (f"<span class='gf-src'>{esc(t('cls_refreshed', lang))}: "
-                              f"{dt.datetime.now().strftime('%H:%M:%S')}</span>")
+                              f"<span class='gf-trainer-updated'>{esc(format_moment(dt.datetime.now(BANGKOK), lang))}</span></span>")
         self.draw(rows)
 
     def draw(self, rows: list[dict]) -> None:
@@ -198,22 +206,20 @@ class TrainerPage(w.VBox):
 
     def move_clock(self, value: str, paused: bool = False) -> None:
         from ..classroom.classroom import ClassError, Identity
-        from ..domain.calendar import parse_datetime
 
-        try:
-            moment = parse_datetime(value.strip())
-        except (TypeError, ValueError, AttributeError):
-            self._fail(f"<div class='gf-err'>{esc(t('cls_clock_bad', self.lang))}</div>")
+        try:  # what the app's boxes take: 29/03/2567 16:31 (Buddhist era, Thai digits too) or ISO
+            moment = parse_moment(value.strip())
+        except (TypeError, ValueError, AttributeError, OverflowError):
+            self._fail(f"<div class='gf-err gf-trainer-clock-bad'>{esc(t('ux7_clock_bad', self.lang))}</div>")
             return
         if moment.tzinfo is None:
-            from ..calendar import BANGKOK
-
             moment = moment.replace(tzinfo=BANGKOK)
         try:
             self.room.set_class_clock(self.class_name, moment)
         except ClassError as exc:
-            self._fail(f"<div class='gf-err'>{esc(exc.message(self.lang))}</div>")
+            self._fail(f"<div class='gf-err'>{esc(class_error(exc, self.lang))}</div>")
             return
+        self.clock_to.today(moment.astimezone(BANGKOK))
         # Each trainee's running clock runs on from the new moment (or stays there, paused).
         import time
 
@@ -251,9 +257,22 @@ class TrainerPage(w.VBox):
                                f"href='data:{mime};base64,{data}'>{name}</a> ({len(rows)})")
 
 
+def class_error(exc, lang: str) -> str:
+    """A refused clock move in words, its moments in the Buddhist era (the class keeps them as ISO)."""
+    from ..i18n import text
+
+    values = {k: (_moment(v, lang) if k in ("start", "latest") else v) for k, v in exc.values.items()}
+    try:
+        return text("classroom", exc.key, lang).format(**values)
+    except (KeyError, IndexError):
+        return exc.message(lang)
+
+
 TRAINER_CSS = """<style>
 .gf-trainer-table table td, .gf-trainer-table table th { padding: 3px 8px; font-size: 13px; }
 .gf-trainer-table .gf-t-mistakes { color: #8a1f11; max-width: 360px; }
+.gf-trainer .gf-bar .gf-date-hint .gf-src, .gf-trainer .gf-bar .widget-label-basic span { color: #e3eefc; }
+.gf-trainer .gf-bar .gf-date-hint .gf-mark { color: #ffd54f; font-weight: 700; }
 </style>"""
 
 

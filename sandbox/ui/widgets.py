@@ -79,6 +79,12 @@ CSS = LINK_CSS + """
 .gf-code-tag { display: inline-block; margin-left: 6px; padding: 0 5px; border: 1px solid #d5d5d5; border-radius: 3px;
   background: #f4f4f4; color: #777; font: 11px/1.5 monospace; vertical-align: middle; }
 .gf-code-tag .gf-code { font: inherit; color: inherit; letter-spacing: 0; }
+.gf-app input::placeholder, .gf-app textarea::placeholder, .gf-trainer input::placeholder { color: #a3a8ae; font-style: italic; opacity: 1; }
+.gf-lines { max-width: 100%; overflow-x: auto; }
+.gf-lines-grid .gf-word, .gf-doc-lines th { white-space: nowrap; }
+.gf-lines-grid .widget-html-content { font-size: 13px; } .gf-lines-grid .gf-line-head-cell { min-width: min-content; }
+.gf-lines-grid .gf-line-value { min-width: 5em; }
+.gf-switch-user select { text-overflow: ellipsis; }
 </style>
 """
 

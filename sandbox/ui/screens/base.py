@@ -12,7 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from ...engine import Result
-from ..relabel import close_tree, relabel, snapshot
+from ..relabel import Banner, close_tree, relabel, snapshot, translated
 from ..widgets import esc, message_html, safe, t
 
 
@@ -113,7 +113,7 @@ class Screen(w.VBox):
         self.desk = desk
         self.model = model
         self.lang = desk.lang
-        self.out = w.HTML()
+        self.out = Banner(self.lang)  # the answer to the last action, redrawn after a language switch
         self.add_class("gf-screen")
         self.add_class(f"gf-screen-{self.key}")
         self.build()
@@ -152,10 +152,16 @@ class Screen(w.VBox):
         if callable(render):
             render()
 
-    def run(self, action: str, data: dict, ok_text: str = "") -> Result:
-        result = self.desk.execute(action, data)
-        self.out.value = message_html(result, self.lang, ok_text)
+    def run(self, action: str, data: dict, ok_text: str | Callable[[str], str] = "") -> Result:
+        """The action through the desk, its answer in the banner (``ok_text``: a text of the
+        screen's language, or ``ok_text(lang)``; either follows a language switch)."""
+        result, made = self.desk.execute(action, data), self.lang
+        self.out.say(lambda lang: message_html(result, lang, in_lang(ok_text, made, lang)))
         return result
+
+    def note(self, css: str, key: str, box: Banner | None = None) -> None:
+        """A one-line answer from the catalogue in ``box`` (the banner), in the screen's language."""
+        (box or self.out).say(lambda lang: f"<div class='{css}'>{esc(t(key, lang))}</div>")
 
     def on(self, btn: w.Button, fn: Callable) -> None:
         btn.on_click(safe(lambda _b: fn(), self._report))
@@ -164,7 +170,7 @@ class Screen(w.VBox):
         self.out.value = html
 
     def nothing_selected(self) -> None:
-        self.out.value = f"<div class='gf-err'>{esc(self.tr('nothing_selected'))}</div>"
+        self.note("gf-err", "nothing_selected")
 
 
 class Driver:
@@ -177,6 +183,19 @@ class Driver:
 
     def perform(self, action: str, inputs: dict) -> Result:
         raise NotImplementedError(action)
+
+
+def credentials_html(data: dict, lang: str) -> str:
+    """Credentials issued: the user name and the one-time password, as the screen shows them once."""
+    return (f"<div class='gf-info'>{esc(t('username', lang))}: <b>{esc(data['username'])}</b> · "
+            f"{esc(t('one_time_password_is', lang))}: <b class='gf-otp-value'>{esc(data['one_time_password'])}</b></div>")
+
+
+def in_lang(text: str | Callable[[str], str], made_in: str, lang: str) -> str:
+    """A text written in ``made_in`` (a whole catalogue text is looked up), or ``text(lang)``."""
+    if callable(text):
+        return text(lang)
+    return (translated(text, made_in, lang) or text) if text else ""
 
 
 def as_text_date(value: Any) -> str:

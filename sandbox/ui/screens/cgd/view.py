@@ -3,14 +3,17 @@ rights and suspending a lost Soft Token for a user."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as w
 import traitlets as tl
 
 from ....engine import Result
 from ....reports import status_text
 from ...dates import ThaiDateBox
-from ...widgets import SHOWN, PickTable, button, done_html, esc, field, text_input
-from ..base import Screen
+from ...relabel import Banner
+from ...widgets import SHOWN, PickTable, button, done_html, esc, field, t, text_input
+from ..base import Screen, credentials_html
 from .model import CgdModel, waiting
 
 DONE = {"round.approve": "uxs_approved", "round.reject": "uxs_rejected", "round.cancel_confirm": "uxs_confirm_cancelled"}
@@ -36,7 +39,7 @@ class CgdScreen(Screen):
         self.rights_btn = button(self.tr("approve_rights"), "gf-cgd-rights")
         self.suspend_btn = button(self.tr("suspend_token"), "gf-cgd-suspend", "danger")
         self.lost_on = ThaiDateBox(self.lang, "gf-cgd-lost-on")
-        self.issued = w.HTML()
+        self.issued = Banner(self.lang)
         self.on(self.refresh_btn, self.refresh)
         self.on(self.approve_btn, lambda: self.run("round.approve", {"docs": self.table.selected}))
         self.on(self.reject_btn, lambda: self.run("round.reject", {"docs": self.table.selected, "reason": self.reason.value}))
@@ -55,12 +58,12 @@ class CgdScreen(Screen):
             self.issued, self.out,
         ]
 
-    def run(self, action: str, data: dict, ok_text: str = "") -> Result:
+    def run(self, action: str, data: dict, ok_text: str | Callable[[str], str] = "") -> Result:
         result = super().run(action, data, ok_text)
         if result.ok and action in DONE:  # which documents, and their status now
             done = result.data.get("docs", [])
             docs = [d for d in (self.desk.document(n) for n in done[:SHOWN]) if d]  # a page's worth
-            self.out.value = done_html(self.tr(DONE[action]).format(n=len(done)), docs, self.lang)
+            self.out.say(lambda lang: done_html(t(DONE[action], lang).format(n=len(done)), docs, lang))
         if result.ok:
             self.table.clear()
         self.refresh()
@@ -76,6 +79,5 @@ class CgdScreen(Screen):
     def issue(self) -> Result:
         result = self.run("user.issue_credentials", self.model.user_data())
         if result.ok:
-            self.issued.value = (f"<div class='gf-info'>{esc(self.tr('username'))}: <b>{esc(result.data['username'])}</b> · "
-                                 f"{esc(self.tr('one_time_password_is'))}: <b class='gf-otp-value'>{esc(result.data['one_time_password'])}</b></div>")
+            self.issued.say(lambda lang: credentials_html(result.data, lang))
         return result

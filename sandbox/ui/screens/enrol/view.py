@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as w
 
 from ....engine import Result
 from ....i18n import source_name
-from ...widgets import button, esc, field, named, named_list, text_input
-from ..base import Screen
+from ...relabel import Banner
+from ...widgets import button, esc, field, named, named_list, t, text_input
+from ..base import Screen, credentials_html
 from .model import EnrolModel
 
 
@@ -15,10 +18,11 @@ class EnrolScreen(Screen):
     key, title_key = "enrol", "enrol_title"
     crumb_keys = ("menu_user",)
 
-    def _registered(self) -> str:
-        """What a successful registration says: whose Soft Token, its state, how to log in now."""
-        return self.tr("uxs_softtoken_registered").format(
-            user=self.desk.person, state=named("token_states", "registered", self.lang))
+    def _registered(self):
+        """What a successful registration says: whose Soft Token, its state, how to log in now
+        (``said(lang)``: the banner follows a language switch)."""
+        user = self.desk.person
+        return lambda lang: t("uxs_softtoken_registered", lang).format(user=user, state=named("token_states", "registered", lang))
 
     def build(self) -> None:
         self.model = self.model or EnrolModel()
@@ -33,11 +37,11 @@ class EnrolScreen(Screen):
         self.lost_btn = button(self.tr("report_lost"), "gf-report-lost", "danger")
         self.lost_on = text_input(cls="gf-lost-on", width="140px", placeholder=self.tr("placeholder_date"))
         self.return_btn = button(self.tr("return_token_key"), "gf-return-token")
-        self.otp_shown = w.HTML()
+        self.otp_shown = Banner(self.lang)
         self.on(self.request_btn, self.request_credentials)
         self.on(self.nexus_btn, lambda: self.run("phone.install", {"apps": ["nexus_smart_id"]}))
         self.on(self.paotang_btn, lambda: self.run("phone.install", {"apps": ["paotang"]}))
-        self.on(self.verify_btn, lambda: self.run("paotang.verify", {}, self.tr("identity_verified")))
+        self.on(self.verify_btn, lambda: self.run("paotang.verify", {}, lambda lang: t("identity_verified", lang)))
         self.on(self.register_btn, lambda: self.run("softtoken.register", {"password": self.reg_password.value},
                                                      self._registered()))
         self.on(self.lost_btn, lambda: self.run("softtoken.report_lost", {"lost_on": self.lost_on.value.strip() or None}))
@@ -53,7 +57,7 @@ class EnrolScreen(Screen):
             self.out,
         ]
 
-    def run(self, action: str, data: dict, ok_text: str = "") -> Result:
+    def run(self, action: str, data: dict, ok_text: str | Callable[[str], str] = "") -> Result:
         result = super().run(action, data, ok_text)
         self.refresh()
         return result
@@ -64,12 +68,11 @@ class EnrolScreen(Screen):
         if not result.ok and state is not None and state["credential"] == "none":
             # A new user has nothing to log in with: credentials come from CGD or the provincial
             # treasury office, not from this button (docs/rules.md §3.3, letter 000 §1.2).
-            self.out.value = (f"<div class='gf-info gf-new-user-credentials'>{esc(self.tr('ux_new_user_credentials'))}"
-                              f"<br><span class='gf-src'>{esc(self.tr('source'))}: [000] {esc(source_name('000', self.lang))} {esc(self.tr('ux_new_user_credentials_clause'))}"
-                              f"</span></div>")
+            self.out.say(lambda lang: (
+                f"<div class='gf-info gf-new-user-credentials'>{esc(t('ux_new_user_credentials', lang))}<br><span class='gf-src'>"
+                f"{esc(t('source', lang))}: [000] {esc(source_name('000', lang))} {esc(t('ux_new_user_credentials_clause', lang))}</span></div>"))
         if result.ok:
-            self.otp_shown.value = (f"<div class='gf-info'>{esc(self.tr('username'))}: <b>{esc(result.data['username'])}</b> · "
-                                    f"{esc(self.tr('one_time_password_is'))}: <b class='gf-otp-value'>{esc(result.data['one_time_password'])}</b></div>")
+            self.otp_shown.say(lambda lang: credentials_html(result.data, lang))
         return result
 
     def refresh(self) -> None:

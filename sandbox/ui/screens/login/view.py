@@ -7,7 +7,7 @@ import traitlets as tl
 
 from ....engine import Result
 from ....i18n import text
-from ...widgets import button, esc, field, text_input
+from ...widgets import button, esc, field, t, text_input
 from ..base import Screen
 from .model import LoginModel
 
@@ -79,7 +79,7 @@ class LoginScreen(Screen):
         reachable = bool(state) and state["soft_token"] in ("registered", "active") and bool(state["totp_secret"])
         if self.model.waits_on_phone(self.otp.value) and reachable:
             self.model.pending = self.desk.person
-            self.out.value = f"<div class='gf-info gf-login-waiting'>{esc(self.tr('ux_login_request_sent'))}</div>"
+            self.note("gf-info gf-login-waiting", "ux_login_request_sent")
             self.desk.signed_in()  # the phone shows the request
             return None
         # A typed code, another method, or no phone to ask: the engine answers at once (without a
@@ -95,14 +95,13 @@ class LoginScreen(Screen):
         without one (a phone approves only a request that was sent)."""
         if not self.waiting():
             self.model.pending = ""
-            self.out.value = f"<div class='gf-warn'>{esc(self.tr('ux_no_login_request'))}</div>"
+            self.note("gf-warn", "ux_no_login_request")
             self.desk.signed_in()
             return None
         self.model.pending = ""
         result = self.login(otp)
         if not result.ok and otp == "deny":
-            self.out.value = (f"<div class='gf-err gf-login-denied'><b>{esc(self.tr('ux_login_denied'))}</b></div>"
-                              + self.out.value)
+            self.out.add(lambda lang: f"<div class='gf-err gf-login-denied'><b>{esc(t('ux_login_denied', lang))}</b></div>", before=True)
         self.desk.signed_in()
         return result
 
@@ -122,13 +121,12 @@ class LoginScreen(Screen):
         """Log in; ``otp`` is the typed code, or ``auto``/``deny`` answered on the phone. Whatever
         the answer, no request waits on the phone any more and the secret boxes are emptied."""
         self.model.pending = ""
-        result = self.run("auth.login", self.model.data(self.password.value, otp), self.tr("login_ok"))
+        result = self.run("auth.login", self.model.data(self.password.value, otp), lambda lang: t("login_ok", lang))
         self.clear_secrets()
         self._welcomed = result.ok
         if result.ok:
             if result.data.get("reminder"):  # registered, yet logged in the old way [002]
-                reminder = text("details", "rules15_use_soft_token", self.lang)
-                self.out.value += f"<div class='gf-info gf-reminder'>{esc(reminder)}</div>"
+                self.out.add(lambda lang: f"<div class='gf-info gf-reminder'>{esc(text('details', 'rules15_use_soft_token', lang))}</div>")
             self.desk.signed_in()
         return result
 

@@ -19,7 +19,7 @@ from ....province import (
     header,
     sort_rows,
 )
-from ...widgets import button, esc, field, table_html, text_input
+from ...widgets import button, esc, field, t, table_html, text_input
 from ..base import Screen
 from .model import XLSX, ProvinceModel
 
@@ -65,7 +65,7 @@ class ProvinceScreen(Screen):
         if not self.model.sit(state.get("roles", []), own):
             self.desk_data = None
             self.units_table.value = self.items_table.value = self.downloads.value = ""
-            self.out.value = f"<div class='gf-err'>{esc(self.tr('prov_only_officer'))}</div>"
+            self.note("gf-err", "prov_only_officer")
             return
         self.area.disabled = self.model.own_area_only
         self.show()
@@ -74,7 +74,8 @@ class ProvinceScreen(Screen):
         self.out.value = ""
         self.desk_data = self.desk.province(self.model.area.strip())
         if not self.desk_data.units:
-            self.out.value = f"<div class='gf-err'>{esc(self.tr('prov_no_units').format(area=self.model.area))}</div>"
+            area = self.model.area
+            self.out.say(lambda lang: f"<div class='gf-err'>{esc(t('prov_no_units', lang).format(area=area))}</div>")
         self.draw()
 
     def draw(self) -> None:

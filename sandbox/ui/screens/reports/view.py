@@ -70,7 +70,7 @@ class ReportScreen(Screen):
         cond = self.conditions()
         # one page of rows, with the number and the sums of every row (a whole country's: 1,000,000)
         result = self.desk.execute(f"report.{self.kind}", cond | {"page": PAGE})
-        self.out.value = message_html(result, self.lang) if not result.ok else ""
+        self.out.say(lambda lang: message_html(result, lang) if not result.ok else "")
         self.files.layout.display, self.file_link.value = "none", ""
         if not result.ok:
             self.table.value = self.downloads.value = ""

@@ -11,6 +11,17 @@ import ipywidgets as w
 from ...widgets import button, esc
 
 
+def words(text: str) -> str:
+    """``text``'s words, each kept whole on its line (CSS ``.gf-word``)."""
+    return " ".join(f"<span class='gf-word'>{esc(word)}</span>" for word in text.split())
+
+
+def cell(html: str, cls: str) -> w.HTML:
+    box = w.HTML(html)
+    box.add_class(cls)
+    return box
+
+
 class LinesTable(w.VBox):
     """``screen``: the สง.01 view (its ``on`` wraps callbacks); ``edit(n)`` and ``remove(n)`` get
     the line's number as the table shows it (from 1)."""
@@ -28,10 +39,14 @@ class LinesTable(w.VBox):
         if not lines:
             self.children = []
             return
-        cells: list[w.Widget] = [w.HTML(f"<b>{esc(h)}</b>") for h in [tr("line_no"), *[tr(k) for k in self.fields], "", ""]]
+        # A header breaks only between its words, never inside one (at 1366 px «รายชื่อเจ้าหนี้» broke
+        # as «เจ้า / หนี้»: a browser may break Thai anywhere it finds a dictionary word); a line's
+        # «แก้ไข» and «ลบ» come right after its number, in sight when the table is wider than its
+        # panel and scrolls inside it.
+        cells: list[w.Widget] = [cell(f"<b class='gf-line-head'>{words(h)}</b>", "gf-line-head-cell")
+                                 for h in [tr("line_no"), "", "", *[tr(k) for k in self.fields]]]
         for n, line in enumerate(lines, start=1):
             cells.append(w.HTML(f"<span class='gf-line-no'>{n}</span>"))
-            cells += [w.HTML(f"<span>{esc(line.get(k, ''))}</span>") for k in self.fields]
             edit = button(tr("uxs_line_edit"), f"gf-line-edit-{n}")
             self.screen.on(edit, lambda n=n: self.edit(n))
             cells.append(edit)
@@ -41,7 +56,8 @@ class LinesTable(w.VBox):
                 cells.append(remove)
             else:
                 cells.append(w.HTML(""))
-        columns = " ".join(["40px"] + ["auto"] * len(self.fields) + ["auto", "auto"])
-        grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, grid_gap="2px 10px"))
+            cells += [cell(f"<div class='gf-line-cell'>{esc(line.get(k, ''))}</div>", "gf-line-value") for k in self.fields]
+        columns = " ".join(["40px", "auto", "auto"] + ["auto"] * len(self.fields))
+        grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, grid_gap="2px 8px"))
         grid.add_class("gf-lines-grid")
         self.children = [grid]

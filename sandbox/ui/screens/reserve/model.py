@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import traitlets as tl
 
-from ....domain.errors import Refusal, Text
-from ....domain.model import BLOCKED, LISTED, REASONS, STATUSES
+from ....domain.errors import AnyOf, Refusal, Text
+from ....domain.model import BLOCKED, LISTED, REASONS
 
 FUNCTIONS = ("create", "edit", "cancel", "search")
-
-# Edit and cancel take a document that is open, not confirmed (BLOCKED) and not listed: the
-# statuses ``ReserveDocument.require_changeable`` lets through.
-CHANGEABLE = tuple(s for s in STATUSES if s not in BLOCKED and s not in LISTED)
-
-
-def changeable(doc: dict | None) -> bool:
-    """May this document be edited or cancelled now (the cancel pre-check)?"""
-    return doc is not None and not doc["closed"] and doc["status"] in CHANGEABLE
 
 
 def reasons(doc_type: str) -> tuple[str, ...]:
@@ -74,3 +65,17 @@ def edit_refusal(doc_no: str, doc: dict | None) -> Refusal | None:
     if doc["status"] in LISTED:
         return Refusal("document_listed", "doc", doc=doc_no)
     return None
+
+
+def change_refusal(doc_no: str, doc: dict | None, user: dict | None, action: str = "reserve.cancel") -> Refusal | None:
+    """«จำลองการยกเลิก» / «จำลองการแก้ไข»: the refusal the engine's cancel (or edit) would give the
+    person at the desk (``user``, their state; ``None``: not checked) — a recorder's own unit's
+    document (``own_document``), then ``edit_refusal`` — else ``None``. Nothing is asked of the engine."""
+    if user is not None:
+        roles = user.get("roles") or ()
+        roles = [r.strip() for r in roles.split(",")] if isinstance(roles, str) else list(roles)
+        if "recorder" not in roles:
+            return Refusal("not_authorized", "actor", detail=Text("needs_role", action=action, roles=AnyOf(("recorder",))))
+        if doc is not None and doc["unit"] != user.get("unit"):
+            return Refusal("not_authorized", "doc", detail=Text("document_of_unit", doc=doc["doc_no"], unit=doc["unit"]))
+    return edit_refusal(doc_no, doc)

@@ -11,6 +11,7 @@ import ipywidgets as w
 
 from ....engine import Result
 from ....reports import status_text
+from ...relabel import Banner
 from ...widgets import (
     PickTable,
     button,
@@ -18,6 +19,7 @@ from ...widgets import (
     field,
     message_html,
     status_group_dropdown,
+    t,
     text_input,
 )
 
@@ -46,7 +48,7 @@ class SearchPanel(w.VBox):
         self.start = button(tr("sng_search_start"), "gf-search", "primary")
         self.table = PickTable([tr("doc_no"), tr("doc_type"), tr("text"), tr("amount"), tr("col_remaining"), tr("ref2")], lang, {3, 4})
         self.pick = button(tr("select"), "gf-search-pick")
-        self.found = w.HTML()
+        self.found = Banner(screen.lang)  # the chosen document, redrawn after a language switch
         self.after = {k: button(tr(k), f"gf-found-{k}") for k in AFTER}
         self.chosen = ""  # the document picked with «select»
         # the rows, built once (a render builds no widgets: a language switch relabels them)
@@ -84,7 +86,7 @@ class SearchPanel(w.VBox):
         self.table.show([(r["doc_no"], [r["doc_no"], r["doc_type"], r["text"], f"{r['value']:,.2f}", f"{r['remaining']:,.2f}",
                                         status_text(r["status"], r["closed"], screen.lang)]) for r in rows])
         self.chosen, self.found.value = "", ""
-        screen.out.value = message_html(result, screen.lang) if not result.ok else ""
+        screen.out.say(lambda lang: message_html(result, lang) if not result.ok else "")
         self.render()
         return result
 
@@ -92,10 +94,11 @@ class SearchPanel(w.VBox):
         """«select»: the document's data with reference 2 (its status), then its functions."""
         picked = self.table.selected
         if not picked:
-            self.found.value = f"<div class='gf-err'>{esc(self.screen.tr('sng_pick_first'))}</div>"
+            self.screen.note("gf-err", "sng_pick_first", self.found)
             self.chosen = ""
         else:
-            self.chosen = picked[0]
-            self.found.value = (f"<div class='gf-info'><b>{esc(self.screen.tr('sng_doc_selected'))}</b></div>"
-                                + self.screen.doc_html(self.chosen))
+            self.chosen = doc_no = picked[0]
+            doc = self.screen.desk.document(doc_no)
+            self.found.say(lambda lang: f"<div class='gf-info'><b>{esc(t('sng_doc_selected', lang))}</b></div>"
+                                        + self.screen.doc_html(doc_no, lang, doc))
         self.render()

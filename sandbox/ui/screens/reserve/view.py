@@ -3,14 +3,14 @@ its general and contract tabs, simulate then save, and what follows a saved docu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
 
 from ....engine import Result
-from ....errors import message, source
-from ....reports import status_text
 from ...dates import ThaiDateBox
+from ...relabel import Banner
 from ...widgets import (
     ProblemMarks,
     button,
@@ -18,14 +18,14 @@ from ...widgets import (
     field,
     message_html,
     problems_html,
-    refusal_html,
-    table_html,
+    t,
     text_input,
 )
 from ..base import Screen
 from ..province.papers import paper_html
+from .checks import checked, doc_html, refused
 from .lines import LinesTable
-from .model import FUNCTIONS, ReserveModel, changeable, edit_refusal, reasons
+from .model import FUNCTIONS, ReserveModel, change_refusal, reasons
 from .search import SearchPanel
 
 FORM_TEXTS = ("budget_code", "text", "reason_detail", "fund_source", "commitment_item")
@@ -109,7 +109,7 @@ class ReserveScreen(Screen):
         self.on(self.simulate_btn, self.simulate)
         self.on(self.save_btn, self.save)
         self.on(self.back_btn, self.back)
-        self.check_panel = w.HTML()
+        self.check_panel = Banner(self.lang)  # the check's answer, redrawn after a language switch
         self.after_buttons = {k: button(self.tr(k), f"gf-after-{k}") for k in ("show_doc", "new_doc", "find_doc", "print_report")}
         self.on(self.after_buttons["show_doc"], self.show_doc)
         self.on(self.after_buttons["new_doc"], self.new_doc)
@@ -148,8 +148,8 @@ class ReserveScreen(Screen):
         self.x_show = button(self.tr("show_document"), "gf-cancel-show")
         self.x_sim = button(self.tr("simulate_cancel"), "gf-cancel-simulate", "info")
         self.x_save = button(self.tr("save"), "gf-cancel-save", "danger")
-        self.x_view = w.HTML()
-        self.on(self.x_show, lambda: setattr(self.x_view, "value", self.doc_html(self.x_doc.value.strip())))
+        self.x_view = Banner(self.lang)
+        self.on(self.x_show, lambda: self.show_in(self.x_view, self.x_doc.value.strip()))
         self.on(self.x_sim, self.simulate_cancel)
         self.on(self.x_save, lambda: self.run("reserve.cancel", {"doc": self.x_doc.value.strip(), "reason": self.x_reason.value}))
 
@@ -261,10 +261,10 @@ class ReserveScreen(Screen):
         result = self.desk.execute("reserve.simulate", self.form_data())
         self.marks.show(result.data.get("problems", []) if not result.ok else [])
         if result.ok:
-            self.check_panel.value = f"<div class='gf-ok'><b>{esc(self.tr('success_title'))}</b> — {esc(self.tr('check_ok'))}</div>"
+            self.check_panel.say(checked)
             self.model.state = "CHECKED"
         else:
-            self.check_panel.value = problems_html(result, self.lang)
+            self.check_panel.say(lambda lang: problems_html(result, lang))
             self.model.state = "FAILED"
         self.out.value = ""
         return result
@@ -273,23 +273,23 @@ class ReserveScreen(Screen):
         if self.model.function == "edit":
             doc_no = self.edit_doc.value.strip()
             result = self.desk.execute("reserve.edit", {"doc": doc_no, "contracts": self.model.edited_contracts()})
-            self.out.value = message_html(result, self.lang)
+            self.out.say(lambda lang: message_html(result, lang))
             if result.ok:  # the document keeps its number [004 ch. 2, 1.3.10]
                 self.model.doc_no = doc_no
-                self.check_panel.value = (f"<div class='gf-ok'>{esc(self.tr('sng_edit_kept_no'))} "
-                                          f"<b class='gf-doc-no'>{esc(doc_no)}</b></div>")
+                self.check_panel.say(lambda lang: f"<div class='gf-ok'>{esc(t('sng_edit_kept_no', lang))} "
+                                                  f"<b class='gf-doc-no'>{esc(doc_no)}</b></div>")
                 self.model.state = "SAVED"
             return result
         result = self.desk.execute("reserve.create", self.form_data())
         if result.ok:
             self.model.doc_no = result.data["doc_no"]
             self.saved = True
-            self.check_panel.value = (f"<div class='gf-ok'>{esc(self.tr('doc_saved'))} "
-                                      f"<b class='gf-doc-no'>{esc(result.data['doc_no'])}</b></div>")
+            self.check_panel.say(lambda lang: f"<div class='gf-ok'>{esc(t('doc_saved', lang))} "
+                                              f"<b class='gf-doc-no'>{esc(result.data['doc_no'])}</b></div>")
             self.model.state = "SAVED"
             self.out.value = ""
         else:
-            self.check_panel.value = message_html(result, self.lang)
+            self.check_panel.say(lambda lang: message_html(result, lang))
             self.model.state = "FAILED"
         return result
 
@@ -314,45 +314,44 @@ class ReserveScreen(Screen):
         self.tabs.selected_index = 0
         self.set_function("create")
 
-    def doc_html(self, doc_no: str) -> str:
-        doc = self.desk.document(doc_no) if doc_no else None
-        if doc is None:
-            return f"<div class='gf-err'>{esc(self.tr('doc_no'))} {esc(doc_no)}: -</div>"
-        rows = [[self.tr("doc_no"), doc["doc_no"]], [self.tr("doc_type"), doc["doc_type"]], [self.tr("text"), doc["text"]],
-                [self.tr("budget_code"), doc["budget_code"]], [self.tr("fund_source"), doc["fund_source"]],
-                [self.tr("amount"), f"{doc['value']:,.2f}"], [self.tr("col_remaining"), f"{doc['remaining']:,.2f}"],
-                [self.tr("ref2"), status_text(doc["status"], doc["closed"], self.lang)], [self.tr("reason"), self.tr(f"reason_{doc['reason']}") if doc["reason"] else "-"]]
-        lines = [[c["line"], c["contract_no"], c["lc_no"], c["lao_name"], c["item"], c["creditor"]] for c in doc["contracts"]]
-        heads = [self.tr(k) for k in ("line_no", "contract_no", "lc_no", "lao_name", "item", "creditor")]
-        return table_html(["", ""], rows) + (table_html(heads, lines) if lines else "")
+    def doc_html(self, doc_no: str, lang: str | None = None, doc: dict | None = None) -> str:
+        return doc_html(doc_no, doc or (self.desk.document(doc_no) if doc_no else None), lang or self.lang)
+
+    def show_in(self, box: Banner, doc_no: str, more: Callable[[str], str] | None = None, doc: dict | None = None) -> None:
+        """The document (as it is now) in ``box``, then ``more``; both follow a language switch."""
+        doc = doc or (self.desk.document(doc_no) if doc_no else None)
+        box.say(lambda lang: doc_html(doc_no, doc, lang) + (more(lang) if more else ""))
 
     def show_doc(self) -> None:
-        self.check_panel.value = self.doc_html(self.model.doc_no)
+        self.show_in(self.check_panel, self.model.doc_no)
 
     def load_for_edit(self) -> None:
         doc = self.desk.document(self.edit_doc.value.strip())
         self.model.lines = [] if doc is None else [
             {k: (v if k not in ("signed", "due") or v is None else v.isoformat()) for k, v in c.items() if k != "doc_no" and v not in ("", None)}
             for c in doc["contracts"]]
-        self.lines_view.value = self.doc_html(self.edit_doc.value.strip())
+        self.lines_view.value = self.doc_html(self.edit_doc.value.strip(), doc=doc)
         self._show_lines()
 
     def simulate_cancel(self) -> None:
+        """«จำลองการยกเลิก»: the document, then the check — what the cancel would refuse, in the
+        words of the rule it breaks (``change_refusal``, the engine's checks), or «no errors».
+        Nothing is stored and nothing goes to the engine."""
         doc_no = self.x_doc.value.strip()
-        ok = changeable(self.desk.document(doc_no))
-        self.x_view.value = self.doc_html(doc_no) + (f"<div class='gf-ok'>{esc(self.tr('check_ok'))}</div>" if ok else "")
+        doc = self.desk.document(doc_no) if doc_no else None
+        refusal = change_refusal(doc_no, doc, self.desk.user_state())
+        self.show_in(self.x_view, doc_no, checked if refusal is None else lambda lang: refused(refusal, lang), doc)
 
     def simulate_edit(self) -> None:
         """«จำลองการแก้ไข» [004 ch. 2, 1.3.8]: the document's check before «บันทึกข้อมูล»."""
         doc_no = self.edit_doc.value.strip()
-        refusal = edit_refusal(doc_no, self.desk.document(doc_no) if doc_no else None)
+        doc = self.desk.document(doc_no) if doc_no else None
+        refusal = change_refusal(doc_no, doc, self.desk.user_state(), "reserve.edit")
         if refusal is None:
-            self.check_panel.value = f"<div class='gf-ok'><b>{esc(self.tr('success_title'))}</b> — {esc(self.tr('check_ok'))}</div>"
+            self.check_panel.say(checked)
             self.model.state = "CHECKED"
         else:
-            other = "en" if self.lang == "th" else "th"
-            self.check_panel.value = refusal_html(message(refusal, self.lang), message(refusal, other),
-                                                  source(refusal, self.lang), refusal.code, self.lang)
+            self.check_panel.say(lambda lang: refused(refusal, lang))
             self.model.state = "FAILED"
 
     def open_edit(self, doc_no: str) -> None:
@@ -365,7 +364,7 @@ class ReserveScreen(Screen):
         """«ยกเลิกเอกสาร» after «เลือก»: the cancel function on the chosen document, shown."""
         self.set_function("cancel")
         self.x_doc.value = doc_no
-        self.x_view.value = self.doc_html(doc_no)
+        self.show_in(self.x_view, doc_no)
 
     def convert(self) -> Result:
         return self.run("reserve.convert_to_po", {"doc": self.model.doc_no, "contract_no": self.convert_contract.value,

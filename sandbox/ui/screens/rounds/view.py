@@ -17,6 +17,7 @@ from ...widgets import (
     fiscal_year_input,
     message_html,
     round_dropdown,
+    t,
     text_input,
 )
 from ..base import Screen
@@ -78,14 +79,14 @@ class RoundScreen(Screen):
         self.confirm_box.children = [w.HTML(f"<div class='gf-info'>{esc(self.tr('confirm_save'))} ({len(self.table.selected)})</div>"), self.ok_btn]
 
     def save(self) -> Result:
-        result = self.desk.execute(self.action, {"docs": self.table.selected})
-        note = self.tr("after_list") if self.action == "round.list" else ""
+        result, action = self.desk.execute(self.action, {"docs": self.table.selected}), self.action
         if result.ok:  # which documents, and their status now
             done = result.data.get("docs", [])
             docs = [d for d in (self.desk.document(n) for n in done[:SHOWN]) if d]  # a page's worth
-            self.out.value = done_html(self.tr(DONE[self.action]).format(n=len(done)), docs, self.lang, note)
+            self.out.say(lambda lang: done_html(t(DONE[action], lang).format(n=len(done)), docs, lang,
+                                                t("after_list", lang) if action == "round.list" else ""))
         else:
-            self.out.value = message_html(result, self.lang)
+            self.out.say(lambda lang: message_html(result, lang))
         self.confirm_box.children = []
         if result.ok:
             self.table.clear()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as w
 import traitlets as tl
 
 from ....engine import Result
-from ...widgets import PickTable, button, esc, field, message_html, named, text_input
+from ...widgets import PickTable, button, esc, field, message_html, named, t, text_input
 from ..base import Screen
 from .model import WithdrawalModel
 
@@ -33,10 +35,10 @@ class WithdrawalScreen(Screen):
             w.HTML(f"<hr><b>{esc(self.tr('pending_requests'))}</b>"), self.table, w.HBox([self.approve_btn, self.pay_btn]), self.out,
         ]
 
-    def run(self, action: str, data: dict, ok_text: str = "") -> Result:
+    def run(self, action: str, data: dict, ok_text: str | Callable[[str], str] = "") -> Result:
         result = super().run(action, data, ok_text)
         if result.ok and result.data.get("request_no"):
-            self.out.value = message_html(result, self.lang, f"{self.tr('request_no')} {result.data['request_no']}")
+            self.out.say(lambda lang: message_html(result, lang, f"{t('request_no', lang)} {result.data['request_no']}"))
         self.refresh()
         return result
 
