@@ -38,8 +38,9 @@ def _field_kind(annotation, contract: type[BaseModel]) -> str | None:
     return None
 
 
-def fast_fields(classes, contract: type[BaseModel]) -> dict[type, tuple[dict[str, str], type, frozenset]]:
-    """Command class → (field name → kind, the contract line class, required fields), for every
+def fast_fields(classes, contract: type[BaseModel]) -> dict[type, tuple]:
+    """Command class → (field name → kind, the contract line's constructor, required fields, the
+    command's constructor), for every
     class whose only validators are the plain ones and whose fields are all of a kind this
     path builds."""
     out = {}
@@ -50,8 +51,43 @@ def fast_fields(classes, contract: type[BaseModel]) -> dict[type, tuple[dict[str
         if None in kinds.values() or "remaining" in kinds:
             continue
         required = frozenset(name for name, f in cls.model_fields.items() if f.is_required())
-        out[cls] = (kinds, contract, required)
+        out[cls] = (kinds, constructor(contract), required, constructor(cls))
     return out
+
+
+_set = object.__setattr__
+
+
+def constructor(cls: type[BaseModel]):
+    """``cls.model_construct`` for values of its own fields, without its per-field look-ups:
+    the same ``__dict__`` (fields in order, defaults where not given, a fresh copy of a list
+    default), fields set and extras."""
+    fields = cls.model_fields
+    if cls.__pydantic_post_init__ or cls.__pydantic_root_model__ or cls.model_config.get("extra") == "allow" or any(
+            f.alias or f.validation_alias or f.default_factory for f in fields.values()):
+        return cls.model_construct
+    defaults = {name: f.default for name, f in fields.items() if not f.is_required()}
+    if any(type(v) not in (str, type(None)) and v != [] for v in defaults.values()):
+        return cls.model_construct  # (only immutable defaults are shared; an empty list is made afresh)
+    lists = tuple(name for name, v in defaults.items() if v == [])
+    order = tuple(fields)
+
+    def construct(**values):
+        given = set(values)
+        if not given.issubset(fields):
+            return construct(**values)
+        merged = {**defaults, **values}
+        for name in lists:
+            if name not in given:
+                merged[name] = []
+        obj = cls.__new__(cls)
+        _set(obj, "__dict__", {name: merged[name] for name in order})
+        _set(obj, "__pydantic_fields_set__", given)
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
+
+    return construct
 
 
 def _plain_text(name: str, value: str) -> bool:
@@ -59,9 +95,9 @@ def _plain_text(name: str, value: str) -> bool:
     return len(value) <= limits.FIELD_LENGTH.get(name, limits.MAX_NAME) and value.isprintable()
 
 
-def parse(cls, fast: tuple[dict[str, str], type, frozenset], data: dict):
+def parse(cls, fast: tuple, data: dict):
     """The command, or None when the input is not plain or a check refuses it."""
-    kinds, contract, required = fast
+    kinds, contract, required, construct = fast
     if not required.issubset(data):
         return None
     values = {}
@@ -89,10 +125,10 @@ def parse(cls, fast: tuple[dict[str, str], type, frozenset], data: dict):
             values[name] = str(value) if vtype is int else value
     except PydanticCustomError:
         return None
-    return cls.model_construct(**values)
+    return construct(**values)
 
 
-def _contracts(value, contract: type[BaseModel]) -> list | None:
+def _contracts(value, contract) -> list | None:
     """Contract lines of texts (or None) only: ``Contract._text`` and ``_scalar`` keep them as
     they are; a line number, a date or anything else goes through pydantic."""
     if type(value) is not list or len(value) > limits.MAX_CONTRACTS:
@@ -106,5 +142,5 @@ def _contracts(value, contract: type[BaseModel]) -> list | None:
                 return None
             if text is not None and (type(text) is not str or not _plain_text(name, text)):
                 return None
-        out.append(contract.model_construct(**item))
+        out.append(contract(**item))
     return out

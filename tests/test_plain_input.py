@@ -63,3 +63,19 @@ def test_most_random_plain_inputs_take_the_fast_path():
     built = [c.plain_input.parse(c.RequestWithdrawal, c._FAST_FIELDS[c.RequestWithdrawal], {"doc": f"CX{n:08d}", "amount": n})
              for n in range(1, 50)]
     assert all(isinstance(cmd, c.RequestWithdrawal) for cmd in built)
+
+
+@pytest.mark.parametrize("cls", [*c.COMMANDS.values(), c.Contract])
+def test_constructor_builds_what_model_construct_builds(cls):
+    build = c.plain_input.constructor(cls)
+    names = [n for n in cls.model_fields if cls.model_fields[n].annotation is not list]
+    for fields in ({}, {n: "x" for n in names[:1]}, {n: "x" for n in names}):
+        if not set(n for n, f in cls.model_fields.items() if f.is_required()).issubset(fields):
+            continue
+        a, b = build(**fields), cls.model_construct(**fields)
+        assert (a.__dict__, a.model_fields_set, a.__pydantic_extra__, a.__pydantic_private__) == (
+            b.__dict__, b.model_fields_set, b.__pydantic_extra__, b.__pydantic_private__)
+        assert list(a.__dict__) == list(b.__dict__) and a == b and repr(a) == repr(b)
+        for name, value in a.__dict__.items():
+            if isinstance(value, list):
+                assert value is not build(**given).__dict__[name]  # a list default is never shared
