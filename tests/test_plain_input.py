@@ -78,4 +78,4 @@ def test_constructor_builds_what_model_construct_builds(cls):
         assert list(a.__dict__) == list(b.__dict__) and a == b and repr(a) == repr(b)
         for name, value in a.__dict__.items():
             if isinstance(value, list):
-                assert value is not build(**given).__dict__[name]  # a list default is never shared
+                assert value is not build(**fields).__dict__[name]  # a list default is never shared
