@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import json.encoder
 import math
 from functools import cache
 from operator import attrgetter
@@ -256,7 +257,17 @@ class WriteBehind:
 # replaced) by copying it. Almost every command's input and result are already plain JSON data
 # within every bound: ``_plain`` says so without copying, and the line is then the same text
 # ``audit_row`` would make.
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+# The C encoder ``json.JSONEncoder(ensure_ascii=False).encode`` builds at every call, built once
+# (no circular-reference markers: ``_plain`` bounds the depth, and an input it does not pass
+# takes ``audit_row``'s way). Same text.
+_encoder = json.encoder.c_make_encoder(None, None, json.encoder.c_encode_basestring, None, ": ", ", ", False, False, True) \
+    if json.encoder.c_make_encoder is not None else None
+
+
+def _dumps(value) -> str:
+    if _encoder is None:
+        return json.dumps(value, ensure_ascii=False)
+    return "".join(_encoder(value, 0))
 
 
 def audit_texts(actor, action, input_, result) -> tuple[str, str, str, str]:
