@@ -60,9 +60,14 @@ class _Spec:
         self.plain = not hasattr(cls, "__post_init__") and len(self.factories) + len(self.names) == len(fields)
 
 
-@cache
+_SPECS: dict[type, _Spec] = {}
+
+
 def _spec(cls) -> _Spec:
-    return _Spec(cls)
+    spec = _SPECS.get(cls)
+    if spec is None:
+        spec = _SPECS[cls] = _Spec(cls)
+    return spec
 
 
 def _db(name: str, value):
@@ -100,10 +105,6 @@ def from_row(cls, data) -> Any:
 
 
 _CONTRACT_VALUES = attrgetter(*(f.name for f in dataclasses.fields(ContractLine)))
-
-
-def _contract_snapshot(doc) -> tuple:
-    return tuple(map(_CONTRACT_VALUES, doc.contracts)) if doc.contracts else ()
 
 
 TABLES = {
@@ -156,7 +157,11 @@ class Entry:
 
 def state_of(obj) -> tuple:
     cls = type(obj)
-    return _spec(cls).values(obj), (_contract_snapshot(obj) if cls is ReserveDocument else None)
+    spec = _SPECS.get(cls) or _spec(cls)
+    if cls is ReserveDocument:
+        contracts = obj.contracts
+        return spec.values(obj), (tuple(map(_CONTRACT_VALUES, contracts)) if contracts else ())
+    return spec.values(obj), None
 
 
 class WriteBehind:
@@ -213,7 +218,7 @@ class WriteBehind:
             spec = _spec(type(obj))
             table, pk = TABLES[type(obj)]
             if entry.stored is None:
-                row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)}
+                row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)} if spec.sets else dict(zip(spec.names, now, strict=True))
                 inserts.setdefault((table.name, spec.names), []).append(row)
                 if contracts:
                     contracts_of.append((getattr(obj, pk), contracts))

@@ -108,15 +108,16 @@ class Repository(Records, WriteBehind):
 
     def settle(self) -> None:
         """The running command succeeded: what it changed becomes due for writing."""
+        seen, dirty = self._seen, self._dirty
         for key in self._touched:
-            entry = self._seen.get(key)
+            entry = seen.get(key)
             if entry is None:
                 continue
             state = state_of(entry.obj)
             if state != entry.settled:
                 entry.settled = state
                 if state != entry.stored:
-                    self._dirty[key] = None
+                    dirty[key] = None
         self._touched.clear()
         self._deletes.extend(self._command_deletes)
         self._command_deletes.clear()
@@ -228,7 +229,8 @@ class Repository(Records, WriteBehind):
         for r in self.sql.rows_in(orm.contract_lines, "doc_no", list(docs)):
             docs[r["doc_no"]].contracts.append(from_row(ContractLine, r))
         for doc in docs.values():
-            doc.contracts.sort(key=lambda c: c.line)
+            if len(doc.contracts) > 1:
+                doc.contracts.sort(key=_line)
             self._track(doc, touch)
 
     def add(self, obj) -> None:
@@ -380,4 +382,8 @@ def _step_in(size: int, values: tuple[str, ...], copy: tuple[tuple[str, str], ..
 
 def _queryable(value: str) -> bool:
     """An id PostgreSQL can compare (no NUL, no lone surrogate) of a sane length."""
-    return len(value) <= MAX_ID and bad_character(value) is None
+    return len(value) <= MAX_ID and (value.isprintable() or bad_character(value) is None)
+
+
+def _line(contract: ContractLine) -> int:
+    return contract.line
