@@ -12,7 +12,8 @@ import json
 import json.encoder
 import math
 from functools import cache
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, ne
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -225,7 +226,7 @@ class WriteBehind:
             else:
                 before, contracts_before = entry.stored
                 if now != before:
-                    changed = [i for i, (a, b) in enumerate(zip(now, before, strict=True)) if a != b]
+                    changed = list(compress(range(len(now)), map(ne, now, before)))
                     params = {"_key": getattr(obj, pk)}
                     for i in changed:
                         params[spec.names[i]] = _db(spec.names[i], now[i])
