@@ -124,6 +124,18 @@ ROUND_STEPS_REFUSED = FIRST + [  # set-based round steps: one refused document r
     ("rec1", "round.list", {"docs": ["CX00000001"]}),  # the September round is over
 ]
 
+# A spending step loads a document without its contract lines; a later command of the batch
+# that reads or changes them gets them (and its snapshot learns them).
+CONTRACTS_AFTER_SPENDING = FIRST + [
+    ("rec1", "withdrawal.request", {"doc": "CX00000001", "amount": 1_000}),
+    ("rec1", "withdrawal.request", {"doc": "PO00000001", "amount": 1_000}),
+    ("rec1", "reserve.edit", {"doc": "CX00000001", "contracts": [{"line": 1, "creditor": "บริษัท ก"}]}),
+    ("rec1", "reserve.edit", {"doc": "CX00000001", "contracts": [{"item": "งานใหม่"}]}),
+    ("appr1", "withdrawal.approve", {"request": "WR00000001"}),
+    ("rec1", "reserve.convert_to_po", {"doc": "CX00000001", "contract_no": "2/2566"}),
+    ("rec1", "reserve.edit", {"doc": "PO00000001", "contracts": [{"line": 1, "creditor": "บริษัท ข"}]}),
+]
+
 # The lifecycle of the benchmark, several documents at a time, all passing …
 LIFECYCLE = FIRST + [
     *_create("CK", 1_000), *_create("CX", 2_000), *_create("CK", 3_000),
@@ -207,6 +219,8 @@ def test_batches_change_nothing_but_speed(store, tmp_path, request, monkeypatch)
     @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=6, set_from=10_000)
     @example(commands=ROUND_STEPS_REFUSED, cuts=[], limit=10_000, set_from=1)
     @example(commands=ROUND_STEPS_REFUSED, cuts=[9, 14], limit=6, set_from=1)
+    @example(commands=CONTRACTS_AFTER_SPENDING, cuts=[], limit=10_000, set_from=10_000)
+    @example(commands=CONTRACTS_AFTER_SPENDING, cuts=[2], limit=10_000, set_from=10_000)
     @example(commands=LIFECYCLE, cuts=[], limit=10_000, set_from=1)
     @example(commands=LIFECYCLE, cuts=[7], limit=6, set_from=1)
     @example(commands=LIFECYCLE_REFUSED, cuts=[], limit=10_000, set_from=1)

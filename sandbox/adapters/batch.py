@@ -16,7 +16,7 @@ from itertools import compress
 from operator import attrgetter, ne
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..audit_safe import (
@@ -137,6 +137,35 @@ def _update_by_key(table_name: str, columns: tuple[str, ...]):
     table = orm.metadata.tables[table_name]
     pk = next(iter(table.primary_key.columns))
     return update(table).where(pk == bindparam("_key")).values({c: bindparam(c) for c in columns})
+
+
+LINES_OF = select(orm.budget_lines).where(
+    orm.budget_lines.c.unit == bindparam("unit"), orm.budget_lines.c.budget_code == bindparam("code")
+)
+# Read a counter and take its row's write lock until the batch commits (an UPDATE locks on both
+# databases), so numbers can be handed out in memory and written back once.
+TAKE_COUNTER = (
+    update(orm.counters).where(orm.counters.c.name == bindparam("prefix"))
+    .values(value=orm.counters.c.value).returning(orm.counters.c.value)
+)
+
+
+NOW = select(orm.state.c.value).where(orm.state.c.key == "now")
+
+
+@cache
+def step_in(size: int, values: tuple[str, ...], copy: tuple[tuple[str, str], ...]):
+    d = orm.reserve_docs
+    # The status and "open" guards are written as expressions (both columns are NOT NULL, so
+    # ``coalesce`` changes nothing) so that only the primary key can serve the statement: on a
+    # table without statistics yet, PostgreSQL's generic plan otherwise walks the whole lapse
+    # index (fiscal_year, closed, status) for every step: 40 ms instead of 1 ms for 100 documents.
+    return (
+        update(d)
+        .where(d.c.doc_no.in_([bindparam(f"k{i}") for i in range(size)]),
+               func.coalesce(d.c.status, "") == bindparam("before"), func.coalesce(d.c.closed, "") == "")
+        .values({**{k: bindparam(f"v_{k}") for k in values}, **{k: d.c[other] for k, other in copy}})
+    )
 
 
 _SET_COUNTER = update(orm.counters).where(orm.counters.c.name == bindparam("prefix")).values(value=bindparam("last"))
