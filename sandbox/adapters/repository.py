@@ -158,8 +158,8 @@ class Repository(Records, WriteBehind):
         entry = self._seen.get(key)
         if entry is not None:
             return entry.obj
-        state = state_of(obj)
-        self._seen[key] = Entry(obj, state if stored else None, state if stored else None)
+        state = state_of(obj) if stored else None  # (a new object is snapshot when it settles)
+        self._seen[key] = Entry(obj, state, state)
         if isinstance(obj, Withdrawal):
             self._withdrawals_of.setdefault(obj.doc_no, set()).add(key)
         return obj
