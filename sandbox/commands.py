@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
-from . import limits
+from . import limits, plain_input
 from .domain.errors import Refusal
 
 Value = Any  # str, number or date, checked by the domain
@@ -361,10 +361,17 @@ def parse_command(action: str, data: Any, actor: Any = None) -> Command:
     if not isinstance(data, Mapping):
         raise limits.input_refusal("input", "not_mapping")
     for key in data:
-        if not isinstance(key, str) or not key or limits.bad_character(key) or len(key) > limits.MAX_ID:
+        if not isinstance(key, str) or not key or len(key) > limits.MAX_ID or (
+                not key.isprintable() and limits.bad_character(key)):
             raise limits.input_refusal("input", "field_name", {"max": limits.MAX_ID})
+    data = dict(data)
+    fast = _FAST_FIELDS.get(cls)
+    if fast is not None:
+        cmd = plain_input.parse(cls, fast, data)
+        if cmd is not None:
+            return cmd
     try:
-        return cls.model_validate(dict(data))
+        return cls.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
@@ -374,3 +381,7 @@ def parse_command(action: str, data: Any, actor: Any = None) -> Command:
         if kind == "extra_forbidden":
             ctx["fields"] = ", ".join(sorted(cls.model_fields))
         raise limits.input_refusal(top, kind, ctx, loc) from None
+
+
+# Plain inputs (short printable texts, numbers) are built without pydantic's machinery.
+_FAST_FIELDS = plain_input.fast_fields(COMMANDS.values(), Contract)

@@ -124,6 +124,48 @@ ROUND_STEPS_REFUSED = FIRST + [  # set-based round steps: one refused document r
     ("rec1", "round.list", {"docs": ["CX00000001"]}),  # the September round is over
 ]
 
+# A spending step loads a document without its contract lines; a later command of the batch
+# that reads or changes them gets them (and its snapshot learns them).
+CONTRACTS_AFTER_SPENDING = FIRST + [
+    ("rec1", "withdrawal.request", {"doc": "CX00000001", "amount": 1_000}),
+    ("rec1", "withdrawal.request", {"doc": "PO00000001", "amount": 1_000}),
+    ("rec1", "reserve.edit", {"doc": "CX00000001", "contracts": [{"line": 1, "creditor": "บริษัท ก"}]}),
+    ("rec1", "reserve.edit", {"doc": "CX00000001", "contracts": [{"item": "งานใหม่"}]}),
+    ("appr1", "withdrawal.approve", {"request": "WR00000001"}),
+    ("rec1", "reserve.convert_to_po", {"doc": "CX00000001", "contract_no": "2/2566"}),
+    ("rec1", "reserve.edit", {"doc": "PO00000001", "contracts": [{"line": 1, "creditor": "บริษัท ข"}]}),
+]
+
+# The lifecycle of the benchmark, several documents at a time, all passing …
+LIFECYCLE = FIRST + [
+    *_create("CK", 1_000), *_create("CX", 2_000), *_create("CK", 3_000),
+    ("rec1", "round.list", {"docs": ["CK00000002", "CX00000002", "CK00000003"]}),
+    ("appr_c", "round.confirm", {"docs": ["CK00000002", "CX00000002", "CK00000003"]}),
+    ("cgd1", "round.approve", {"docs": ["CK00000002", "CX00000002", "CK00000003"]}),
+    *[("rec1", "withdrawal.request", {"doc": d, "amount": 500}) for d in ("CK00000002", "CX00000002", "CK00000003", "CK00000002")],
+    *[("appr1", "withdrawal.approve", {"request": f"WR{n:08d}"}) for n in (1, 2, 3, 4)],
+    *[("pay1", "payment.approve", {"request": f"WR{n:08d}"}) for n in (1, 2, 3, 4)],
+]
+# … and with refusals among them: a duplicate, over the remaining, the wrong status, the wrong
+# person (segregation of duties: the requester approves), the wrong unit, a hostile input.
+LIFECYCLE_REFUSED = LIFECYCLE[:-8] + [
+    ("rec1", "withdrawal.request", {"doc": "CK00000002", "amount": 5_000}),  # more than remains
+    ("rec1", "withdrawal.request", {"doc": "CX00000002", "amount": "12a"}),
+    ("rec1", "withdrawal.approve", {"request": "WR00000001"}),  # the requester has no approver role
+    ("appr1", "withdrawal.approve", {"request": "WR00000001"}),
+    ("appr1", "withdrawal.approve", {"request": "WR00000001"}),  # approved already
+    ("appr_c", "withdrawal.approve", {"request": "WR00000002"}),  # another unit's request
+    ("appr1", "withdrawal.approve", {"request": "WR00000002\x00"}),
+    ("pay1", "payment.approve", {"request": "WR00000003"}),  # not approved yet
+    ("appr1", "withdrawal.approve", {"request": "WR00000003"}),
+    ("pay1", "payment.approve", {"request": "WR00000001"}),
+    ("pay1", "payment.approve", {"request": "WR00000001"}),  # paid already
+    ("pay1", "payment.approve", {"request": "WR00000003"}),
+    ("rec1", "reserve.create", {**LINE, "doc_type": "CK", "reason": "CK05", "amount": 900_000_000_000, "text": "x"}),  # over budget
+    ("rec1", "reserve.create", {**LINE, "doc_type": "CK", "reason": "CK05", "amount": 1, "text": "x"}),
+    ("pay1", "reserve.create", {**LINE, "doc_type": "CK", "reason": "CK05", "amount": 1, "text": "x"}),  # not a recorder
+]
+
 # Made afresh by every world load (random, or the next value of a PostgreSQL sequence), so not
 # comparable between two loads; documents keep their line's codes in their own columns.
 RANDOM_PER_LOAD = {"password_hash", "totp_secret", "budget_line_id"}
@@ -174,8 +216,14 @@ def test_batches_change_nothing_but_speed(store, tmp_path, request, monkeypatch)
     @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=10_000, set_from=10_000)
     @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=6, set_from=1)
     @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=10_000, set_from=10_000)
+    @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=6, set_from=10_000)
     @example(commands=ROUND_STEPS_REFUSED, cuts=[], limit=10_000, set_from=1)
     @example(commands=ROUND_STEPS_REFUSED, cuts=[9, 14], limit=6, set_from=1)
+    @example(commands=CONTRACTS_AFTER_SPENDING, cuts=[], limit=10_000, set_from=10_000)
+    @example(commands=CONTRACTS_AFTER_SPENDING, cuts=[2], limit=10_000, set_from=10_000)
+    @example(commands=LIFECYCLE, cuts=[], limit=10_000, set_from=1)
+    @example(commands=LIFECYCLE, cuts=[7], limit=6, set_from=1)
+    @example(commands=LIFECYCLE_REFUSED, cuts=[], limit=10_000, set_from=1)
     def same(commands, cuts, limit, set_from):
         # One by one, every round step goes through the identity map (the object path).
         with monkeypatch.context() as patch:
@@ -195,5 +243,25 @@ def test_batches_change_nothing_but_speed(store, tmp_path, request, monkeypatch)
 
     try:
         same()
+    finally:
+        sb.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_lifecycle_examples(store, tmp_path, request, monkeypatch):
+    """The lifecycle examples above are what they say: all pass, or these refusals."""
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**8)
+    url = str(tmp_path / "o.sqlite") if store == "sqlite" else request.getfixturevalue("pg_url")
+    sb = Sandbox(url)
+    try:
+        passed, _ = run(sb, LIFECYCLE, [])
+        assert all(ok for _, _, ok, _, _ in passed)
+        refused, _ = run(sb, LIFECYCLE_REFUSED, [])
+        errors = [error for _, _, ok, error, _ in refused[len(LIFECYCLE) - 8:]]
+        assert errors == [
+            "exceeds_remaining", "invalid_amount", "not_authorized", None, "wrong_request_status", "not_authorized",
+            "invalid_input", "wrong_request_status", None, None, "wrong_request_status", None,
+            "insufficient_budget", None, "not_authorized",
+        ]
     finally:
         sb.close()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import json.encoder
 import math
 from functools import cache
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, ne
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..audit_safe import (
@@ -59,9 +61,14 @@ class _Spec:
         self.plain = not hasattr(cls, "__post_init__") and len(self.factories) + len(self.names) == len(fields)
 
 
-@cache
+_SPECS: dict[type, _Spec] = {}
+
+
 def _spec(cls) -> _Spec:
-    return _Spec(cls)
+    spec = _SPECS.get(cls)
+    if spec is None:
+        spec = _SPECS[cls] = _Spec(cls)
+    return spec
 
 
 def _db(name: str, value):
@@ -101,10 +108,6 @@ def from_row(cls, data) -> Any:
 _CONTRACT_VALUES = attrgetter(*(f.name for f in dataclasses.fields(ContractLine)))
 
 
-def _contract_snapshot(doc) -> tuple:
-    return tuple(map(_CONTRACT_VALUES, doc.contracts)) if doc.contracts else ()
-
-
 TABLES = {
     Agency: (orm.agencies, "code"),
     Unit: (orm.units, "code"),
@@ -136,6 +139,35 @@ def _update_by_key(table_name: str, columns: tuple[str, ...]):
     return update(table).where(pk == bindparam("_key")).values({c: bindparam(c) for c in columns})
 
 
+LINES_OF = select(orm.budget_lines).where(
+    orm.budget_lines.c.unit == bindparam("unit"), orm.budget_lines.c.budget_code == bindparam("code")
+)
+# Read a counter and take its row's write lock until the batch commits (an UPDATE locks on both
+# databases), so numbers can be handed out in memory and written back once.
+TAKE_COUNTER = (
+    update(orm.counters).where(orm.counters.c.name == bindparam("prefix"))
+    .values(value=orm.counters.c.value).returning(orm.counters.c.value)
+)
+
+
+NOW = select(orm.state.c.value).where(orm.state.c.key == "now")
+
+
+@cache
+def step_in(size: int, values: tuple[str, ...], copy: tuple[tuple[str, str], ...]):
+    d = orm.reserve_docs
+    # The status and "open" guards are written as expressions (both columns are NOT NULL, so
+    # ``coalesce`` changes nothing) so that only the primary key can serve the statement: on a
+    # table without statistics yet, PostgreSQL's generic plan otherwise walks the whole lapse
+    # index (fiscal_year, closed, status) for every step: 40 ms instead of 1 ms for 100 documents.
+    return (
+        update(d)
+        .where(d.c.doc_no.in_([bindparam(f"k{i}") for i in range(size)]),
+               func.coalesce(d.c.status, "") == bindparam("before"), func.coalesce(d.c.closed, "") == "")
+        .values({**{k: bindparam(f"v_{k}") for k in values}, **{k: d.c[other] for k, other in copy}})
+    )
+
+
 _SET_COUNTER = update(orm.counters).where(orm.counters.c.name == bindparam("prefix")).values(value=bindparam("last"))
 
 
@@ -155,7 +187,11 @@ class Entry:
 
 def state_of(obj) -> tuple:
     cls = type(obj)
-    return _spec(cls).values(obj), (_contract_snapshot(obj) if cls is ReserveDocument else None)
+    spec = _SPECS.get(cls) or _spec(cls)
+    if cls is ReserveDocument:
+        contracts = obj.contracts
+        return spec.values(obj), (tuple(map(_CONTRACT_VALUES, contracts)) if contracts else ())
+    return spec.values(obj), None
 
 
 class WriteBehind:
@@ -212,14 +248,14 @@ class WriteBehind:
             spec = _spec(type(obj))
             table, pk = TABLES[type(obj)]
             if entry.stored is None:
-                row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)}
+                row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)} if spec.sets else dict(zip(spec.names, now, strict=True))
                 inserts.setdefault((table.name, spec.names), []).append(row)
                 if contracts:
                     contracts_of.append((getattr(obj, pk), contracts))
             else:
                 before, contracts_before = entry.stored
                 if now != before:
-                    changed = [i for i, (a, b) in enumerate(zip(now, before, strict=True)) if a != b]
+                    changed = list(compress(range(len(now)), map(ne, now, before)))
                     params = {"_key": getattr(obj, pk)}
                     for i in changed:
                         params[spec.names[i]] = _db(spec.names[i], now[i])
@@ -256,7 +292,17 @@ class WriteBehind:
 # replaced) by copying it. Almost every command's input and result are already plain JSON data
 # within every bound: ``_plain`` says so without copying, and the line is then the same text
 # ``audit_row`` would make.
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+# The C encoder ``json.JSONEncoder(ensure_ascii=False).encode`` builds at every call, built once
+# (no circular-reference markers: ``_plain`` bounds the depth, and an input it does not pass
+# takes ``audit_row``'s way). Same text.
+_encoder = json.encoder.c_make_encoder(None, None, json.encoder.c_encode_basestring, None, ": ", ", ", False, False, True) \
+    if json.encoder.c_make_encoder is not None else None
+
+
+def _dumps(value) -> str:
+    if _encoder is None:
+        return json.dumps(value, ensure_ascii=False)
+    return "".join(_encoder(value, 0))
 
 
 def audit_texts(actor, action, input_, result) -> tuple[str, str, str, str]:

@@ -8,9 +8,8 @@ handler just changes objects.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from ..domain.model import (
@@ -26,33 +25,23 @@ from ..domain.model import (
 from ..limits import MAX_ID, bad_character
 from . import orm
 from .batch import (
+    LINES_OF,
+    NOW,
     TABLES,
+    TAKE_COUNTER,
     Entry,
     WriteBehind,
     from_row,
     insert_into,
     select_by_key,
     state_of,
+    step_in,
     to_row,
 )
 from .fastsql import IN_PART
 from .records import Records
 
 PENDING_REQUEST = ("requested", "approved")  # withdrawal requests whose money is spoken for
-
-
-_LINES_OF = select(orm.budget_lines).where(
-    orm.budget_lines.c.unit == bindparam("unit"), orm.budget_lines.c.budget_code == bindparam("code")
-)
-# Read a counter and take its row's write lock until the batch commits (an UPDATE locks on both
-# databases), so numbers can be handed out in memory and written back once.
-_TAKE_COUNTER = (
-    update(orm.counters).where(orm.counters.c.name == bindparam("prefix"))
-    .values(value=orm.counters.c.value).returning(orm.counters.c.value)
-)
-
-
-_NOW = select(orm.state.c.value).where(orm.state.c.key == "now")
 
 
 class ReferenceCache:
@@ -86,6 +75,7 @@ class Repository(Records, WriteBehind):
         self._lines_of: dict[tuple[str, str], list[tuple]] = {}
         self._withdrawals_of: dict[str, set[tuple]] = {}  # doc_no -> withdrawal keys in the map
         self._all_withdrawals_of: set[str] = set()  # documents whose every request is in the map
+        self._without_contracts: set[str] = set()  # documents in the map whose lines are not read yet
         self._counters_at_start: dict[str, int] = {}  # … when the running command began
 
     def __len__(self) -> int:
@@ -108,15 +98,16 @@ class Repository(Records, WriteBehind):
 
     def settle(self) -> None:
         """The running command succeeded: what it changed becomes due for writing."""
+        seen, dirty = self._seen, self._dirty
         for key in self._touched:
-            entry = self._seen.get(key)
+            entry = seen.get(key)
             if entry is None:
                 continue
             state = state_of(entry.obj)
             if state != entry.settled:
                 entry.settled = state
                 if state != entry.stored:
-                    self._dirty[key] = None
+                    dirty[key] = None
         self._touched.clear()
         self._deletes.extend(self._command_deletes)
         self._command_deletes.clear()
@@ -143,6 +134,7 @@ class Repository(Records, WriteBehind):
         self._lines_of.clear()
         self._withdrawals_of.clear()
         self._all_withdrawals_of.clear()
+        self._without_contracts.clear()
 
     def _drop(self, key) -> None:
         entry = self._seen.pop(key, None)
@@ -150,6 +142,8 @@ class Repository(Records, WriteBehind):
         if entry is not None and isinstance(entry.obj, Withdrawal):
             self._withdrawals_of.get(entry.obj.doc_no, set()).discard(key)
             self._all_withdrawals_of.discard(entry.obj.doc_no)
+        elif key[0] == "reserve_docs":
+            self._without_contracts.discard(key[1])
 
     # ------------------------------------------------------------ identity map
     def _key(self, obj) -> tuple:
@@ -164,8 +158,8 @@ class Repository(Records, WriteBehind):
         entry = self._seen.get(key)
         if entry is not None:
             return entry.obj
-        state = state_of(obj)
-        self._seen[key] = Entry(obj, state if stored else None, state if stored else None)
+        state = state_of(obj) if stored else None  # (a new object is snapshot when it settles)
+        self._seen[key] = Entry(obj, state, state)
         if isinstance(obj, Withdrawal):
             self._withdrawals_of.setdefault(obj.doc_no, set()).add(key)
         return obj
@@ -208,7 +202,8 @@ class Repository(Records, WriteBehind):
         wanted = sorted(r for r in requests if ("withdrawals", r) not in self._seen)
         for row in self.sql.rows_in(orm.withdrawals, "request_no", wanted):
             docs.add(self._track(from_row(Withdrawal, row), touch=False).doc_no)
-        self.load_documents(docs, touch=False)
+        # (their contract lines are read when a command asks for them: the spending steps do not)
+        self.load_documents(docs, touch=False, contracts=False)
         self._load_withdrawals_of(named)  # a withdrawal request checks what is spoken for
 
     def _load_withdrawals_of(self, doc_nos) -> None:
@@ -218,18 +213,41 @@ class Repository(Records, WriteBehind):
             self._track(from_row(Withdrawal, row), touch=False)
         self._all_withdrawals_of.update(wanted)
 
-    def load_documents(self, doc_nos, touch: bool = True) -> None:
-        """Load many documents (and their contract lines) in two queries per thousand."""
+    def load_documents(self, doc_nos, touch: bool = True, contracts: bool = True) -> None:
+        """Load many documents (and their contract lines, unless ``contracts`` is false) in two
+        queries per 512."""
         keys = [("reserve_docs", str(d)) for d in doc_nos]
         if touch:
             self._touched.update(k for k in keys if k in self._seen)
+        if contracts and self._without_contracts:
+            self._read_contracts([k[1] for k in keys if k[1] in self._without_contracts and k in self._seen])
         wanted = sorted({k[1] for k in keys if k not in self._seen})
         docs = {r["doc_no"]: from_row(ReserveDocument, r) for r in self.sql.rows_in(orm.reserve_docs, "doc_no", wanted)}
-        for r in self.sql.rows_in(orm.contract_lines, "doc_no", list(docs)):
-            docs[r["doc_no"]].contracts.append(from_row(ContractLine, r))
+        if contracts:
+            for r in self.sql.rows_in(orm.contract_lines, "doc_no", list(docs)):
+                docs[r["doc_no"]].contracts.append(from_row(ContractLine, r))
+        else:
+            self._without_contracts.update(docs)
         for doc in docs.values():
-            doc.contracts.sort(key=lambda c: c.line)
+            if len(doc.contracts) > 1:
+                doc.contracts.sort(key=_line)
             self._track(doc, touch)
+
+    def _read_contracts(self, doc_nos: list[str]) -> None:
+        """The contract lines of documents in the map that were loaded without them; their
+        snapshots learn them too (the lines are as stored: nothing could change them unread)."""
+        docs = {d: self._seen[("reserve_docs", d)] for d in doc_nos}
+        lines: dict[str, list[ContractLine]] = {d: [] for d in docs}
+        for r in self.sql.rows_in(orm.contract_lines, "doc_no", sorted(docs)):
+            lines[r["doc_no"]].append(from_row(ContractLine, r))
+        for doc_no, entry in docs.items():
+            entry.obj.contracts = sorted(lines[doc_no], key=_line)
+            read = state_of(entry.obj)[1]
+            if entry.stored is not None:
+                entry.stored = (entry.stored[0], read)
+            if entry.settled is not None:
+                entry.settled = (entry.settled[0], read)
+            self._without_contracts.discard(doc_no)
 
     def add(self, obj) -> None:
         """A new object: inserted with the next flush if the running command succeeds."""
@@ -272,7 +290,7 @@ class Repository(Records, WriteBehind):
             size = 1 << (len(part) - 1).bit_length()
             params = {f"k{i}": k for i, k in enumerate(part + [part[-1]] * (size - len(part)))}
             params.update({f"v_{k}": v for k, v in values.items()}, before=before)
-            changed += self.sql.execute(_step_in(size, tuple(sorted(values)), tuple(sorted(copy.items()))), params)
+            changed += self.sql.execute(step_in(size, tuple(sorted(values)), tuple(sorted(copy.items()))), params)
         if changed != len(doc_nos):
             raise RuntimeError(f"a set-based step changed {changed} of {len(doc_nos)} documents")
         for doc_no in doc_nos:
@@ -281,7 +299,7 @@ class Repository(Records, WriteBehind):
     # ------------------------------------------------------------ reads
     def now(self) -> dt.datetime:
         """The simulated clock, read straight from its row (once per batch)."""
-        row = self.sql.first(_NOW, {})
+        row = self.sql.first(NOW, {})
         if row is None:
             raise RuntimeError("no world is loaded: call load_world() first")
         return dt.datetime.fromisoformat(row["value"])
@@ -309,8 +327,13 @@ class Repository(Records, WriteBehind):
     def budget_line(self, line_id: int) -> BudgetLine | None:
         return self._get(BudgetLine, line_id)
 
-    def document(self, doc_no: str) -> ReserveDocument | None:
-        return self._get(ReserveDocument, str(doc_no))
+    def document(self, doc_no: str, contracts: bool = True) -> ReserveDocument | None:
+        """The document; with its contract lines unless ``contracts`` is false (then its
+        ``contracts`` may be empty whatever it has, and must be neither read nor changed)."""
+        doc = self._get(ReserveDocument, str(doc_no))
+        if contracts and doc is not None and doc.doc_no in self._without_contracts:
+            self._read_contracts([doc.doc_no])
+        return doc
 
     def withdrawal(self, request_no: str) -> Withdrawal | None:
         return self._get(Withdrawal, str(request_no))
@@ -320,7 +343,7 @@ class Repository(Records, WriteBehind):
         if keys is not None and all(k in self._seen for k in keys):
             self._touched.update(keys)
             return [self._seen[k].obj for k in keys]
-        rows = self.sql.rows(_LINES_OF, {"unit": unit, "code": budget_code})
+        rows = self.sql.rows(LINES_OF, {"unit": unit, "code": budget_code})
         lines = [self._track(from_row(BudgetLine, r)) for r in rows]
         self._lines_of[(unit, budget_code)] = [self._key(x) for x in lines]
         return lines
@@ -354,7 +377,7 @@ class Repository(Records, WriteBehind):
         """``CX00000001``: the type, then 8 digits, one counter per type."""
         value = self._counters.get(prefix)
         if value is None:
-            row = self.sql.first(_TAKE_COUNTER, {"prefix": prefix})
+            row = self.sql.first(TAKE_COUNTER, {"prefix": prefix})
             if row is None:
                 self.sql.execute(insert_into("counters"), {"name": prefix, "value": 0})
             value = self._counters_written[prefix] = row["value"] if row else 0
@@ -363,21 +386,10 @@ class Repository(Records, WriteBehind):
         return f"{prefix}{value:08d}"
 
 
-@cache
-def _step_in(size: int, values: tuple[str, ...], copy: tuple[tuple[str, str], ...]):
-    d = orm.reserve_docs
-    # The status and "open" guards are written as expressions (both columns are NOT NULL, so
-    # ``coalesce`` changes nothing) so that only the primary key can serve the statement: on a
-    # table without statistics yet, PostgreSQL's generic plan otherwise walks the whole lapse
-    # index (fiscal_year, closed, status) for every step: 40 ms instead of 1 ms for 100 documents.
-    return (
-        update(d)
-        .where(d.c.doc_no.in_([bindparam(f"k{i}") for i in range(size)]),
-               func.coalesce(d.c.status, "") == bindparam("before"), func.coalesce(d.c.closed, "") == "")
-        .values({**{k: bindparam(f"v_{k}") for k in values}, **{k: d.c[other] for k, other in copy}})
-    )
-
-
 def _queryable(value: str) -> bool:
     """An id PostgreSQL can compare (no NUL, no lone surrogate) of a sane length."""
-    return len(value) <= MAX_ID and bad_character(value) is None
+    return len(value) <= MAX_ID and (value.isprintable() or bad_character(value) is None)
+
+
+def _line(contract: ContractLine) -> int:
+    return contract.line

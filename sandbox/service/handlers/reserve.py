@@ -68,11 +68,12 @@ def create_reserve(cmd: c.CreateReserve, ctx: Context) -> dict:
     return {"doc_no": doc.doc_no}
 
 
-def own_document(ctx: Context, doc_no: str, *roles: str, action: str) -> ReserveDocument:
+def own_document(ctx: Context, doc_no: str, *roles: str, action: str, contracts: bool = True) -> ReserveDocument:
+    """The actor's unit's document (``contracts``: with its contract lines, see ``Repository.document``)."""
     user = ctx.actor
     if roles:
         user.require_role(*roles, action=action)
-    doc = ctx.repo.document(doc_no)
+    doc = ctx.repo.document(doc_no, contracts)
     if doc is None:
         raise Refusal("document_not_found", "doc", doc=doc_no)
     if doc.unit != user.unit:
