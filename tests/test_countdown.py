@@ -74,3 +74,18 @@ def test_the_phone_counts_down_from_the_seconds_left_when_the_clock_runs_and_sta
         assert _open(secs).n_frames == (left + 1 if running else 1)
         assert ("gf-phone-still" in body) is (not running)
         sb.close()
+
+
+def test_the_page_spinner_in_our_template_is_the_one_the_code_draws():
+    import base64
+    from pathlib import Path
+
+    from sandbox.ui.countdown import spinner_gif
+    from sandbox.ui.serve import TEMPLATES
+
+    macro = (TEMPLATES / "voila" / "templates" / "gfmis" / "spinner.macro.html.j2").read_text()
+    uri = re.search(r'src="(data:image/gif;base64,[^"]+)"', macro).group(1)
+    assert base64.b64decode(uri.split(",", 1)[1]) == spinner_gif()
+    image = _open(uri)
+    assert image.n_frames == 8 and image.info["duration"] == 200 and image.info.get("loop") == 0
+    assert "@keyframes" not in macro and Path(TEMPLATES).is_dir()

@@ -201,3 +201,9 @@ def test_the_policy_page_is_pre_heated_for_one_person_not_in_a_class():
     klass = voila_command(8866, class_mode=True, pool_size=4)
     assert '"policy"' in option(klass, "--VoilaKernelManager.preheat_denylist")
     assert not any("kernel_pools_config" in a for a in klass)
+
+
+def test_a_page_waiting_for_its_kernel_shows_our_light_spinner(server):
+    """Voila's rotating SVG is replaced by our template's animated GIF (no CSS animation)."""
+    _status, _headers, body = get(f"{server}/voila/render/app.ipynb")
+    assert b'class="gf-spinner"' in body and b"@keyframes rotation" not in body and b'class="spinner"' not in body

@@ -83,3 +83,23 @@ def countdown_images(left: int, period: int, running: bool) -> tuple[str, str]:
     counts = list(range(left, -1, -1)) if running else [left]
     tag = period * 2 + int(running)
     return (_gif([_secs_frame(n) for n in counts], tag), _gif([_bar_frame(n) for n in counts], tag))
+
+
+def spinner_gif() -> bytes:
+    """The page's loading spinner (our Voila template's ``spinner.macro.html.j2`` carries it as a
+    data URI; ``tests/test_countdown.py`` checks the two agree): a ring whose dark arc turns in
+    eight steps, five a second. Voila's own spinner, a rotating SVG, is redrawn every frame:
+    2.0 s of browser CPU per 20 s of waiting against 0.4 s (a class of pages waiting together)."""
+    size, scale, steps = 40, 4, 8
+    frames = []
+    for i in range(steps):
+        image = Image.new("RGB", (size * scale, size * scale), (255, 255, 255))
+        draw = ImageDraw.Draw(image)
+        box = [5 * scale, 5 * scale, (size - 5) * scale, (size - 5) * scale]
+        draw.ellipse(box, outline=TRACK, width=4 * scale)
+        start = i * 360 / steps - 90
+        draw.arc(box, start, start + 90, fill=BAR, width=4 * scale)
+        frames.append(image.resize((size, size), Image.LANCZOS).quantize(colors=16))
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0)
+    return out.getvalue()
