@@ -149,3 +149,48 @@ def test_a_burst_of_output_is_queued_for_a_slow_reader_not_dropped(fork_kernels)
         shown += msg["msg_type"] == "display_data"
         idle = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
     assert shown == 5000
+
+
+def test_a_kernel_is_watched_whatever_its_descriptor_number():
+    """A class server holds more than 1,024 descriptors; ``select`` refuses those numbered above
+    (every kernel check failed with 40 trainees). ``readable`` uses ``poll``."""
+    import resource
+    import select
+    import subprocess
+    import sys
+
+    from sandbox.ui.forkserver import readable
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1600:
+        pytest.skip(f"this machine allows {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1600), hard))
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    pidfd = os.pidfd_open(child.pid)
+    high = os.dup2(pidfd, 1500)
+    try:
+        with pytest.raises(ValueError):
+            select.select([high], [], [], 0)  # what the watcher used to do
+        assert readable(high, 0) is False  # alive
+        child.kill()
+        assert readable(high, 5) is True  # ended
+    finally:
+        child.kill()
+        child.wait()
+        os.close(high)
+        os.close(pidfd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_the_server_raises_its_open_files_limit():
+    """Run in a process of its own that starts at 1,024 open files, as many systems do."""
+    import subprocess
+    import sys
+
+    code = ("import resource; s, h = resource.getrlimit(resource.RLIMIT_NOFILE);"
+            "resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, s), h));"
+            "from sandbox.ui.voila_app import open_files_limit;"
+            "print(open_files_limit(), resource.getrlimit(resource.RLIMIT_NOFILE)[0], h)")
+    now, soft, hard = (int(x) for x in subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                                      check=True).stdout.split())
+    assert now == soft == (4096 if hard < 0 or hard >= 4096 else hard)

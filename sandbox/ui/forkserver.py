@@ -218,6 +218,15 @@ class ForkServer:
         return int(answer["pid"])
 
 
+def readable(fd: int, timeout: float | None) -> bool:
+    """Whether ``fd`` is readable within ``timeout`` seconds (``None``: wait). ``poll``, not
+    ``select``: ``select`` refuses a descriptor numbered 1024 or more, and a class server with 40
+    kernels holds more than a thousand (every kernel check then failed: 330 tracebacks a run)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(None if timeout is None else int(timeout * 1000)))
+
+
 class ForkedProcess:
     """What ``LocalProvisioner`` expects of its ``Popen``, for a kernel forked by the fork
     server (not our child: watched through a pidfd, which no reused pid can fool)."""
@@ -231,15 +240,14 @@ class ForkedProcess:
 
     def poll(self) -> int | None:
         if self.returncode is None and self._fd is not None:
-            ready, _, _ = select.select([self._fd], [], [], 0)
-            if ready:  # ended (the fork server reaped it; its exit status is not ours to read)
+            if readable(self._fd, 0):  # ended (the fork server reaped it; its exit status is not ours to read)
                 os.close(self._fd)
                 self._fd, self.returncode = None, 0
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None and self._fd is not None:
-            select.select([self._fd], [], [], timeout)
+            readable(self._fd, timeout)
         code = self.poll()
         if code is None:
             raise subprocess.TimeoutExpired(str(self.pid), timeout)

@@ -212,7 +212,26 @@ class GfmisVoila(Voila):
         return out
 
 
-main = GfmisVoila.launch_instance
+OPEN_FILES = 4096  # Jupyter Server's own floor (min_open_files_limit); Voila sets none
+
+
+def open_files_limit(floor: int = OPEN_FILES) -> int:
+    """Raise this process's soft limit of open files to ``floor`` (as far as the hard limit
+    allows): every kernel costs the server about 25 descriptors (its sockets, its page's
+    websocket), and many systems start a process at 1,024. The limit now in force."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = floor if hard == resource.RLIM_INFINITY else min(floor, hard)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+        soft = want
+    return soft
+
+
+def main(argv=None):
+    open_files_limit()
+    return GfmisVoila.launch_instance(argv)
 
 if __name__ == "__main__":
     main()
