@@ -194,6 +194,8 @@ class TrainerPage(w.VBox):
                             name=f"{exercise}: {t('cls_chart_mistakes', lang)}", marker={"symbol": "x", "size": 10})
         fig.update_layout(title=t("cls_chart_title", lang), height=340, margin={"l": 40, "r": 20, "t": 50, "b": 40},
                           barmode="group", legend={"orientation": "h", "y": -0.2}, font={"family": "Sarabun, sans-serif"})
+        top = max([d[2] for d in data] + [d[3] for d in data] + [1])
+        fig.update_yaxes(rangemode="nonnegative", dtick=1 if top <= 10 else None, tickformat="d")  # counts: no -1, no 0.5
         self.chart.clear_output(wait=True)
         with self.chart:
             fig.show()
