@@ -17,6 +17,7 @@ from sandbox.ui.widgets import t
 
 from .conftest import PASSWORD, login, type_login
 from .test_class_serve import klass  # noqa: F401  (the class fixture)
+from .test_screen_rules import cancel_check
 from .test_ux_screens import general, saved_cx, sng01, store
 
 BE_MOMENT = re.compile(r"^\d{2}/\d{2}/25\d{2} \d{2}:\d{2}$")
@@ -145,15 +146,6 @@ def test_a_login_success_with_its_ok_text_follows_the_switch(app):
 
 # ------------------------------------------------------------------ 3. «จำลองการยกเลิก» says why not
 
-def _simulate_cancel(app, doc_no: str):
-    app.show("sng01")
-    screen = app.screen("sng01")
-    screen.fn_buttons["cancel"].click()
-    screen.x_doc.value = doc_no
-    screen.x_sim.click()
-    return screen
-
-
 @pytest.mark.parametrize("case", ["listed", "cancelled", "other_unit", "not_found"])
 def test_simulate_cancel_gives_the_rule_the_cancel_would_give_and_stores_nothing(app, case):
     view = sng01(app)  # rec1, logged in
@@ -170,7 +162,7 @@ def test_simulate_cancel_gives_the_rule_the_cancel_would_give_and_stores_nothing
     else:
         doc = "CX99999999"
     before = (sb.document(doc), len(sb.audit()))
-    screen = _simulate_cancel(app, doc)
+    screen = cancel_check(app, doc)
     shown = screen.x_view.value
     assert before == (sb.document(doc), len(sb.audit()))  # nothing stored, not even an audit line
     assert t("check_ok", "th") not in shown and "gf-refusal" in shown
@@ -187,7 +179,7 @@ def test_simulate_cancel_of_a_document_that_may_be_cancelled_says_no_errors(app)
     view = sng01(app)
     doc = saved_cx(app, view)
     audit = len(app.sandbox.audit())
-    screen = _simulate_cancel(app, doc)
+    screen = cancel_check(app, doc)
     assert t("check_ok", "th") in screen.x_view.value and doc in screen.x_view.value
     assert len(app.sandbox.audit()) == audit and app.sandbox.document(doc)["closed"] in ("", None)
 
