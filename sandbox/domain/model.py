@@ -129,11 +129,17 @@ class User:
 
     def require_role(self, *roles: str, action: str) -> None:
         if not self.has_role(*roles):
-            raise Refusal(
-                "not_authorized",
-                "actor",
-                detail=Text("needs_role", action=action, roles=AnyOf(roles)),
-            )
+            raise role_refusal(action, roles)
+
+
+def role_refusal(action: str, roles: tuple[str, ...]) -> Refusal:
+    """``action`` needs one of ``roles``, which the person does not hold."""
+    return Refusal("not_authorized", "actor", detail=Text("needs_role", action=action, roles=AnyOf(roles)))
+
+
+def unit_refusal(field_name: str, doc_no: str, unit: str) -> Refusal:
+    """The document ``doc_no`` belongs to ``unit``, not to the person's unit."""
+    return Refusal("not_authorized", field_name, detail=Text("document_of_unit", doc=doc_no, unit=unit))
 
 
 @dataclass

@@ -11,8 +11,8 @@ from typing import Any, Protocol
 from ...adapters.repository import Repository
 from ...domain import auth
 from ...domain.calendar import BusinessCalendar, fiscal_year
-from ...domain.errors import Refusal, Text
-from ...domain.model import ReserveDocument, User
+from ...domain.errors import Refusal
+from ...domain.model import ReserveDocument, User, unit_refusal
 from ...domain.policy import Cutover, RoundPolicy
 
 
@@ -84,7 +84,7 @@ def cutover_of(ctx: Context, user: User) -> Cutover:
 
 
 def not_of_unit(field_name: str, doc: ReserveDocument) -> Refusal:
-    return Refusal("not_authorized", field_name, detail=Text("document_of_unit", doc=doc.doc_no, unit=doc.unit))
+    return unit_refusal(field_name, doc.doc_no, doc.unit)
 
 
 def check_password_of(ctx: Context, user: User, password, field_name: str = "password", *,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import traitlets as tl
 
-from ....domain.errors import AnyOf, Refusal, Text
-from ....domain.model import BLOCKED, LISTED, REASONS
+from ....domain.errors import Refusal, Text
+from ....domain.model import BLOCKED, LISTED, REASONS, role_refusal, unit_refusal
 
 FUNCTIONS = ("create", "edit", "cancel", "search")
 
@@ -75,7 +75,7 @@ def change_refusal(doc_no: str, doc: dict | None, user: dict | None, action: str
         roles = user.get("roles") or ()
         roles = [r.strip() for r in roles.split(",")] if isinstance(roles, str) else list(roles)
         if "recorder" not in roles:
-            return Refusal("not_authorized", "actor", detail=Text("needs_role", action=action, roles=AnyOf(("recorder",))))
+            return role_refusal(action, ("recorder",))
         if doc is not None and doc["unit"] != user.get("unit"):
-            return Refusal("not_authorized", "doc", detail=Text("document_of_unit", doc=doc["doc_no"], unit=doc["unit"]))
+            return unit_refusal("doc", doc["doc_no"], doc["unit"])
     return edit_refusal(doc_no, doc)
