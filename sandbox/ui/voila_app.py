@@ -119,15 +119,20 @@ def _seen(future) -> None:
         future.exception()  # retrieved: a page gone mid-message is nobody's error
 
 
-class LocalRequestInfoHandler(RequestInfoSocketHandler):
-    """Voila's request-info websocket, for kernels on this machine only. A kernel that is shut
-    down while its request is being sent leaves a failed write: read, not logged as a traceback."""
+class _ReadsFailedWrites:
+    """Mixin for a Tornado websocket handler: a write to a socket closed meanwhile (a page
+    navigated away, a kernel shut down) fails a future nobody reads, and asyncio then logs a
+    ``WebSocketClosedError`` traceback in the server's log for each: noise that hides real errors."""
 
     def write_message(self, message, binary: bool = False):
         future = super().write_message(message, binary=binary)
         if future is not None:
             future.add_done_callback(_seen)
         return future
+
+
+class LocalRequestInfoHandler(_ReadsFailedWrites, RequestInfoSocketHandler):
+    """Voila's request-info websocket, for kernels on this machine only; failed writes read."""
 
     def open(self, *args, **kwargs):
         if not is_loopback(self.request.remote_ip or ""):
@@ -140,16 +145,8 @@ class LocalRequestInfoHandler(RequestInfoSocketHandler):
         return super().get(*args, **kwargs)
 
 
-class KernelSocket(VoilaKernelWebsocketHandler):
-    """A page's kernel websocket. A page that closes (navigates away, reloads) while its kernel
-    is still sending leaves Tornado's write futures failed and unread, and asyncio then logs a
-    ``WebSocketClosedError`` traceback in the server's log for each: noise that hides real errors."""
-
-    def write_message(self, message, binary: bool = False):
-        future = super().write_message(message, binary=binary)
-        if future is not None:
-            future.add_done_callback(_seen)
-        return future
+class KernelSocket(_ReadsFailedWrites, VoilaKernelWebsocketHandler):
+    """A page's kernel websocket; failed writes read (a page closed while its kernel sends)."""
 
 
 REPLACE = {FileFindHandler: GzipFileFindHandler, MultiStaticFileHandler: GzipMultiStaticFileHandler,
