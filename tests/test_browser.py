@@ -98,6 +98,29 @@ def new_page(browser, **options):
     return page
 
 
+def countdown_moves(page, within_s: int) -> bool:
+    """Whether the phone's countdown (an animated image drawn by the browser) or its code changes
+    within `within_s` seconds, compared as pixels. The page's beat replaces the image when a new code
+    comes; a look that meets the old one leaving the page looks again."""
+    from playwright.sync_api import Error
+
+    def look():
+        for attempt in range(5):
+            try:
+                return page.inner_text(".gf-phone-code"), page.locator(".gf-phone-secs").screenshot(timeout=10_000)
+            except Error as error:  # replaced while being photographed
+                if attempt == 4 or "not attached" not in str(error) and "not stable" not in str(error):
+                    raise
+                page.wait_for_timeout(200)
+
+    first = look()
+    for _ in range(within_s):
+        page.wait_for_timeout(1000)
+        if look() != first:
+            return True
+    return False
+
+
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(300)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import new_page, nothing_off_the_server, shot, voila  # noqa: F401  (fixtures)
+from .test_browser import countdown_moves, new_page, nothing_off_the_server, shot, voila  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -32,13 +32,8 @@ def test_the_panel_says_what_the_exercise_did_and_a_restart_starts_afresh(voila,
     page.wait_for_selector(".gf-guide >> text=ขั้นตอน 2/")
     page.wait_for_selector(".gf-phone-signed-in")
     assert "เข้าสู่ระบบแล้ว" in page.inner_text(".gf-phone") and not page.is_visible(".gf-phone-request")
-    code, first = page.inner_text(".gf-phone-code"), page.locator(".gf-phone-secs").screenshot()
-    for _ in range(10):  # the countdown runs in the browser (an animated image), nothing sent from the kernel
-        page.wait_for_timeout(1000)
-        if page.locator(".gf-phone-secs").screenshot() != first or page.inner_text(".gf-phone-code") != code:
-            break
-    else:
-        raise AssertionError("the phone's countdown did not move in 10 s")
+    # the countdown runs in the browser (an animated image), nothing sent from the kernel
+    assert countdown_moves(page, 10), "the phone's countdown did not move in 10 s"
     page.locator(".gf-phone").scroll_into_view_if_needed()
     shot(page, "trial2-phone-logged-in-1366")
     page.click("button.gf-guide-play")  # step 2; the exercise settles step 3 and moves the clock for step 4

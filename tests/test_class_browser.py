@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from sandbox.ui.serve import voila_command, voila_env
-from tests.test_browser import Trainee, need_chromium, running_voila
+from tests.test_browser import Trainee, countdown_moves, need_chromium, running_voila
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "class"
@@ -187,14 +187,8 @@ def test_eight_trainees_one_exercise_no_cross_talk_and_the_trainers_page(server,
 
     # the clock runs: the phone's countdown moves by itself (drawn in the browser: an animated image,
     # compared as pixels; the code itself changes every 30 s)
-    countdown = pages["GR01"].locator(".gf-phone-secs")
-    before = countdown.screenshot()
-    for _ in range(30):  # within a code period (it may stand at 0 until the page's next beat)
-        pages["GR01"].wait_for_timeout(1000)
-        if countdown.screenshot() != before:
-            break
-    else:
-        raise AssertionError("the phone's countdown did not move in 30 s")
+    # within a code period (it may stand at 0 until the page's next beat)
+    assert countdown_moves(pages["GR01"], 30), "the phone's countdown did not move in 30 s"
 
     # each one's own sandbox: documents, clock (seen from the class side, not through any page)
     for code in codes:
