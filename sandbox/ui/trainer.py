@@ -135,16 +135,29 @@ class TrainerPage(w.VBox):
         self._chart_data = None
 
     def set_lang(self, lang: str) -> None:
+        said, shown = getattr(self, "_said", None), self.message.value
         self.lang = lang
         self.build()
         self.refresh()
+        if said:  # the last result stays, in the new language first
+            self._say(said[0], **said[1])
+        else:  # a refusal's message carries both languages already
+            self.message.value = shown
 
     def _fail(self, html: str) -> None:
+        self._said = None
         self.message.value = html
 
     def _say(self, key: str, **values) -> None:
-        self.message.value = (f"<div class='gf-ok'>{esc(t(key, self.lang).format(**values))} · "
-                              f"{esc(t(key, 'en' if self.lang == 'th' else 'th').format(**values))}</div>")
+        """A result in the page's language, then the other one; a moment is written in each one's way."""
+        self._said = (key, values)
+        other = "en" if self.lang == "th" else "th"
+
+        def said(lang: str) -> str:
+            return t(key, lang).format(**{k: format_moment(v, lang) if isinstance(v, dt.datetime) else v
+                                          for k, v in values.items()})
+
+        self.message.value = f"<div class='gf-ok'>{esc(said(self.lang))} · {esc(said(other))}</div>"
 
     # ------------------------------------------------------------------ the live table
     def total_steps(self, exercise: str) -> int:
@@ -235,7 +248,7 @@ class TrainerPage(w.VBox):
                 sb.set_state(PAUSED, "1" if paused else "0")
             finally:
                 sb.close()
-        self._say("cls_clock_moved", moment=format_moment(moment, self.lang))
+        self._say("cls_clock_moved", moment=moment)
 
     def assign(self, exercise: str) -> None:
         self.room.set_assigned_exercise(self.class_name, exercise or None)
