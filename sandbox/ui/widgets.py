@@ -133,8 +133,8 @@ def widget_tree(root) -> list:
     todo = [root]
     while todo:
         x = todo.pop()
-        if not isinstance(x, w.Widget) or id(x) in seen:
-            continue
+        if not isinstance(x, w.Widget) or id(x) in seen or getattr(x, "_gf_shared", False):
+            continue  # (a layout or style many widgets share is nobody's to close: shared_looks.py)
         seen[id(x)] = x
         held = [getattr(x, key, None) for key in x.keys] + [v for k, v in vars(x).items() if not k.startswith("_trait")]
         while held:  # synced traits, and widgets a screen keeps aside (buttons shown later, panels, rows)

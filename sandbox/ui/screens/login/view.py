@@ -28,7 +28,7 @@ class LoginScreen(Screen):
         self.method.add_class("gf-login-method")
         tl.link((self.method, "value"), (self.model, "method"))
         self.otp = text_input(placeholder="123456", cls="gf-login-otp", width="120px")
-        self.wait_note = w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>")
+        self.wait_note = w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>", layout=w.Layout())  # shown, hidden
         self.method.observe(lambda _ch: self._show_wait_note(), "value")
         self._show_wait_note()
         self.login_btn = button(self.tr("login_button"), "gf-login-submit", "primary")
