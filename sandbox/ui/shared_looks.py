@@ -46,6 +46,7 @@ _DEPTH = [0]
 def _one(klass: type) -> w.Widget:
     if _OWNER[0] != os.getpid():
         _SHARED.clear()
+        _BY_SETTINGS.clear()
         _OWNER[0] = os.getpid()
     made = _SHARED.get(klass)
     if made is None or made.comm is None:  # (closed: a test's ``Widget.close_all``)
@@ -88,6 +89,28 @@ def shared() -> Iterator[None]:
         _DEPTH[0] = 0
         for trait in traits:
             del trait.make_dynamic_default
+
+
+_BY_SETTINGS: dict[tuple, w.Layout] = {}
+
+
+def layout(**settings: Any) -> w.Layout:
+    """A layout of these settings (``width="auto"``): inside ``shared()`` one frozen layout for
+    every widget built with the same settings, else a layout of its own."""
+    if not _DEPTH[0]:
+        return w.Layout(**settings)
+    if _OWNER[0] != os.getpid():
+        _SHARED.clear()
+        _BY_SETTINGS.clear()
+        _OWNER[0] = os.getpid()
+    key = tuple(sorted(settings.items()))
+    made = _BY_SETTINGS.get(key)
+    if made is None or made.comm is None:
+        kind = _KINDS.setdefault(w.Layout, type("SharedLayout", (Frozen, w.Layout), {}))
+        made = kind(**settings)
+        made._gf_frozen = True
+        _BY_SETTINGS[key] = made
+    return made
 
 
 def is_shared(x: Any) -> bool:

@@ -115,13 +115,11 @@ class Screen(w.VBox):
     crumb_keys: tuple[str, ...] = ()
 
     def __init__(self, desk: Desk, model: Any = None):
-        super().__init__()
+        super().__init__(_dom_classes=("gf-screen", f"gf-screen-{self.key}"))  # in its comm_open, not a message after
         self.desk = desk
         self.model = model
         self.lang = desk.lang
         self.out = Banner(self.lang)  # the answer to the last action, redrawn after a language switch
-        self.add_class("gf-screen")
-        self.add_class(f"gf-screen-{self.key}")
         self.build()
         self._built = snapshot(self)  # the texts it was built with (a language switch relabels them)
 

@@ -17,9 +17,7 @@ def words(text: str) -> str:
 
 
 def cell(html: str, cls: str) -> w.HTML:
-    box = w.HTML(html)
-    box.add_class(cls)
-    return box
+    return w.HTML(html, _dom_classes=(cls,))  # the class in its comm_open, not a message after
 
 
 class LinesTable(w.VBox):
@@ -27,12 +25,11 @@ class LinesTable(w.VBox):
     the line's number as the table shows it (from 1)."""
 
     def __init__(self, screen, fields: tuple[str, ...], edit: Callable[[int], None], remove: Callable[[int], None]):
-        super().__init__()
+        super().__init__(_dom_classes=("gf-lines",))
         self.screen = screen
         self.fields = fields
         self.edit = edit
         self.remove = remove
-        self.add_class("gf-lines")
 
     def show(self, lines: list[dict], removable: Callable[[int], bool]) -> None:
         tr = self.screen.tr
@@ -58,6 +55,5 @@ class LinesTable(w.VBox):
                 cells.append(w.HTML(""))
             cells += [cell(f"<div class='gf-line-cell'>{esc(line.get(k, ''))}</div>", "gf-line-value") for k in self.fields]
         columns = " ".join(["40px", "auto", "auto"] + ["auto"] * len(self.fields))
-        grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, grid_gap="2px 8px"))
-        grid.add_class("gf-lines-grid")
+        grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, grid_gap="2px 8px"), _dom_classes=("gf-lines-grid",))
         self.children = [grid]
