@@ -11,11 +11,14 @@ methods (the engine: commands and read queries), and the widget messages sent (`
     .venv/bin/python -m bench.actions --class-mode            # in a class sandbox with the gradebook
     .venv/bin/python -m bench.actions --steps                 # one line per step
     .venv/bin/python -m bench.actions --profile 30            # the 30 costliest functions (cProfile)
+    .venv/bin/python -m bench.actions --browser               # one page in Chromium: the renderer's
+                                                              # main-thread time per click (CDP metrics)
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import collections
 import contextlib
 import cProfile
@@ -137,6 +140,124 @@ def play(scenario: str, lang: str = "th", class_mode: bool = False, profile: cPr
     return rows
 
 
+def browser_cpu_ms() -> float:
+    """CPU time (user + system) of every Chromium process under this one, in ms."""
+    import os
+
+    parent, cpu, names = {}, {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        parent[int(entry)], names[int(entry)] = int(rest[1]), name
+        cpu[int(entry)] = (int(rest[11]) + int(rest[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    me, total = os.getpid(), 0.0
+    for pid, ms in cpu.items():
+        if "chrom" not in names[pid]:
+            continue
+        up = parent.get(pid)
+        while up and up != me:
+            up = parent.get(up)
+        if up == me:
+            total += ms
+            BY_PROCESS[_kind(pid)] = BY_PROCESS.get(_kind(pid), 0.0) + ms * _SIGN[0]
+    _SIGN[0] = -_SIGN[0]
+    return total
+
+
+BY_PROCESS: dict[str, float] = {}  # chromium CPU ms by process type (renderer, gpu-process, …), over the clicks
+_SIGN = [-1.0]  # browser_cpu_ms is called before (-) and after (+) each click
+
+
+def _kind(pid: int) -> str:
+    import re
+
+    try:
+        found = re.search(rb"--type=(\S+)", Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" "))
+    except OSError:
+        return "?"
+    return found.group(1).decode() if found else "browser"
+
+
+async def _browser_clicks(url: str, steps: int) -> list[dict]:
+    """One app page in Chromium: for each «play this step», the wall time to the next step and the
+    renderer's main-thread time (CDP ``Performance.getMetrics``: tasks, scripts, layout, style)."""
+    import re
+
+    from playwright.async_api import async_playwright
+
+    from bench.class_load import ARGS, CHROMIUM, POLL_MS
+
+    rows = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = await browser.new_page(viewport={"width": 1366, "height": 900})
+        cdp = await page.context.new_cdp_session(page)
+        await cdp.send("Performance.enable")
+
+        async def metrics() -> dict:
+            got = await cdp.send("Performance.getMetrics")
+            return {m["name"]: m["value"] for m in got["metrics"]}
+
+        await page.goto(url, timeout=120_000)
+        await page.wait_for_selector(".gf-guide-play", timeout=120_000)
+        await asyncio.sleep(2)
+        for _ in range(steps):
+            title = await page.evaluate("() => (document.querySelector('.gf-guide .gf-step-title') || {}).innerText || ''")
+            found = re.search(r"(\d+)/\d+", title)
+            if found is None:
+                break
+            before = int(found.group(1))
+            m0, c0, began = await metrics(), browser_cpu_ms(), time.perf_counter()
+            await page.click("button.gf-guide-play")
+            await page.wait_for_function(
+                "(b) => { const e = document.querySelector('.gf-guide .gf-step-title');"
+                " const m = e && e.innerText.match(/(\\d+)\\//); return !m || Number(m[1]) > b; }",
+                arg=before, timeout=60_000, polling=POLL_MS)
+            wall = time.perf_counter() - began
+            await asyncio.sleep(1.0)  # what the page still draws after the step shows
+            m1 = await metrics()
+            rows.append({"step": before, "wall_ms": wall * 1000, "chromium_cpu_ms": browser_cpu_ms() - c0, "nodes": m1.get("Nodes", 0),
+                         **{f"{k.replace('Duration', '').lower()}_ms": (m1[k] - m0[k]) * 1000
+                            for k in ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")}})
+        await browser.close()
+    return rows
+
+
+def browser(scenario: str, steps: int = 40) -> list[dict]:
+    """Serve the app (one person, a new database) and play ``scenario`` in one Chromium page."""
+    import subprocess
+    import urllib.request
+
+    import sandbox
+    from bench.class_load import free_port
+    from sandbox.ui.serve import voila_command, voila_env
+
+    root = Path(sandbox.__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        log = open(Path(tmp) / "voila.log", "w")
+        proc = subprocess.Popen(voila_command(port), cwd=root, env=voila_env(str(Path(tmp) / "b.sqlite")),
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            for _ in range(240):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/app.ipynb?x=1", timeout=30).read(1)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            url = f"http://127.0.0.1:{port}/voila/render/app.ipynb?scenario={scenario}&mode=practice"
+            return asyncio.run(_browser_clicks(url, steps))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+            log.close()
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -157,7 +278,20 @@ def main() -> None:
     parser.add_argument("--steps", action="store_true", help="one line per step")
     parser.add_argument("--repeat", type=int, default=1, help="play each exercise this many times (medians per step)")
     parser.add_argument("--profile", type=int, default=0, help="print this many costliest functions")
+    parser.add_argument("--browser", action="store_true", help="one page in Chromium: renderer time per click")
     args = parser.parse_args()
+    if args.browser:
+        with open("/proc/loadavg") as f:
+            print("load average:", " ".join(f.read().split()[:3]))
+        for scenario in args.scenarios:
+            rows = browser(scenario)
+            for r in rows if args.steps else ():
+                print("  " + "  ".join(f"{k} {v:.0f}" for k, v in r.items()))
+            print("  chromium CPU ms by process, all clicks:", {k: round(v) for k, v in BY_PROCESS.items()})
+            BY_PROCESS.clear()
+            print(scenario, "browser", {k: (round(statistics.median(r[k] for r in rows)), round(pct([r[k] for r in rows], 0.95)),
+                                            round(sum(r[k] for r in rows))) for k in rows[0] if k != "step"})
+        return
     profile = cProfile.Profile() if args.profile else None
     with open("/proc/loadavg") as f:
         print("load average:", " ".join(f.read().split()[:3]))

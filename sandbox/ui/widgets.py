@@ -231,7 +231,7 @@ class ProblemMarks:
         if name not in self.boxes:  # (shown and hidden: a layout of its own)
             self.boxes[name] = w.HTML(layout=w.Layout(display="none"), _dom_classes=(f"gf-mark-{name}",))
         box = self.boxes[name]
-        return w.HBox([row, box], layout=w.Layout(align_items="center", flex_flow="row wrap"))
+        return w.HBox([row, box], layout=layout(align_items="center", flex_flow="row wrap"))
 
     def show(self, problems: list[dict]) -> None:
         texts: dict[str, list[str]] = {}
