@@ -107,3 +107,19 @@ def test_a_click_on_a_screen_is_one_action(app, monkeypatch):
     drawn.clear()
     view.login_btn.click()
     assert len(drawn) == 1
+
+
+def test_a_line_stored_adds_its_cells_and_keeps_the_others(app, sent):
+    from .test_ux_screens import general, line_numbers, sng01, store
+
+    view = sng01(app)
+    general(view)
+    store(view, item="ซ่อมหลังคา", creditor="บริษัท ก")
+    grid = view.lines_table.children[0]
+    first = list(grid.children)
+    sent.clear()
+    store(view, item="ทาสี")
+    assert view.lines_table.children[0] is grid and list(grid.children[:len(first)]) == first  # the same widgets
+    opened = sum(v for k, v in sent.items() if k[0] == "open")
+    assert 0 < opened <= 4 + len(view.lines_table.fields)  # the new line's cells, a «remove» button, nothing more
+    assert line_numbers(view) == ["<span class='gf-line-no'>1</span>", "<span class='gf-line-no'>2</span>"]
