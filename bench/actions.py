@@ -22,6 +22,7 @@ import asyncio
 import collections
 import contextlib
 import cProfile
+import gc
 import json
 import pstats
 import statistics
@@ -41,7 +42,15 @@ class Meter:
     def __init__(self) -> None:
         self.counts: collections.Counter = collections.Counter()
         self.engine = 0.0
+        self.gc = 0.0  # CPU in the garbage collector (a full collection of a kernel's heap: ~80 ms)
         self._depth = 0
+        self._gc_began = 0.0
+
+    def _gc(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._gc_began = time.process_time()
+        else:
+            self.gc += time.process_time() - self._gc_began
 
     @contextlib.contextmanager
     def messages(self):
@@ -54,10 +63,12 @@ class Meter:
             return publish(self, msg_type, data, metadata, buffers, **keys)
 
         DummyComm.publish_msg = counting
+        gc.callbacks.append(self._gc)
         try:
             yield self
         finally:
             DummyComm.publish_msg = publish
+            gc.callbacks.remove(self._gc)
 
     def watch(self, sandbox) -> None:
         """Time the sandbox's public methods (outermost calls only) on this instance."""
@@ -82,9 +93,9 @@ class Meter:
 
     def take(self) -> dict:
         out = {k: self.counts[k] for k in (*KINDS, "bytes")}
-        out["engine_ms"] = self.engine * 1000
+        out["engine_ms"], out["gc_ms"] = self.engine * 1000, self.gc * 1000
         self.counts.clear()
-        self.engine = 0.0
+        self.engine = self.gc = 0.0
         return out
 
 
@@ -115,12 +126,19 @@ def play(scenario: str, lang: str = "th", class_mode: bool = False, profile: cPr
     """Every «play this step» click of ``scenario``, one row each."""
     from sandbox.ui.clock import start_ticking
 
+    try:
+        from sandbox.ui.app import settle
+    except ImportError:  # (the code before it: nothing frozen)
+        def settle() -> None:
+            pass
+
     meter = Meter()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp, meter.messages():
         folder = Path(tmp)
         app = (open_class if class_mode else open_plain)(folder, scenario, lang)
         start_ticking(app)
+        settle()  # as open_app does for a page
         meter.watch(app.sandbox)
         guide = app.guide
         meter.take()
@@ -265,7 +283,7 @@ def pct(values: list[float], q: float) -> float:
 
 def summary(rows: list[dict]) -> dict:
     out: dict = {"actions": len(rows)}
-    for key in ("cpu_ms", "engine_ms", *KINDS, "bytes"):
+    for key in ("cpu_ms", "engine_ms", "gc_ms", *KINDS, "bytes"):
         values = [r[key] for r in rows]
         out[key] = (round(statistics.median(values), 1), round(pct(values, 0.95), 1), round(sum(values), 1))
     return out
@@ -298,12 +316,12 @@ def main() -> None:
     print("(p50, p95, total) per action")
     for scenario in args.scenarios:
         runs = [play(scenario, class_mode=args.class_mode, profile=profile) for _ in range(args.repeat)]
-        rows = [{**r, **{k: statistics.median(run[i][k] for run in runs) for k in ("cpu_ms", "engine_ms", *KINDS, "bytes")}}
+        rows = [{**r, **{k: statistics.median(run[i][k] for run in runs) for k in ("cpu_ms", "engine_ms", "gc_ms", *KINDS, "bytes")}}
                 for i, r in enumerate(runs[0])]
         print(scenario, "class" if args.class_mode else "plain", summary(rows))
         if args.steps:
             for r in rows:
-                print(f"  {r['step']:>2} {r['action']:<24} cpu {r['cpu_ms']:7.1f} ms  engine {r['engine_ms']:6.1f} ms  "
+                print(f"  {r['step']:>2} {r['action']:<24} cpu {r['cpu_ms']:7.1f} ms  engine {r['engine_ms']:6.1f} ms  gc {r['gc_ms']:5.1f} ms  "
                       f"open {r['comm_open']:>4} msg {r['comm_msg']:>4} close {r['comm_close']:>4}  {r['bytes']:>8} B")
     if profile is not None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)

@@ -123,3 +123,16 @@ def test_a_line_stored_adds_its_cells_and_keeps_the_others(app, sent):
     opened = sum(v for k, v in sent.items() if k[0] == "open")
     assert 0 < opened <= 4 + len(view.lines_table.fields)  # the new line's cells, a «remove» button, nothing more
     assert line_numbers(view) == ["<span class='gf-line-no'>1</span>", "<span class='gf-line-no'>2</span>"]
+
+
+def test_a_page_s_app_is_frozen_out_of_the_garbage_collector():
+    import gc
+
+    from sandbox.ui.app import settle
+
+    gc.unfreeze()
+    try:
+        settle()  # open_app's last step
+        assert gc.get_freeze_count() > 1000  # every module and widget made so far: not scanned again
+    finally:
+        gc.unfreeze()
