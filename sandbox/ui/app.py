@@ -3,8 +3,10 @@ panel, in one kernel. State lives in the sandbox database: a reload or a restart
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 
 import ipywidgets as w
 import traitlets as tl
@@ -19,6 +21,7 @@ from .screen_set import ScreenSet
 from .screens.base import Driver, Screen
 from .screens.registry import BY_KEY, entry_for
 from .session import DEMO_START, query_parameters  # noqa: F401  (notebooks import it from here)
+from .shared_looks import shared
 from .topbar import build_bar, build_menu, people, to_top
 from .widgets import CSS, close_dropped, esc, t
 
@@ -34,8 +37,14 @@ class App(w.VBox):
     def __init__(self, sandbox: Sandbox, lang: str | None = None, scenario: str | None = None, mode: str | None = None,
                  running: bool = False):
         super().__init__()
+        with shared():  # the app's widgets share one layout and style of each kind (shared_looks.py)
+            self._open(sandbox, lang, scenario, mode, running)
+
+    def _open(self, sandbox: Sandbox, lang: str | None, scenario: str | None, mode: str | None, running: bool) -> None:
         self.sandbox = sandbox
         self.class_hooks = None  # class mode (sandbox/ui/classmode.py)
+        self._acting = False  # inside one action (``one_action``): the bar and the phone are drawn at its end
+        self._bar_due = False
         if not sandbox.has_world():  # a new database: the exercise's world, or the demo world
             if scenario:
                 from ..scenario import load_scenario
@@ -59,7 +68,7 @@ class App(w.VBox):
             self.model.person = sorted(self.user_ids)[0]
         # Screens are built when first opened (the first page carries few widgets and paints fast),
         # for each person who sits at the desk (screen_set.py)
-        self.screen_set = ScreenSet(lambda key: BY_KEY[key].view(self.desk))
+        self.screen_set = ScreenSet(self._build_screen)
         self.screen_set.sit(self.model.person)
         self.drivers: dict[str, Driver] = {}
         self.guide = None  # the guided-exercise panel (loaded only for an exercise: the app opens faster)
@@ -73,9 +82,14 @@ class App(w.VBox):
         """The guided-exercise panel for a scenario file (``?scenario=<id>``)."""
         from .guided import GuidedPanel
 
-        self.guide = GuidedPanel(self, scenario, mode)  # no mode asked: the saved run's, else practice
-        self.side.children = [self.guide, self.phone]
-        self.reload_people()
+        with shared():
+            self.guide = GuidedPanel(self, scenario, mode)  # no mode asked: the saved run's, else practice
+            self.side.children = [self.guide, self.phone]
+            self.reload_people()
+
+    def _build_screen(self, key: str) -> Screen:
+        with shared():
+            return BY_KEY[key].view(self.desk)
 
     # ------------------------------------------------------------------ layout
     def build(self) -> None:
@@ -156,14 +170,14 @@ class App(w.VBox):
         view.refresh()
         self.refresh_bar()
 
-    def set_person(self, user_id: str, keep: str | None = None, then: str | None = None) -> None:
+    def set_person(self, user_id: str, keep: str | None = None, then: str | None = None) -> bool:
         """Another person sits at the desk: every screen starts from that person's own state (no
         one else's search results, inputs or password: the screens built for that person, or new
         ones); ``keep`` a screen of the last person's that goes along; ``then`` the screen shown
-        (else the one shown before)."""
+        (else the one shown before). Whether a screen was shown."""
         if user_id not in self.user_ids or user_id == self.model.person and self.person_pick.value == user_id:
             self.refresh_bar()
-            return
+            return False
         self.model.person = user_id
         self.model.last_result = None
         self.sandbox.set_state("ui_person", user_id)
@@ -174,8 +188,13 @@ class App(w.VBox):
         self.reset_ask.layout.display = "none"
         self.show(then or self.model.screen)
         close_dropped(dropped, self)
+        return True
 
     def set_lang(self, lang: str) -> None:
+        with shared():
+            self._set_lang(lang)
+
+    def _set_lang(self, lang: str) -> None:
         self.model.lang = lang
         self.sandbox.set_state("ui_lang", lang)
         guide, old = self.guide, list(self.children)
@@ -188,7 +207,28 @@ class App(w.VBox):
         self.show(self.model.screen)
         close_dropped(old, self)  # the old bar's, menu's and phone's widgets (not the screens, still shown)
 
+    @contextlib.contextmanager
+    def one_action(self) -> Iterator[None]:
+        """One action of a person (a click played or done on a screen): the sandbox bar and the
+        phone are drawn once, when it ends, not after each of its parts (the command, the guided
+        panel's next step, the screen shown; issue 14: each draw reads the clock, the session and
+        the user's state)."""
+        if self._acting:
+            yield
+            return
+        self._acting, self._bar_due = True, False
+        try:
+            with shared():  # the widgets it builds share one layout and style of each kind
+                yield
+        finally:
+            self._acting = False
+            if self._bar_due:
+                self.refresh_bar()
+
     def refresh_bar(self) -> None:
+        if self._acting:
+            self._bar_due = True
+            return
         lang = self.model.lang
         now = self.now
         person = self.model.person
@@ -257,15 +297,17 @@ class App(w.VBox):
 
     def perform(self, actor: str, action: str, inputs: dict) -> Result:
         """Do one scenario action on the screens, as the person would (Demo mode, notebooks)."""
-        key = None if action == "clock.advance" else entry_for(action, inputs).key
-        self.set_person(actor, then=key)  # not the screen the last person used: it would be built for nothing
-        if key is None:
-            to = inputs.get("to")
-            self.clock_to.value = to.isoformat() if hasattr(to, "isoformat") else str(to)
-            self.clock_btn.click()
-            return self.model.last_result
-        self.show(key)
-        return self.driver(key).perform(action, inputs)
+        with self.one_action():
+            key = None if action == "clock.advance" else entry_for(action, inputs).key
+            # not the screen the last person used: it would be built for nothing
+            if not self.set_person(actor, then=key) and key is not None:
+                self.show(key)
+            if key is None:
+                to = inputs.get("to")
+                self.clock_to.value = to.isoformat() if hasattr(to, "isoformat") else str(to)
+                self.clock_btn.click()
+                return self.model.last_result
+            return self.driver(key).perform(action, inputs)
 
 
 def open_app(db: str | None = None, scenario: str | None = None, mode: str | None = None,
@@ -292,4 +334,13 @@ def open_app(db: str | None = None, scenario: str | None = None, mode: str | Non
             app.show(screen)
     if isinstance(app, App):
         start_ticking(app)
+    settle()
     return app
+
+
+def settle() -> None:
+    """The page's app is built: every object made so far (modules, the app's widgets) out of the
+    garbage collector's way (``gc.freeze``). A full collection of a kernel's ~110,000 objects took
+    ~80 ms of CPU in the middle of whichever action set it off; after the freeze it looks only at
+    what was made since (issue 14: p95 of an action). Cyclic garbage made before the freeze stays."""
+    gc.freeze()

@@ -40,6 +40,9 @@ class AppDesk(Desk):
     def navigate(self, screen: str) -> None:
         self._app.show(screen)
 
+    def acting(self) -> Any:
+        return self._app.one_action()
+
     def knows(self, user_id: str) -> bool:
         return user_id in self._app.user_ids
 

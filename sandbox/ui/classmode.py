@@ -57,11 +57,17 @@ def classroom():
 def warm_up() -> None:
     """What every class page needs, done while a pre-heated kernel waits for its request: the
     modules a guided exercise and the gradebook use, and the class database's connection."""
+    import holidays.countries  # noqa: F401  (every country's module: 70-100 ms of CPU, else at the trainee's first save)
+
     from ..scenario import load_scenario  # noqa: F401
     from .guided import GuidedPanel  # noqa: F401
 
     room = classroom()
     room.classes()
+    import gc
+
+    gc.collect()  # before the request arrives: the imports' garbage gone, the rest frozen (app.settle)
+    gc.freeze()
 
 
 def signed_in(room, params: dict) -> Any:

@@ -50,9 +50,9 @@ class Phone(w.VBox):
         self.approve.on_click(safe(lambda _b: self.press("auto")))
         self.deny.on_click(safe(lambda _b: self.press("deny")))
         self.request = w.HTML()
-        self.request_box = w.VBox([self.request, w.HBox([self.approve, self.deny])])
+        # its own layout (shown while a request waits), not the shared one (shared_looks.py)
+        self.request_box = w.VBox([self.request, w.HBox([self.approve, self.deny])], layout=w.Layout(display="none"))
         self.request_box.add_class("gf-phone-request")
-        self.request_box.layout.display = "none"
         self.qr = w.HTML()
         self.apps = w.HTML()
         self.children = [w.HTML(COUNTDOWN_CSS), self.body, self.request_box, self.qr, self.apps]

@@ -39,8 +39,7 @@ def build_bar(app: Any) -> w.VBox:
     app.reset_no = button(t("reset_cancel", lang), "gf-reset-no")
     app.reset_no.on_click(safe(lambda _b: app.cancel_reset()))
     app.reset_ask = w.HBox([w.HTML(f"<span class='gf-warn'>{esc(t('reset_question', lang))}</span>"),
-                             app.reset_yes, app.reset_no])
-    app.reset_ask.layout.display = "none"
+                             app.reset_yes, app.reset_no], layout=w.Layout(display="none"))  # its own: shown, hidden
     app.bar_msg = w.HTML()
     app.scroll_top = w.HTML(layout=w.Layout(height="0px", overflow="hidden", margin="0"))  # to_top's
     bar = w.VBox([

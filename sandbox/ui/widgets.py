@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..i18n import field_name, label, name, value_name
+from .shared_looks import layout
 
 if TYPE_CHECKING:  # a type only: the policy page, which has no engine, does not pay for importing it
     from ..engine import Result
@@ -133,8 +134,8 @@ def widget_tree(root) -> list:
     todo = [root]
     while todo:
         x = todo.pop()
-        if not isinstance(x, w.Widget) or id(x) in seen:
-            continue
+        if not isinstance(x, w.Widget) or id(x) in seen or getattr(x, "_gf_shared", False):
+            continue  # (a layout or style many widgets share is nobody's to close: shared_looks.py)
         seen[id(x)] = x
         held = [getattr(x, key, None) for key in x.keys] + [v for k, v in vars(x).items() if not k.startswith("_trait")]
         while held:  # synced traits, and widgets a screen keeps aside (buttons shown later, panels, rows)
@@ -227,9 +228,10 @@ class ProblemMarks:
         self.boxes: dict[str, w.HTML] = {}
 
     def at(self, name: str, row: w.Widget) -> w.Widget:
-        box = self.boxes.setdefault(name, w.HTML(layout=w.Layout(display="none")))
-        box.add_class(f"gf-mark-{name}")
-        return w.HBox([row, box], layout=w.Layout(align_items="center", flex_flow="row wrap"))
+        if name not in self.boxes:  # (shown and hidden: a layout of its own)
+            self.boxes[name] = w.HTML(layout=w.Layout(display="none"), _dom_classes=(f"gf-mark-{name}",))
+        box = self.boxes[name]
+        return w.HBox([row, box], layout=layout(align_items="center", flex_flow="row wrap"))
 
     def show(self, problems: list[dict]) -> None:
         texts: dict[str, list[str]] = {}
@@ -260,7 +262,7 @@ def safe(callback: Callable, report: Callable[[str], None] | None = None) -> Cal
 
 
 def field(description: str, widget: w.Widget, width: str = "180px") -> w.HBox:
-    lab = w.HTML(f"<span>{esc(description)}</span>", layout=w.Layout(width=width, flex="0 0 auto"))  # never squeezed
+    lab = w.HTML(f"<span>{esc(description)}</span>", layout=layout(width=width, flex="0 0 auto"))  # never squeezed
     return w.HBox([lab, widget])
 
 
@@ -268,40 +270,35 @@ def text_input(value: str = "", placeholder: str = "", cls: str | None = None, w
     # The value goes to the kernel once, when the person leaves the box: typed key by key, the
     # last keys would wait in the browser while the kernel answers the first, and a click right
     # after (a custom message, never held back) would reach the kernel before them.
-    box = w.Text(value=value, placeholder=placeholder, layout=w.Layout(width=width), continuous_update=False)
-    if cls:
-        box.add_class(cls)
-    return box
+    return w.Text(value=value, placeholder=placeholder, layout=layout(width=width), continuous_update=False,
+                  _dom_classes=classes(cls))
+
+
+def classes(*names: str | None) -> tuple[str, ...]:
+    """CSS classes given when a widget is built (in its ``comm_open``), not added after (one
+    ``comm_msg`` more for each browser)."""
+    return tuple(n for n in names if n)
 
 
 def button(description: str, cls: str | None = None, style: str = "", width: str = "auto") -> w.Button:
-    b = w.Button(description=description, button_style=style, layout=w.Layout(width=width))
-    if cls:
-        b.add_class(cls)
-    return b
+    return w.Button(description=description, button_style=style, layout=layout(width=width), _dom_classes=classes(cls))
 
 
 def fiscal_year_input(cls: str) -> w.IntText:
-    box = w.IntText(layout=w.Layout(width="100px"))
-    box.add_class(cls)
-    return box
+    return w.IntText(layout=layout(width="100px"), _dom_classes=classes(cls))
 
 
 def round_dropdown(lang: str, cls: str) -> w.Dropdown:
     """«Round»: September (round 1) or March (round 2)."""
-    box = w.Dropdown(options=[(t("round_september", lang), "september"), (t("round_march", lang), "march")],
-                     layout=w.Layout(width="200px"))
-    box.add_class(cls)
-    return box
+    return w.Dropdown(options=[(t("round_september", lang), "september"), (t("round_march", lang), "march")],
+                      layout=layout(width="200px"), _dom_classes=classes(cls))
 
 
 def status_group_dropdown(lang: str, cls: str) -> w.Dropdown:
     """«Status» as NFMA60 groups them: all, not listed, listed, confirmed, approved."""
-    box = w.Dropdown(options=[(t("group_all", lang), "")] + [(t(f"group_{g}", lang), g) for g in
+    return w.Dropdown(options=[(t("group_all", lang), "")] + [(t(f"group_{g}", lang), g) for g in
                                                             ("not_listed", "listed", "confirmed", "approved")],
-                     layout=w.Layout(width="200px"))
-    box.add_class(cls)
-    return box
+                      layout=layout(width="200px"), _dom_classes=classes(cls))
 
 
 def table_html(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
@@ -315,9 +312,7 @@ def table_html(headers: list[str], rows: list[list[Any]], numeric: set[int] = fr
 
 
 def _tick_box(key: str) -> w.Checkbox:
-    box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="28px"))
-    box.add_class(f"gf-pick-{key}")
-    return box
+    return w.Checkbox(value=False, indent=False, layout=layout(width="28px"), _dom_classes=(f"gf-pick-{key}",))
 
 
 class PickTable(w.VBox):
@@ -328,13 +323,12 @@ class PickTable(w.VBox):
     step that succeeded."""
 
     def __init__(self, headers: list[str], lang: str = "th", numeric: set[int] = frozenset()):
-        super().__init__()
+        super().__init__(_dom_classes=("gf-pick",))
         self.headers = headers
         self.lang = lang
         self.numeric = numeric
         self.rows: list[tuple[str, list[Any]]] = []
         self.boxes: dict[str, w.Checkbox] = {}
-        self.add_class("gf-pick")
 
     @property
     def row_keys(self) -> list[str]:

@@ -5,8 +5,10 @@ is the narrow way to act (``execute``), move (``navigate``, ``sit``) and read (t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import ipywidgets as w
@@ -44,6 +46,10 @@ class Desk:
 
     def navigate(self, screen: str) -> None:
         raise NotImplementedError
+
+    def acting(self) -> AbstractContextManager:
+        """One action of the person (a click on a screen): the app draws its bar once, at the end."""
+        return contextlib.nullcontext()
 
     def knows(self, user_id: str) -> bool:
         """Is ``user_id`` a person of the loaded world?"""
@@ -109,13 +115,11 @@ class Screen(w.VBox):
     crumb_keys: tuple[str, ...] = ()
 
     def __init__(self, desk: Desk, model: Any = None):
-        super().__init__()
+        super().__init__(_dom_classes=("gf-screen", f"gf-screen-{self.key}"))  # in its comm_open, not a message after
         self.desk = desk
         self.model = model
         self.lang = desk.lang
         self.out = Banner(self.lang)  # the answer to the last action, redrawn after a language switch
-        self.add_class("gf-screen")
-        self.add_class(f"gf-screen-{self.key}")
         self.build()
         self._built = snapshot(self)  # the texts it was built with (a language switch relabels them)
 
@@ -164,7 +168,11 @@ class Screen(w.VBox):
         (box or self.out).say(lambda lang: f"<div class='{css}'>{esc(t(key, lang))}</div>")
 
     def on(self, btn: w.Button, fn: Callable) -> None:
-        btn.on_click(safe(lambda _b: fn(), self._report))
+        btn.on_click(safe(lambda _b: self._act(fn), self._report))
+
+    def _act(self, fn: Callable) -> None:
+        with self.desk.acting():
+            fn()
 
     def _report(self, html: str) -> None:
         self.out.value = html

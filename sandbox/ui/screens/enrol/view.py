@@ -9,6 +9,7 @@ import ipywidgets as w
 from ....engine import Result
 from ....i18n import source_name
 from ...relabel import Banner
+from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import button, esc, field, named, named_list, t, text_input
 from ..base import Screen, credentials_html
 from .model import EnrolModel
@@ -31,7 +32,7 @@ class EnrolScreen(Screen):
         self.nexus_btn = button(self.tr("install_nexus"), "gf-install-nexus")
         self.paotang_btn = button(self.tr("install_paotang"), "gf-install-paotang")
         self.verify_btn = button(self.tr("verify_paotang"), "gf-verify-paotang")
-        self.reg_password = w.Password(layout=w.Layout(width="200px"), continuous_update=False)
+        self.reg_password = w.Password(layout=look(width="200px"), continuous_update=False)
         self.reg_password.add_class("gf-register-password")
         self.register_btn = button(self.tr("register_token"), "gf-register", "primary")
         self.lost_btn = button(self.tr("report_lost"), "gf-report-lost", "danger")

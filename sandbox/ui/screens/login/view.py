@@ -7,6 +7,7 @@ import traitlets as tl
 
 from ....engine import Result
 from ....i18n import text
+from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import button, esc, field, t, text_input
 from ..base import Screen
 from .model import LoginModel
@@ -19,24 +20,24 @@ class LoginScreen(Screen):
         self.model = self.model or LoginModel()
         self._welcomed = False  # the message under the form says the login succeeded
         self.username = text_input(self.desk.person, cls="gf-login-user")
-        self.password = w.Password(layout=w.Layout(width="260px"), continuous_update=False)
+        self.password = w.Password(layout=look(width="260px"), continuous_update=False)
         self.password.add_class("gf-login-password")
         self.method = w.Dropdown(
             options=[(self.tr("method_soft_token"), "soft_token"), (self.tr("method_token_key"), "token_key"),
                      (self.tr("method_password"), "password")],
-            value=self.model.method, layout=w.Layout(width="260px"))
+            value=self.model.method, layout=look(width="260px"))
         self.method.add_class("gf-login-method")
         tl.link((self.method, "value"), (self.model, "method"))
         self.otp = text_input(placeholder="123456", cls="gf-login-otp", width="120px")
-        self.wait_note = w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>")
+        self.wait_note = w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>", layout=w.Layout())  # shown, hidden
         self.method.observe(lambda _ch: self._show_wait_note(), "value")
         self._show_wait_note()
         self.login_btn = button(self.tr("login_button"), "gf-login-submit", "primary")
         self.logout_btn = button(self.tr("logout"), "gf-logout")
         self.on(self.login_btn, self.submit)
         self.on(self.logout_btn, self.logout)
-        self.old = w.Password(layout=w.Layout(width="200px"), continuous_update=False)
-        self.new = w.Password(layout=w.Layout(width="200px"), continuous_update=False)
+        self.old = w.Password(layout=look(width="200px"), continuous_update=False)
+        self.new = w.Password(layout=look(width="200px"), continuous_update=False)
         self.new.add_class("gf-new-password")
         self.change_btn = button(self.tr("change_password"), "gf-change-password")
         self.on(self.change_btn, self.change_password)

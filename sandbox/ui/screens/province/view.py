@@ -19,6 +19,7 @@ from ....province import (
     header,
     sort_rows,
 )
+from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import button, esc, field, t, table_html, text_input
 from ..base import Screen
 from .model import XLSX, ProvinceModel
@@ -37,7 +38,7 @@ class ProvinceScreen(Screen):
         self.model = self.model or ProvinceModel()
         self.area = text_input(cls="gf-prov-area", width="100px")
         tl.link((self.area, "value"), (self.model, "area"))
-        self.sort = w.Dropdown(options=[(self.tr(f"prov_col_{c}"), c) for c in UNIT_COLUMNS], layout=w.Layout(width="300px"))
+        self.sort = w.Dropdown(options=[(self.tr(f"prov_col_{c}"), c) for c in UNIT_COLUMNS], layout=look(width="300px"))
         self.sort.add_class("gf-prov-sort")
         self.descending = w.Checkbox(description=self.tr("prov_descending"), indent=False)
         self.descending.add_class("gf-prov-desc")

@@ -10,6 +10,7 @@ import traitlets as tl
 
 from ....engine import Result
 from ....reports import as_bytes
+from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import (
     button,
     esc,
@@ -34,7 +35,7 @@ class ReportScreen(Screen):
         self.fy = fiscal_year_input("gf-rep-fy")
         self.round = round_dropdown(self.lang, "gf-rep-round")
         self.status = status_group_dropdown(self.lang, "gf-rep-status")
-        self.doc_type = w.Dropdown(options=[(self.tr("group_all"), "")] + [(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], layout=w.Layout(width="320px"))
+        self.doc_type = w.Dropdown(options=[(self.tr("group_all"), "")] + [(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], layout=look(width="320px"))
         for name, box in (("fiscal_year", self.fy), ("round", self.round), ("status", self.status), ("doc_type", self.doc_type)):
             tl.link((box, "value"), (self.model, name))
         self.opt = {k: text_input(cls=f"gf-rep-{k}", width="200px") for k in OPTIONAL}

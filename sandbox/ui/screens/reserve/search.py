@@ -12,6 +12,7 @@ import ipywidgets as w
 from ....engine import Result
 from ....reports import status_text
 from ...relabel import Banner
+from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import (
     PickTable,
     button,
@@ -36,12 +37,12 @@ class SearchPanel(w.VBox):
         self.screen = screen
         tr, lang = screen.tr, screen.lang
         self.way = w.RadioButtons(options=[(tr(f"sng_search_by_{k}"), k) for k in WAYS], value="doc",
-                                  layout=w.Layout(width="auto"))
+                                  layout=look(width="auto"))
         self.way.add_class("gf-search-way")
         self.doc = text_input(cls="gf-search-doc", width="160px")
         self.status = status_group_dropdown(lang, "gf-search-status")
         self.doc_type = w.Dropdown(options=[(tr("group_all"), "")] + [(tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")],
-                                   value="", layout=w.Layout(width="300px"))
+                                   value="", layout=look(width="300px"))
         self.doc_type.add_class("gf-search-doc-type")
         self.budget_code = text_input(cls="gf-search-budget-code", width="220px", placeholder=tr("placeholder_budget_code"))
         self.fund_source = text_input(cls="gf-search-fund-source", width="120px", placeholder=tr("placeholder_fund_source"))

@@ -11,6 +11,7 @@ import ipywidgets as w
 from ....engine import Result
 from ...dates import ThaiDateBox
 from ...relabel import Banner
+from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import (
     ProblemMarks,
     button,
@@ -42,7 +43,7 @@ class ReserveScreen(Screen):
         for f, b in self.fn_buttons.items():
             self.on(b, lambda f=f: self.choose_function(f))
         self.saved = False  # a document was saved from this form: «สร้าง» starts a clean one
-        self.fn_bar = w.HBox(list(self.fn_buttons.values()), layout=w.Layout(justify_content="flex-end"))
+        self.fn_bar = w.HBox(list(self.fn_buttons.values()), layout=look(justify_content="flex-end"))
         self.fn_bar.add_class("gf-fn")
         self.body = w.VBox()
         self.model.observe(lambda _c: self.render(), names=["function", "state"])
@@ -56,9 +57,9 @@ class ReserveScreen(Screen):
     # -- the form of «create» (also shown read-only for «edit»)
     def _build_create(self) -> None:
         self.unit_info = w.HTML()
-        self.doc_type = w.Dropdown(options=[(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], value="CX", layout=w.Layout(width="360px"))
+        self.doc_type = w.Dropdown(options=[(self.tr(f"doc_type_{k}"), k) for k in ("CX", "CK", "PO")], value="CX", layout=look(width="360px"))
         self.doc_type.add_class("gf-doc-type")
-        self.reason = w.Dropdown(layout=w.Layout(width="480px"))  # as wide as the form allows (CSS .gf-reason)
+        self.reason = w.Dropdown(layout=look(width="480px"))  # as wide as the form allows (CSS .gf-reason)
         self.reason.add_class("gf-reason")
         # the longest reasons (176 characters) fit no box at 1366 px: the chosen one also spelled out in full
         self.reason_full = w.HTML()

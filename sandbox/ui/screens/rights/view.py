@@ -7,6 +7,7 @@ import traitlets as tl
 
 from ....calendar import be_year
 from ....engine import Result
+from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import button, esc, field, named, text_input
 from ..base import Screen
 from ..province.papers import PaperButton
@@ -21,7 +22,7 @@ class RightsScreen(Screen):
         self.model = self.model or RightsModel()
         self.user_box = text_input(cls="gf-rights-user", width="160px")
         self.roles = w.SelectMultiple(options=[(named("role_names", r, self.lang), r) for r in self.model.known_roles()],
-                                     layout=w.Layout(width="320px", height="150px"))
+                                     layout=look(width="320px", height="150px"))
         self.roles.add_class("gf-rights-roles")
         self.order_file = w.FileUpload(accept=".pdf,.jpg,.png", multiple=False)
         self.order_name = text_input(cls="gf-rights-order", width="260px")

@@ -7,6 +7,7 @@ import traitlets as tl
 
 from ....engine import Result
 from ....reports import status_text
+from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import (
     SHOWN,
     PickTable,
@@ -38,7 +39,7 @@ class RoundScreen(Screen):
         tl.link((self.fy, "value"), (self.model, "fiscal_year"))
         tl.link((self.round, "value"), (self.model, "round"))
         self.f_doc = text_input(cls="gf-round-doc", width="160px")
-        self.f_type = w.Dropdown(options=[(self.tr("group_all"), "")] + [(k, k) for k in ("CX", "CK", "PO")], layout=w.Layout(width="120px"))
+        self.f_type = w.Dropdown(options=[(self.tr("group_all"), "")] + [(k, k) for k in ("CX", "CK", "PO")], layout=look(width="120px"))
         self.show_btn = button(self.tr("show_list"), "gf-round-show", "info")
         self.on(self.show_btn, self.show_list)
         self.table = PickTable([self.tr("doc_no"), self.tr("doc_type"), self.tr("unit"), self.tr("text"), self.tr("col_remaining"), self.tr("ref2")], self.lang, {4})

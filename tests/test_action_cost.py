@@ -1,0 +1,138 @@
+"""Issue 14 (load): what one trainee's action costs the kernel and the browser. Widgets share one
+layout and style of each kind (a shared one can't be changed by one widget, nor closed with a
+screen); CSS classes travel in a widget's ``comm_open``; the bar and the phone are drawn once per
+action."""
+
+from __future__ import annotations
+
+import collections
+
+import ipywidgets as w
+import pytest
+from comm import DummyComm
+
+from sandbox.engine import Sandbox
+from sandbox.ui.shared_looks import is_shared, layout, shared
+from sandbox.ui.widgets import button, close_dropped, text_input, widget_tree
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The widget messages sent: ``(type, model name or changed keys)``."""
+    seen: collections.Counter = collections.Counter()
+    publish = DummyComm.publish_msg
+
+    def counting(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+        if msg_type == "comm_open":
+            seen[("open", data["state"]["_model_name"])] += 1
+        elif msg_type == "comm_msg" and data.get("method") == "update":
+            seen[("update", tuple(sorted(data["state"])))] += 1
+        return publish(self, msg_type, data, metadata, buffers, **keys)
+
+    monkeypatch.setattr(DummyComm, "publish_msg", counting)
+    return seen
+
+
+def test_widgets_built_inside_share_one_layout_and_style_of_each_kind():
+    with shared():
+        a, b = w.HTML("a"), w.HTML("b")
+        c = w.Button(description="c")
+        d = w.HTML("d", layout=w.Layout(display="none"))  # its own, as asked
+    e = w.HTML("e")  # outside: its own
+    assert a.layout is b.layout is c.layout and is_shared(a.layout)
+    assert a.style is b.style and is_shared(a.style) and c.style is not a.style  # a button's style is another kind
+    assert not is_shared(d.layout) and not is_shared(e.layout) and not is_shared(e.style)
+
+
+def test_a_shared_layout_cannot_be_changed_by_one_widget():
+    with shared():
+        a, b = w.HTML("a"), w.HTML("b")
+        wide, also_wide = layout(width="200px"), layout(width="200px")
+    with pytest.raises(AttributeError, match="shared"):
+        a.layout.display = "none"
+    assert b.layout.display is None
+    assert wide is also_wide and is_shared(wide)
+    with pytest.raises(AttributeError):
+        wide.width = "10px"
+    a.layout = w.Layout(display="none")  # a layout of its own: fine
+    assert a.layout.display == "none" and b.layout.display is None
+    assert not is_shared(layout(width="200px"))  # outside shared(): a layout of its own
+
+
+def test_classes_go_in_the_comm_open(sent):
+    with shared():
+        button("OK", "gf-ok-btn", width="auto")
+        text_input(cls="gf-box")
+    assert not [k for k in sent if k[0] == "update"]  # no `_dom_classes` update after the open
+    with shared():
+        sent.clear()
+        x = button("OK", "gf-ok-btn", width="auto")
+    assert sent == {("open", "ButtonModel"): 1}  # its layout and style are the shared ones, opened before
+    assert x._dom_classes == ("gf-ok-btn",)
+
+
+def test_closing_a_screen_leaves_the_shared_layouts_open(app):
+    app.show("sng01")
+    view = app.screen("sng01")
+    shared_ones = [x for x in widget_tree(app) if is_shared(x)]
+    assert not shared_ones  # (widget_tree never lists them: nobody closes them)
+    assert is_shared(view.out.layout)
+    app.show("login")
+    close_dropped([view], app)
+    assert view.comm is None and view.out.layout.comm is not None
+    assert app.screen("login").out.layout.comm is not None  # the live screen's
+
+
+def test_one_draw_of_the_bar_and_the_phone_per_action(tmp_path, monkeypatch):
+    from sandbox.ui.app import App
+
+    sb = Sandbox(str(tmp_path / "g.sqlite"))
+    app = App(sb, scenario="sept-round-cx-basic", mode="practice")
+    drawn = []
+    monkeypatch.setattr(app.phone, "refresh", lambda: drawn.append(app.guide.player.position))
+    for _ in range(3):
+        before = app.guide.player.position
+        app.guide.play_btn.click()
+        assert app.guide.player.position > before
+    assert len(drawn) == 3  # once per click, at its end (the command, the next step, the screen shown)
+    assert "gf-now" in app.bar_info.value
+    sb.close()
+
+
+def test_a_click_on_a_screen_is_one_action(app, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(app.phone, "refresh", lambda: drawn.append(1))
+    app.show("login")
+    view = app.screen("login")
+    drawn.clear()
+    view.login_btn.click()
+    assert len(drawn) == 1
+
+
+def test_a_line_stored_adds_its_cells_and_keeps_the_others(app, sent):
+    from .test_ux_screens import general, line_numbers, sng01, store
+
+    view = sng01(app)
+    general(view)
+    store(view, item="ซ่อมหลังคา", creditor="บริษัท ก")
+    grid = view.lines_table.children[0]
+    first = list(grid.children)
+    sent.clear()
+    store(view, item="ทาสี")
+    assert view.lines_table.children[0] is grid and list(grid.children[:len(first)]) == first  # the same widgets
+    opened = sum(v for k, v in sent.items() if k[0] == "open")
+    assert 0 < opened <= 4 + len(view.lines_table.fields)  # the new line's cells, a «remove» button, nothing more
+    assert line_numbers(view) == ["<span class='gf-line-no'>1</span>", "<span class='gf-line-no'>2</span>"]
+
+
+def test_a_page_s_app_is_frozen_out_of_the_garbage_collector():
+    import gc
+
+    from sandbox.ui.app import settle
+
+    gc.unfreeze()
+    try:
+        settle()  # open_app's last step
+        assert gc.get_freeze_count() > 1000  # every module and widget made so far: not scanned again
+    finally:
+        gc.unfreeze()
