@@ -59,6 +59,7 @@ class _Spec:
         # A loaded object gets its fields straight from the row; its __init__ (which only assigns
         # them) is skipped unless the class does more there.
         self.plain = not hasattr(cls, "__post_init__") and len(self.factories) + len(self.names) == len(fields)
+        self.as_is = self.plain and not self.sets  # a row dict of its columns can become its __dict__
 
 
 _SPECS: dict[type, _Spec] = {}
@@ -86,8 +87,8 @@ def to_row(obj) -> dict[str, Any]:
 def from_row(cls, data) -> Any:
     """An object from a row mapping with every column (a row dict of exactly the object's
     columns, fresh from ``FastSQL.rows``, becomes the object's own)."""
-    spec = _spec(cls)
-    if spec.plain and not spec.sets and type(data) is dict and data.keys() == spec.name_set:
+    spec = _SPECS.get(cls) or _spec(cls)
+    if spec.as_is and type(data) is dict and data.keys() == spec.name_set:
         for name, factory in spec.factories:
             data[name] = factory()
         obj = cls.__new__(cls)
@@ -185,13 +186,24 @@ class Entry:
         self.obj, self.stored, self.settled = obj, stored, settled
 
 
-def state_of(obj) -> tuple:
-    cls = type(obj)
-    spec = _SPECS.get(cls) or _spec(cls)
+def _state_function(cls):
+    values = _spec(cls).values
     if cls is ReserveDocument:
-        contracts = obj.contracts
-        return spec.values(obj), (tuple(map(_CONTRACT_VALUES, contracts)) if contracts else ())
-    return spec.values(obj), None
+        def state(obj) -> tuple:
+            contracts = obj.contracts
+            return values(obj), (tuple(map(_CONTRACT_VALUES, contracts)) if contracts else ())
+    else:
+        def state(obj) -> tuple:
+            return values(obj), None
+    return state
+
+
+# class -> its objects' snapshot function (the identity map takes one at every load and settle)
+STATE_OF = {cls: _state_function(cls) for cls in TABLES}
+
+
+def state_of(obj) -> tuple:
+    return STATE_OF[type(obj)](obj)
 
 
 class WriteBehind:
@@ -242,11 +254,13 @@ class WriteBehind:
         updates: dict[tuple, list[dict]] = {}
         contracts_of: list[tuple[str, tuple]] = []
         rewrite: list[str] = []
+        seen = self._seen
         for key in self._dirty:
-            entry = self._seen[key]
+            entry = seen[key]
             obj, (now, contracts) = entry.obj, entry.settled
-            spec = _spec(type(obj))
-            table, pk = TABLES[type(obj)]
+            cls = type(obj)
+            spec = _SPECS[cls]
+            table, pk = TABLES[cls]
             if entry.stored is None:
                 row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)} if spec.sets else dict(zip(spec.names, now, strict=True))
                 inserts.setdefault((table.name, spec.names), []).append(row)
@@ -255,11 +269,12 @@ class WriteBehind:
             else:
                 before, contracts_before = entry.stored
                 if now != before:
-                    changed = list(compress(range(len(now)), map(ne, now, before)))
-                    params = {"_key": getattr(obj, pk)}
-                    for i in changed:
-                        params[spec.names[i]] = _db(spec.names[i], now[i])
-                    updates.setdefault((table.name, tuple(spec.names[i] for i in changed)), []).append(params)
+                    columns = tuple(compress(spec.names, map(ne, now, before)))
+                    params = dict(zip(columns, compress(now, map(ne, now, before)), strict=True))
+                    if spec.sets:
+                        params = {n: _db(n, v) for n, v in params.items()}
+                    params["_key"] = getattr(obj, pk)
+                    updates.setdefault((table.name, columns), []).append(params)
                 if contracts != contracts_before:
                     rewrite.append(getattr(obj, pk))
                     contracts_of.append((getattr(obj, pk), contracts))
@@ -333,6 +348,28 @@ def _plain_column(value) -> bool:
 def _plain(value, depth: int) -> bool:
     """``value`` is JSON data that ``safe_value`` would give back unchanged."""
     kind = type(value)
+    if kind is dict:  # (an input, a result: the common case first)
+        if depth >= MAX_DEPTH or len(value) > MAX_ITEMS:
+            return False
+        for key, item in value.items():
+            if key not in _PLAIN_KEYS:  # (found: a text, or one equal to it that is written the same)
+                if type(key) is not str or len(key) > 100 or "\x00" in key or not (key.isascii() or _encodes(key)):
+                    return False
+                if key in SECRET_KEYS:
+                    if item is not None:
+                        return False
+                elif len(_PLAIN_KEYS) < _PLAIN_KEYS_KEPT:
+                    _PLAIN_KEYS.add(key)
+            kind = type(item)
+            if kind is str:  # the common cases, without a call
+                if len(item) > MAX_STRING or "\x00" in item or not (item.isascii() or _encodes(item)):
+                    return False
+            elif kind is int:
+                if not -_BIG < item < _BIG:
+                    return False
+            elif item is not None and kind is not bool and not _plain(item, depth + 1):
+                return False
+        return True
     if kind is str:
         return len(value) <= MAX_STRING and "\x00" not in value and (value.isascii() or _encodes(value))
     if kind is int:
@@ -343,23 +380,13 @@ def _plain(value, depth: int) -> bool:
         return math.isfinite(value)
     if depth >= MAX_DEPTH:
         return False
-    if kind is dict:
-        if len(value) > MAX_ITEMS:
-            return False
-        for key, item in value.items():
-            if type(key) is not str or len(key) > 100 or "\x00" in key or not (key.isascii() or _encodes(key)):
-                return False
-            if key in SECRET_KEYS and item is not None:
-                return False
-            if type(item) is str:  # the common case, without a call
-                if len(item) > MAX_STRING or "\x00" in item or not (item.isascii() or _encodes(item)):
-                    return False
-            elif not _plain(item, depth + 1):
-                return False
-        return True
     if kind is list or kind is tuple:
         return len(value) <= MAX_ITEMS and all(_plain(item, depth + 1) for item in value)
     return False
 
 
 _BIG = 10**18
+# Keys already found plain (not secret, short, storable): a command's few field names, checked
+# once instead of at every audit line. Bounded, as inputs may bring any key.
+_PLAIN_KEYS: set[str] = set()
+_PLAIN_KEYS_KEPT = 4096
