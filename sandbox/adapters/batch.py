@@ -342,7 +342,15 @@ def _clean_text(value: str, limit: int) -> bool:
 
 
 def _plain_column(value) -> bool:
-    return type(value) is str and _clean_text(value, MAX_COLUMN - 1)
+    if type(value) is not str:
+        return False
+    if value in _PLAIN_KEYS:  # (actors and actions recur: one found plain as a column is kept)
+        return len(value) < MAX_COLUMN
+    if not _clean_text(value, MAX_COLUMN - 1):
+        return False
+    if len(_PLAIN_KEYS) < _PLAIN_KEYS_KEPT and value not in SECRET_KEYS:
+        _PLAIN_KEYS.add(value)
+    return True
 
 
 def _plain(value, depth: int) -> bool:
@@ -386,7 +394,9 @@ def _plain(value, depth: int) -> bool:
 
 
 _BIG = 10**18
-# Keys already found plain (not secret, short, storable): a command's few field names, checked
-# once instead of at every audit line. Bounded, as inputs may bring any key.
+# Texts already found plain as a key (not secret, at most 100 characters, storable): a command's
+# few field names, the actors and actions, checked once instead of at every audit line. Bounded,
+# as inputs may bring any key.
 _PLAIN_KEYS: set[str] = set()
-_PLAIN_KEYS_KEPT = 4096
+_PLAIN_KEYS_KEPT = 8192
+assert MAX_COLUMN <= 100
