@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sandbox.adapters import orm
-from sandbox.adapters.batch import audit_texts
+from sandbox.adapters.audit_line import audit_texts
 from sandbox.audit_safe import SECRET_KEYS, audit_row
 
 keys = st.one_of(st.sampled_from(sorted(SECRET_KEYS) + ["doc", "docs", "amount", "x" * 101]), st.text(max_size=5))
