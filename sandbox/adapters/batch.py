@@ -258,8 +258,9 @@ class WriteBehind:
             else:
                 before, contracts_before = entry.stored
                 if now != before:
-                    columns = tuple(compress(spec.names, map(ne, now, before)))
-                    params = dict(zip(columns, compress(now, map(ne, now, before)), strict=True))
+                    differs = tuple(map(ne, now, before))
+                    columns = tuple(compress(spec.names, differs))
+                    params = dict(zip(columns, compress(now, differs), strict=True))
                     if spec.sets:
                         params = {n: _db(n, v) for n, v in params.items()}
                     params["_key"] = getattr(obj, pk)

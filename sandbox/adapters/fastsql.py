@@ -38,17 +38,10 @@ class Compiled:
     def make_row(self) -> Callable[[Sequence], dict[str, Any]]:
         """A function from a result tuple to its row dict, values converted: written out as one
         dict display (the way ``dataclasses`` writes ``__init__``), the fastest form CPython has."""
-        scope: dict[str, Any] = {f"_p{i}": proc for i, _, proc in self.convert}
-        if len(self.convert) * 3 < len(self.columns):
-            # Few columns to convert (a document row: 5 of 25): the dict made in C, then those
-            # few replaced in place (same keys in the same order, same values).
-            scope["_columns"] = self.columns
-            lines = "".join(f"    row[{name!r}] = _p{i}(r[{i}])\n" for i, name, _ in self.convert)
-            exec(f"def make_row(r):\n    row = dict(zip(_columns, r))\n{lines}    return row\n", scope)  # noqa: S102
-            return scope["make_row"]
         conv = {i: f"_p{i}" for i, _, _ in self.convert}
         items = ", ".join(f"{name!r}: {conv[i]}(r[{i}])" if i in conv else f"{name!r}: r[{i}]"
                           for i, name in enumerate(self.columns))
+        scope = {f"_p{i}": proc for i, _, proc in self.convert}
         exec(f"def make_row(r):\n    return {{{items}}}\n", scope)  # noqa: S102 (column keys of our own tables)
         return scope["make_row"]
 
