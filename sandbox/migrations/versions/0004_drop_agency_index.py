@@ -6,9 +6,10 @@ Create Date: 2026-12-02
 
 ``ix_reserve_docs_agency`` (agency, fiscal year) served no statement: no report, view or engine
 query filters documents by agency (an agency's documents are reached through its units,
-``ix_reserve_docs_report``). ``EXPLAIN QUERY PLAN`` of every report filter and of the engine's
-statements names the other nine indexes of the table and never this one, while every document
-written or updated paid for it (issue 17, engine).
+``ix_reserve_docs_report``). SQLite's ``EXPLAIN QUERY PLAN`` of every report filter
+(``tests/test_report_plans.py``'s list, listing and count) names each of the other nine indexes
+of the table and never this one; no engine or view statement names the agency column of
+``reserve_docs`` in a condition. Every document inserted paid for it (issue 17, engine).
 """
 
 from alembic import op
