@@ -40,7 +40,7 @@ def _field_kind(annotation, contract: type[BaseModel]) -> str | None:
 
 def fast_fields(classes, contract: type[BaseModel]) -> dict[type, tuple]:
     """Command class → (field name → kind, the contract line's constructor, required fields, the
-    command's constructor), for every
+    command's constructor, field name → longest text), for every
     class whose only validators are the plain ones and whose fields are all of a kind this
     path builds."""
     out = {}
@@ -51,7 +51,8 @@ def fast_fields(classes, contract: type[BaseModel]) -> dict[type, tuple]:
         if None in kinds.values() or "remaining" in kinds:
             continue
         required = frozenset(name for name, f in cls.model_fields.items() if f.is_required())
-        out[cls] = (kinds, constructor(contract), required, constructor(cls))
+        lengths = {name: limits.FIELD_LENGTH.get(name, limits.MAX_NAME) for name in kinds}
+        out[cls] = (kinds, constructor(contract), required, constructor(cls), lengths)
     return out
 
 
@@ -70,18 +71,21 @@ def constructor(cls: type[BaseModel]):
     if any(type(v) not in (str, type(None)) and v != [] for v in defaults.values()):
         return cls.model_construct  # (only immutable defaults are shared; an empty list is made afresh)
     lists = tuple(name for name, v in defaults.items() if v == [])
-    order = tuple(fields)
+    # Every field in order (a required one as None, until given): a merge with the given values
+    # keeps this order, so the merged dict is the ``__dict__`` itself.
+    template = {name: defaults.get(name) for name in fields}
+    required = frozenset(fields) - defaults.keys()
 
     def construct(**values):
         given = set(values)
-        if not given.issubset(fields):
-            return construct(**values)
-        merged = {**defaults, **values}
+        if not given.issubset(fields) or not required.issubset(given):
+            return cls.model_construct(**values)
+        merged = {**template, **values}
         for name in lists:
             if name not in given:
                 merged[name] = []
         obj = cls.__new__(cls)
-        _set(obj, "__dict__", {name: merged[name] for name in order})
+        _set(obj, "__dict__", merged)
         _set(obj, "__pydantic_fields_set__", given)
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
@@ -97,7 +101,7 @@ def _plain_text(name: str, value: str) -> bool:
 
 def parse(cls, fast: tuple, data: dict):
     """The command, or None when the input is not plain or a check refuses it."""
-    kinds, contract, required, construct = fast
+    kinds, contract, required, construct, lengths = fast
     if not required.issubset(data):
         return None
     values = {}
@@ -114,7 +118,7 @@ def parse(cls, fast: tuple, data: dict):
                 continue
             vtype = type(value)
             if vtype is str:
-                if not _plain_text(name, value):
+                if len(value) > lengths[name] or not value.isprintable():  # (``_plain_text``)
                     limits.check_field(name, value)
             elif kind == "any" and vtype in _SCALARS:
                 limits.check_field(name, value)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.dialects import postgresql, sqlite
 
-from sandbox.adapters import orm
-from sandbox.adapters.batch import audit_texts
+from sandbox.adapters import audit_line, orm
+from sandbox.adapters.audit_line import audit_texts
 from sandbox.audit_safe import SECRET_KEYS, audit_row
 
 keys = st.one_of(st.sampled_from(sorted(SECRET_KEYS) + ["doc", "docs", "amount", "x" * 101]), st.text(max_size=5))
@@ -71,3 +72,32 @@ def test_the_memory_of_moments_is_bounded(monkeypatch):
     for i in range(100):
         assert bind(start + dt.timedelta(seconds=i)) == f"2023-09-04 02:00:{i % 60:02d}.000000".replace(
             "02:00:", f"02:{i // 60:02d}:")
+
+
+class _Text(str):
+    """A text of another type: audit_row keeps its text, so the line must be the same."""
+
+
+@pytest.mark.parametrize("key", ["doc", "x" * 39, "x" * 40, "x" * 100, "ไทย" * 5])
+def test_remembered_keys_and_columns_change_no_audit_line(key):
+    """A key found plain is remembered (``_PLAIN_KEYS``): the lines made after that, with the
+    same text as a key, as an actor or action column, as another type, and next to a secret,
+    are still exactly ``audit_row``'s."""
+    cases = [
+        (key, "a", {key: "v"}, {}),  # remembered as a key …
+        (key, key, {key: 1}, {key: None}),  # … then used as columns (too long for one past 39)
+        ("a", "b", {_Text(key): "v"}, {}),
+        ("a", "b", {key: "v", "password": "secret"}, {}),  # a secret next to it is still hidden
+        ("a", "b", {"password": "secret"}, {"password": None}),
+    ]
+    for _ in range(2):  # the second time from memory
+        for actor, action, input_, result in cases:
+            assert audit_texts(actor, action, input_, result) == audit_row(actor, action, input_, result)
+    assert "password" not in audit_line._PLAIN_KEYS
+
+
+@settings(max_examples=200, deadline=None)
+@given(actor=columns, action=columns, input_=values, result=values)
+def test_audit_line_is_the_same_the_second_time(actor, action, input_, result):
+    first = audit_texts(actor, action, input_, result)
+    assert audit_texts(actor, action, input_, result) == first == audit_row(actor, action, input_, result)

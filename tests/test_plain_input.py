@@ -84,3 +84,11 @@ def test_constructor_builds_what_model_construct_builds(cls):
         for name, value in a.__dict__.items():
             if isinstance(value, list):
                 assert value is not build(**fields).__dict__[name]  # a list default is never shared
+
+
+@pytest.mark.parametrize("key", [1, "", "x" * 41, "a\x00", "\ud800", "doc"])
+def test_a_field_name_is_checked_the_same_with_or_without_the_fast_path(key):
+    """A command's own field names skip the per-key check; any other key gets it, as before."""
+    for action in ("withdrawal.request", "reserve.create"):
+        data = {"doc": "CX00000001", "amount": 5, key: "x"}
+        assert outcome(action, data) == slow(action, data)

@@ -8,9 +8,6 @@ decides when a command's changes are settled; ``flush`` here writes them.
 from __future__ import annotations
 
 import dataclasses
-import json
-import json.encoder
-import math
 from functools import cache
 from itertools import compress
 from operator import attrgetter, ne
@@ -19,15 +16,6 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..audit_safe import (
-    MAX_COLUMN,
-    MAX_DEPTH,
-    MAX_ITEMS,
-    MAX_JSON,
-    MAX_STRING,
-    SECRET_KEYS,
-    audit_row,
-)
 from ..domain.model import (
     Agency,
     BudgetLine,
@@ -39,6 +27,7 @@ from ..domain.model import (
     Withdrawal,
 )
 from . import orm
+from .audit_line import audit_texts
 from .fastsql import FastSQL
 
 SET_FIELDS = {"roles", "apps"}
@@ -59,6 +48,7 @@ class _Spec:
         # A loaded object gets its fields straight from the row; its __init__ (which only assigns
         # them) is skipped unless the class does more there.
         self.plain = not hasattr(cls, "__post_init__") and len(self.factories) + len(self.names) == len(fields)
+        self.as_is = self.plain and not self.sets  # a row dict of its columns can become its __dict__
 
 
 _SPECS: dict[type, _Spec] = {}
@@ -86,8 +76,8 @@ def to_row(obj) -> dict[str, Any]:
 def from_row(cls, data) -> Any:
     """An object from a row mapping with every column (a row dict of exactly the object's
     columns, fresh from ``FastSQL.rows``, becomes the object's own)."""
-    spec = _spec(cls)
-    if spec.plain and not spec.sets and type(data) is dict and data.keys() == spec.name_set:
+    spec = _SPECS.get(cls) or _spec(cls)
+    if spec.as_is and type(data) is dict and data.keys() == spec.name_set:
         for name, factory in spec.factories:
             data[name] = factory()
         obj = cls.__new__(cls)
@@ -185,13 +175,24 @@ class Entry:
         self.obj, self.stored, self.settled = obj, stored, settled
 
 
-def state_of(obj) -> tuple:
-    cls = type(obj)
-    spec = _SPECS.get(cls) or _spec(cls)
+def _state_function(cls):
+    values = _spec(cls).values
     if cls is ReserveDocument:
-        contracts = obj.contracts
-        return spec.values(obj), (tuple(map(_CONTRACT_VALUES, contracts)) if contracts else ())
-    return spec.values(obj), None
+        def state(obj) -> tuple:
+            contracts = obj.contracts
+            return values(obj), (tuple(map(_CONTRACT_VALUES, contracts)) if contracts else ())
+    else:
+        def state(obj) -> tuple:
+            return values(obj), None
+    return state
+
+
+# class -> its objects' snapshot function (the identity map takes one at every load and settle)
+STATE_OF = {cls: _state_function(cls) for cls in TABLES}
+
+
+def state_of(obj) -> tuple:
+    return STATE_OF[type(obj)](obj)
 
 
 class WriteBehind:
@@ -242,11 +243,13 @@ class WriteBehind:
         updates: dict[tuple, list[dict]] = {}
         contracts_of: list[tuple[str, tuple]] = []
         rewrite: list[str] = []
+        seen = self._seen
         for key in self._dirty:
-            entry = self._seen[key]
+            entry = seen[key]
             obj, (now, contracts) = entry.obj, entry.settled
-            spec = _spec(type(obj))
-            table, pk = TABLES[type(obj)]
+            cls = type(obj)
+            spec = _SPECS[cls]
+            table, pk = TABLES[cls]
             if entry.stored is None:
                 row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)} if spec.sets else dict(zip(spec.names, now, strict=True))
                 inserts.setdefault((table.name, spec.names), []).append(row)
@@ -255,11 +258,13 @@ class WriteBehind:
             else:
                 before, contracts_before = entry.stored
                 if now != before:
-                    changed = list(compress(range(len(now)), map(ne, now, before)))
-                    params = {"_key": getattr(obj, pk)}
-                    for i in changed:
-                        params[spec.names[i]] = _db(spec.names[i], now[i])
-                    updates.setdefault((table.name, tuple(spec.names[i] for i in changed)), []).append(params)
+                    differs = tuple(map(ne, now, before))
+                    columns = tuple(compress(spec.names, differs))
+                    params = dict(zip(columns, compress(now, differs), strict=True))
+                    if spec.sets:
+                        params = {n: _db(n, v) for n, v in params.items()}
+                    params["_key"] = getattr(obj, pk)
+                    updates.setdefault((table.name, columns), []).append(params)
                 if contracts != contracts_before:
                     rewrite.append(getattr(obj, pk))
                     contracts_of.append((getattr(obj, pk), contracts))
@@ -285,81 +290,3 @@ class WriteBehind:
             "at": at, "actor": actor, "action": action, "input": input_text,
             "ok": ok, "error": error, "result": result_text,
         })
-
-
-# ---------------------------------------------------------------- the audit line's fast path
-# ``audit_row`` makes any input storable (texts cut, secrets hidden, NUL and lone surrogates
-# replaced) by copying it. Almost every command's input and result are already plain JSON data
-# within every bound: ``_plain`` says so without copying, and the line is then the same text
-# ``audit_row`` would make.
-# The C encoder ``json.JSONEncoder(ensure_ascii=False).encode`` builds at every call, built once
-# (no circular-reference markers: ``_plain`` bounds the depth, and an input it does not pass
-# takes ``audit_row``'s way). Same text.
-_encoder = json.encoder.c_make_encoder(None, None, json.encoder.c_encode_basestring, None, ": ", ", ", False, False, True) \
-    if json.encoder.c_make_encoder is not None else None
-
-
-def _dumps(value) -> str:
-    if _encoder is None:
-        return json.dumps(value, ensure_ascii=False)
-    return "".join(_encoder(value, 0))
-
-
-def audit_texts(actor, action, input_, result) -> tuple[str, str, str, str]:
-    """What ``audit_row`` makes of an audit line, without its copy when nothing needs making safe."""
-    if _plain_column(actor) and _plain_column(action) and _plain(input_, 0) and _plain(result, 0):
-        input_text, result_text = _dumps(input_), _dumps(result)
-        if len(input_text) <= MAX_JSON and len(result_text) <= MAX_JSON:
-            return actor, action, input_text, result_text
-    return audit_row(actor, action, input_, result)
-
-
-def _encodes(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate
-        return False
-    return True
-
-
-def _clean_text(value: str, limit: int) -> bool:
-    return len(value) <= limit and "\x00" not in value and (value.isascii() or _encodes(value))
-
-
-def _plain_column(value) -> bool:
-    return type(value) is str and _clean_text(value, MAX_COLUMN - 1)
-
-
-def _plain(value, depth: int) -> bool:
-    """``value`` is JSON data that ``safe_value`` would give back unchanged."""
-    kind = type(value)
-    if kind is str:
-        return len(value) <= MAX_STRING and "\x00" not in value and (value.isascii() or _encodes(value))
-    if kind is int:
-        return -_BIG < value < _BIG
-    if value is None or kind is bool:
-        return True
-    if kind is float:
-        return math.isfinite(value)
-    if depth >= MAX_DEPTH:
-        return False
-    if kind is dict:
-        if len(value) > MAX_ITEMS:
-            return False
-        for key, item in value.items():
-            if type(key) is not str or len(key) > 100 or "\x00" in key or not (key.isascii() or _encodes(key)):
-                return False
-            if key in SECRET_KEYS and item is not None:
-                return False
-            if type(item) is str:  # the common case, without a call
-                if len(item) > MAX_STRING or "\x00" in item or not (item.isascii() or _encodes(item)):
-                    return False
-            elif not _plain(item, depth + 1):
-                return False
-        return True
-    if kind is list or kind is tuple:
-        return len(value) <= MAX_ITEMS and all(_plain(item, depth + 1) for item in value)
-    return False
-
-
-_BIG = 10**18

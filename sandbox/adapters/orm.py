@@ -255,7 +255,7 @@ reserve_docs = Table(
     Column("created_at", Moment, nullable=False),
     Index("ix_reserve_docs_report", "unit", "fiscal_year", "status"),
     Index("ix_reserve_docs_lapse", "fiscal_year", "closed", "status"),
-    Index("ix_reserve_docs_agency", "agency", "fiscal_year"),
+    # (ix_reserve_docs_agency, dropped by migration 0004: no query reads documents by agency)
 )
 
 contract_lines = Table(

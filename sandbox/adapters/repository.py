@@ -27,6 +27,7 @@ from . import orm
 from .batch import (
     LINES_OF,
     NOW,
+    STATE_OF,
     TABLES,
     TAKE_COUNTER,
     Entry,
@@ -98,12 +99,13 @@ class Repository(Records, WriteBehind):
 
     def settle(self) -> None:
         """The running command succeeded: what it changed becomes due for writing."""
-        seen, dirty = self._seen, self._dirty
+        seen, dirty, state_of_ = self._seen, self._dirty, STATE_OF
         for key in self._touched:
             entry = seen.get(key)
             if entry is None:
                 continue
-            state = state_of(entry.obj)
+            obj = entry.obj
+            state = state_of_[type(obj)](obj)
             if state != entry.settled:
                 entry.settled = state
                 if state != entry.stored:
@@ -152,15 +154,17 @@ class Repository(Records, WriteBehind):
 
     def _track(self, obj, touch: bool = True, stored: bool = True):
         """Put a loaded (``stored``) or new object in the map; an object already there wins."""
-        key = self._key(obj)
+        cls = type(obj)
+        table, pk = TABLES[cls]
+        key = (table.name, getattr(obj, pk))
         if touch:
             self._touched.add(key)
         entry = self._seen.get(key)
         if entry is not None:
             return entry.obj
-        state = state_of(obj) if stored else None  # (a new object is snapshot when it settles)
+        state = STATE_OF[cls](obj) if stored else None  # (a new object is snapshot when it settles)
         self._seen[key] = Entry(obj, state, state)
-        if isinstance(obj, Withdrawal):
+        if cls is Withdrawal:
             self._withdrawals_of.setdefault(obj.doc_no, set()).add(key)
         return obj
 
