@@ -231,7 +231,8 @@ def one_load(browser, base: str, name: str, folder: Path, i: int, servers: list[
     for label, a, b in edges:
         k, _, busy_ = self_times(spans, t0 + a * 1000, t0 + b * 1000)
         out["phases"][label] = {"wall": b - a, "busy": busy_, **{kk: round(v, 1) for kk, v in k.items()}}
-    trace.unlink()
+    if not os.environ.get("KEEP_TRACE"):
+        trace.unlink()
     return out
 
 

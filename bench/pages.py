@@ -63,10 +63,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Usable: enabled, and drawn where a click lands (``elementFromPoint`` finds it), unless it lies
+# outside the window. Playwright's "visible" alone also holds for a control inside a box of no
+# height: a page whose layout broke (seen when Voila's voila-style.js was left out) looked fast.
+USABLE = """(s) => { const e = document.querySelector(s); if (!e || e.disabled) return false;
+  const r = e.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+  if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return true;
+  const hit = document.elementFromPoint(x, y); return !!hit && (hit === e || e.contains(hit)); }"""
+
+
 def enabled(page, selector: str) -> None:
     page.wait_for_selector(selector, state="visible", timeout=TIMEOUT_MS)
-    page.wait_for_function("(s) => { const e = document.querySelector(s); return e && !e.disabled; }",
-                           arg=selector, timeout=TIMEOUT_MS)
+    # polled every 50 ms: Playwright's default (every animation frame) keeps the page drawing
+    page.wait_for_function(USABLE, arg=selector, timeout=TIMEOUT_MS, polling=50)
 
 
 def browser_cpu_s(server_pid: int) -> float:
