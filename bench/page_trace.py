@@ -9,13 +9,18 @@ For the renderer's main thread, from the navigation to the first control being u
   recalculation, layout, paint, parsing HTML, garbage collection, idle (waiting: the network,
   the server, the kernel);
 - the sampling profiler's self time by script file and by function (top ``--top``);
-- the page's websocket messages (count, bytes, when the first and the last came) and its
-  requests; the server's time for the HTML (``responseStart`` - ``requestStart`` and the
-  stream's end).
+- the main thread's CPU time (``tdur``: not inflated by waiting for a core) and the browser's CPU;
+- the same by phase: the HTML, to DOMContentLoaded, Voila's frontend booting (to its kernel
+  websocket), the kernel (kernel info, the widget state in one ``request_states``), the render;
+- the page's websocket messages (count, bytes, each one's type in the JSON) and its requests;
+  the server's time for the HTML (``responseStart`` - ``requestStart`` and the stream's end).
 
     .venv/bin/python -m bench.page_trace                      # the app page, 3 loads
     .venv/bin/python -m bench.page_trace --bare               # one-button Voila page
+    .venv/bin/python -m bench.page_trace --baseline DIR       # paired: DIR/voila/templates/gfmis vs ours
+    .venv/bin/python -m bench.page_trace --write-preload      # the template's preload list, written again
     .venv/bin/python -m bench.page_trace --json var/trace.json
+    KEEP_TRACE=1 .venv/bin/python -m bench.page_trace         # keep Chrome's trace files (chrome://tracing)
 
 Only 127.0.0.1 is ever contacted; every wait has a timeout.
 """
