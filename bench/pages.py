@@ -13,6 +13,7 @@ the loads:
   (app: the login's user box; exercise: the guided panel's «play this step»; policy: «วาดใหม่»);
 - for the policy page also the time until its controls *respond* (a click on «English» changes
   the title: the kernel answers) and until the timeline chart is drawn;
+- the browser's CPU seconds from ``page.goto`` to the first widget (Playwright's driver included);
 - with ``--idle S``: the browser's CPU seconds while the page then sits open and untouched for S
   seconds (what an open page costs a trainee's PC, and a class load's shared cores), per 20 s.
 
@@ -21,6 +22,7 @@ the loads:
     .venv/bin/python -m bench.pages --json var/pages.json  # also write every figure
     .venv/bin/python -m bench.pages --pages app --loads 3 --idle 20   # and the idle page's CPU
     .venv/bin/python -m bench.pages --warm                 # a returning visitor: cache and compiled code kept
+    .venv/bin/python -m bench.pages --jupyter DIR          # DIR/voila/templates/gfmis instead of ours (paired runs)
 
 Targets (issue 17): app page ≤ 3 MB, first widget ≤ 1.0 s with a pre-heated kernel; the policy
 page usable in ≤ 3 s. Only 127.0.0.1 is ever contacted; every wait has a timeout.
@@ -61,10 +63,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Usable: enabled, and drawn where a click lands (``elementFromPoint`` finds it), unless it lies
+# outside the window. Playwright's "visible" alone also holds for a control inside a box of no
+# height: a page whose layout broke (seen when Voila's voila-style.js was left out) looked fast.
+USABLE = """(s) => { const e = document.querySelector(s); if (!e || e.disabled) return false;
+  const r = e.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+  if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return true;
+  const hit = document.elementFromPoint(x, y); return !!hit && (hit === e || e.contains(hit)); }"""
+
+
 def enabled(page, selector: str) -> None:
     page.wait_for_selector(selector, state="visible", timeout=TIMEOUT_MS)
-    page.wait_for_function("(s) => { const e = document.querySelector(s); return e && !e.disabled; }",
-                           arg=selector, timeout=TIMEOUT_MS)
+    # polled every 50 ms: Playwright's default (every animation frame) keeps the page drawing
+    page.wait_for_function(USABLE, arg=selector, timeout=TIMEOUT_MS, polling=50)
 
 
 def browser_cpu_s(server_pid: int) -> float:
@@ -108,11 +119,14 @@ def load(browser, base: str, name: str, idle: float = 0.0, server_pid: int = 0, 
     cdp.on("Network.requestWillBeSent", sent)
     cdp.on("Network.loadingFinished", finished)
     out: dict = {}
+    cpu = browser_cpu_s(server_pid) if server_pid else 0.0
     start = time.perf_counter()
     try:
         page.goto(base + path, timeout=TIMEOUT_MS)
         enabled(page, first)
         out["first_widget_s"] = time.perf_counter() - start
+        if server_pid:
+            out["browser_cpu_s"] = browser_cpu_s(server_pid) - cpu
         if name == "policy":
             page.click("button.gf-lang")
             page.wait_for_selector("text=Policy timeline", timeout=TIMEOUT_MS)
@@ -145,10 +159,11 @@ def median(rows: list[dict], key: str) -> float | None:
 
 def report(name: str, rows: list[dict]) -> dict:
     summary = {"page": name, "loads": len(rows), "errors": [r["error"] for r in rows if "error" in r]}
-    for key in ("requests", "bytes", "first_widget_s", "responds_s", "chart_s", "idle_cpu_s_per_20s"):
+    for key in ("requests", "bytes", "first_widget_s", "browser_cpu_s", "responds_s", "chart_s", "idle_cpu_s_per_20s"):
         summary[key] = median(rows, key)
     line = (f"{name:9s} {summary['requests']:>5.0f} requests {summary['bytes'] / 1e6:6.2f} MB  "
-            f"first widget {summary['first_widget_s'] or float('nan'):5.2f} s")
+            f"first widget {summary['first_widget_s'] or float('nan'):5.2f} s"
+            f"  browser CPU {summary['browser_cpu_s'] or float('nan'):4.2f} s")
     if summary["responds_s"] is not None:
         line += f"  responds {summary['responds_s']:5.2f} s  chart {summary['chart_s'] or float('nan'):5.2f} s"
     if summary["idle_cpu_s_per_20s"] is not None:
@@ -167,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="also write the figures here")
     ap.add_argument("--warm", action="store_true",
                     help="the loads of a page share one browser context: the first is a new visitor's, the others a returning one's")
+    ap.add_argument("--jupyter", help="a folder whose voila/templates/gfmis replaces ours (another version, for paired runs)")
     ap.add_argument("--idle", type=float, default=0.0, help="seconds to leave each page open and untouched, its browser CPU measured")
     args = ap.parse_args(argv)
     names = [n.strip() for n in args.pages.split(",") if n.strip()]
@@ -181,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     env = voila_env(str(folder / "app.sqlite"))
+    if args.jupyter:
+        env["JUPYTER_PATH"] = str(Path(args.jupyter).resolve()) + os.pathsep + env["JUPYTER_PATH"]
     app_sandbox(env["SANDBOX_DB"]).close()  # as `serve` does: the demo world before the first page
     port = free_port()
     base = f"http://127.0.0.1:{port}"
