@@ -48,6 +48,8 @@ PRELOAD = (
     # session.query_parameters asks voila.utils for the page's request; importing voila pulls in
     # jupyter_server, jsonschema and an RFC 3987 grammar compiled at import: 2-3 s of CPU a kernel.
     "voila.utils",
+    # the Thai calendar's holidays: every country's module, 70-100 ms of CPU at a kernel's first save
+    "holidays.countries",
 )
 LAUNCHER = ["-m", "ipykernel_launcher"]
 WARM_EXERCISE = "sept-round-cx-basic"
