@@ -304,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_before": load_before, "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
         "first_widget_signin_to_exercise_p50_s": round(pct(fw, 0.5), 2),
         "first_widget_signin_to_exercise_p95_s": round(pct(fw, 0.95), 2),
-        "first_widget_exercise_p50_s": round(pct(fe, 0.5), 2), "first_widget_exercise_p95_s": round(pct(fe, 0.95), 2),
+        "first_widget_exercise_p50_s": round(pct(fe, 0.5), 2) if fe else None,  # with --two-pages
+        "first_widget_exercise_p95_s": round(pct(fe, 0.95), 2) if fe else None,
         "actions": len(acts), "action_p50_ms": round(pct(acts, 0.5) * 1000) if acts else None,
         "action_p95_ms": round(pct(acts, 0.95) * 1000) if acts else None,
         "action_max_ms": round(max(acts) * 1000) if acts else None,
