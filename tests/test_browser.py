@@ -77,8 +77,11 @@ def voila(tmp_path_factory):
     # the command bin/start runs (python -m sandbox serve), on a database of our own
     with running_voila(voila_command, voila_env(str(folder / "app.sqlite")), folder) as base:
         yield base
-    errors = [line for line in (folder / "voila.log").read_text().splitlines() if "Error" in line or "Traceback" in line]
+    log = (folder / "voila.log").read_text()
+    errors = [line for line in log.splitlines() if "Error" in line or "Traceback" in line]
     print("\n".join(["voila log errors:"] + errors[-20:]))
+    # kernels reached over Unix sockets (serve.py): ipykernel warns of every kernel on TCP
+    assert "Kernel started" in log and "running over TCP" not in log
 
 
 OFF_SERVER: list[str] = []

@@ -58,6 +58,11 @@ def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False,
         # A busy class server may deliver a page's widget messages later than Voila's default 4 s
         # after the cell ends; past the timeout the page is sent without its app (never drawn).
         f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
+        # Kernels talk to the server over Unix sockets, not TCP ports: a TCP port is chosen by
+        # binding port 0 and letting it go, and another process (a browser's connection) can take
+        # it before the kernel binds it (seen once: a kernel's heartbeat "Address already in use",
+        # and the server hung).
+        "--KernelManager.transport=ipc",
     ]
     if not class_mode:  # one kernel ahead for the policy page, whatever the app's pool
         pools = {"default": {"pool_size": pool_size}, POLICY: {"pool_size": 1}}
