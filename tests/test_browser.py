@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -51,7 +52,9 @@ def running_voila(command_for_port, env: dict, folder: Path, ready: str = "", st
     not a pipe nobody reads: that would block Voila); yields the base URL once ``ready`` answers."""
     port = _free_port()
     log = open(folder / "voila.log", "w")
-    proc = subprocess.Popen(command_for_port(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # a session of its own: a server that does not stop is killed with its fork server, not left behind
+    proc = subprocess.Popen(command_for_port(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -66,8 +69,14 @@ def running_voila(command_for_port, env: dict, folder: Path, ready: str = "", st
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=stop_timeout)
-        log.close()
+        try:
+            proc.wait(timeout=stop_timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # then still fails: a server that hangs is a finding
+            proc.wait(timeout=10)
+            raise
+        finally:
+            log.close()
 
 
 @pytest.fixture(scope="module")
