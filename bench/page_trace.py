@@ -36,10 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from .pages import ARGS, CHROMIUM, PAGES, ROOT, TIMEOUT_MS, free_port
+from .pages import ARGS, CHROMIUM, PAGES, ROOT, TIMEOUT_MS, free_port, served
 from .trace_analysis import duration_spans, main_thread, profile, self_times, thread_cpu
 
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "v8.execute", "blink",
@@ -142,13 +141,8 @@ def write_preload(folder: Path, gap: float) -> list[str]:
 
 
 def _ready(base: str) -> None:
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(base + "/voila/render/app.ipynb", timeout=30)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"error: voila did not start at {base}")
+    if not served(base + "/voila/render/app.ipynb"):
+        raise SystemExit(f"error: voila did not start at {base}")
 
 
 def browser_cpu_s(servers: list[int]) -> float:

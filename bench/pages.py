@@ -174,6 +174,17 @@ def report(name: str, rows: list[dict]) -> dict:
     return summary
 
 
+def served(url: str, tries: int = 240) -> bool:
+    """Whether ``url`` answers within ``tries`` half-second waits (a server starting)."""
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(url, timeout=30)
+            return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--loads", type=int, default=5, help="loads of each page (the median is reported)")
@@ -206,13 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     proc = subprocess.Popen(voila_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     results = []
     try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(base + "/voila/render/app.ipynb?screen=login", timeout=30)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
+        if not served(base + "/voila/render/app.ipynb?screen=login"):
             print("error: voila did not start (see", folder / "voila.log", ")")
             return 1
         time.sleep(args.gap)  # the page above took the pre-heated kernel: let the pool re-fill
