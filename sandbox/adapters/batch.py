@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from functools import cache
 from itertools import compress
-from operator import attrgetter, ne
+from operator import attrgetter, itemgetter, ne
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -96,6 +96,7 @@ def from_row(cls, data) -> Any:
 
 
 _CONTRACT_VALUES = attrgetter(*(f.name for f in dataclasses.fields(ContractLine)))
+_CONTRACT_COLUMNS = ("doc_no", *(f.name for f in dataclasses.fields(ContractLine)))
 
 
 TABLES = {
@@ -158,7 +159,22 @@ def step_in(size: int, values: tuple[str, ...], copy: tuple[tuple[str, str], ...
     )
 
 
+# History and audit lines are kept as tuples of these columns (no dict per line).
+HISTORY_COLUMNS = ("doc_no", "at", "actor", "action", "from_status", "to_status", "note")
+AUDIT_COLUMNS = ("at", "actor", "action", "input", "ok", "error", "result")
+
 _SET_COUNTER = update(orm.counters).where(orm.counters.c.name == bindparam("prefix")).values(value=bindparam("last"))
+
+
+# (class, which columns differ) -> (those columns, a function picking their values from a state)
+_UPDATE_LAYOUTS: dict[tuple, tuple[tuple[str, ...], Any]] = {}
+
+
+def _update_layout(spec: _Spec, differs: tuple[bool, ...]) -> tuple[tuple[str, ...], Any]:
+    columns = tuple(compress(spec.names, differs))
+    index = [i for i, d in enumerate(differs) if d]
+    pick = itemgetter(*index) if len(index) > 1 else (lambda values, i=index[0]: (values[i],))
+    return columns, pick
 
 
 class Entry:
@@ -205,17 +221,14 @@ class WriteBehind:
         self._seen: dict[tuple, Entry] = {}
         self._dirty: dict[tuple, None] = {}  # settled differs from stored (ordered set)
         self._deletes: list[tuple] = []  # (table, pk column, key) settled for deletion
-        self._history: list[dict] = []  # lines of settled commands, written with the next flush
-        self._audit: list[dict] = []
+        self._history: list[tuple] = []  # lines of settled commands (HISTORY_COLUMNS), written with the next flush
+        self._audit: list[tuple] = []  # (AUDIT_COLUMNS)
         self._counters: dict[str, int] = {}  # prefix -> last number handed out (row locked)
         self._counters_written: dict[str, int] = {}
 
     def history(self, doc: ReserveDocument, at, actor: str, action: str, from_status: str, note: str = "") -> None:
         """A line of the document's history, written if the running command succeeds."""
-        self._command_history.append({
-            "doc_no": doc.doc_no, "at": at, "actor": actor, "action": action,
-            "from_status": from_status, "to_status": doc.status, "note": note,
-        })
+        self._command_history.append((doc.doc_no, at, actor, action, from_status, doc.status, note))
 
     def flush(self) -> None:
         """Write what settled commands changed: deletions, then inserts (parents first), then
@@ -232,61 +245,58 @@ class WriteBehind:
         if self._dirty:
             self._write_objects()
         if self._history:
-            self.sql.execute(insert_into("doc_history"), self._history)
+            self.sql.execute_tuples(insert_into("doc_history"), HISTORY_COLUMNS, self._history)
             self._history = []
         if self._audit:
-            self.sql.execute(insert_into("audit"), self._audit)
+            self.sql.execute_tuples(insert_into("audit"), AUDIT_COLUMNS, self._audit)
             self._audit = []
 
     def _write_objects(self) -> None:
-        inserts: dict[tuple, list[dict]] = {}
-        updates: dict[tuple, list[dict]] = {}
+        inserts: dict[tuple, list[tuple]] = {}
+        updates: dict[tuple, list[tuple]] = {}
         contracts_of: list[tuple[str, tuple]] = []
         rewrite: list[str] = []
-        seen = self._seen
+        seen, layouts = self._seen, _UPDATE_LAYOUTS
         for key in self._dirty:
             entry = seen[key]
             obj, (now, contracts) = entry.obj, entry.settled
             cls = type(obj)
             spec = _SPECS[cls]
-            table, pk = TABLES[cls]
             if entry.stored is None:
-                row = {n: _db(n, v) for n, v in zip(spec.names, now, strict=True)} if spec.sets else dict(zip(spec.names, now, strict=True))
-                inserts.setdefault((table.name, spec.names), []).append(row)
+                inserts.setdefault((key[0], spec.names), []).append(
+                    tuple(map(_db, spec.names, now)) if spec.sets else now)
                 if contracts:
-                    contracts_of.append((getattr(obj, pk), contracts))
+                    contracts_of.append((key[1], contracts))
             else:
                 before, contracts_before = entry.stored
                 if now != before:
-                    differs = tuple(map(ne, now, before))
-                    columns = tuple(compress(spec.names, differs))
-                    params = dict(zip(columns, compress(now, differs), strict=True))
+                    differs = (cls, tuple(map(ne, now, before)))
+                    layout = layouts.get(differs)
+                    if layout is None:
+                        layout = layouts[differs] = _update_layout(spec, differs[1])
+                    columns, pick = layout
+                    values = pick(now)
                     if spec.sets:
-                        params = {n: _db(n, v) for n, v in params.items()}
-                    params["_key"] = getattr(obj, pk)
-                    updates.setdefault((table.name, columns), []).append(params)
+                        values = tuple(map(_db, columns, values))
+                    updates.setdefault((key[0], columns), []).append((*values, key[1]))
                 if contracts != contracts_before:
-                    rewrite.append(getattr(obj, pk))
-                    contracts_of.append((getattr(obj, pk), contracts))
+                    rewrite.append(key[1])
+                    contracts_of.append((key[1], contracts))
             entry.stored = entry.settled
         self._dirty.clear()
         for table in orm.metadata.sorted_tables:  # parents before children (foreign keys)
             for (name, columns), rows in inserts.items():
                 if name == table.name:
-                    self.sql.execute(insert_into(name), rows, columns)
-        for (name, columns), params in updates.items():
-            self.sql.execute(_update_by_key(name, columns), params if len(params) > 1 else params[0])
+                    self.sql.execute_tuples(insert_into(name), columns, rows)
+        for (name, columns), rows in updates.items():
+            self.sql.execute_tuples(_update_by_key(name, columns), (*columns, "_key"), rows)
         cl = orm.contract_lines
         for doc_no in rewrite:
             self._conn.execute(cl.delete().where(cl.c.doc_no == doc_no))
-        names = _spec(ContractLine).names
-        rows = [{"doc_no": doc_no, **dict(zip(names, c, strict=True))} for doc_no, lines in contracts_of for c in lines]
-        self.sql.execute(insert_into("contract_lines"), rows, ("doc_no", *names))
+        rows = [(doc_no, *c) for doc_no, lines in contracts_of for c in lines]
+        self.sql.execute_tuples(insert_into("contract_lines"), _CONTRACT_COLUMNS, rows)
 
     def write_audit(self, at, actor: str, action: str, input_: dict, ok: bool, error: str | None, result: dict) -> None:
         """Buffer an audit line (of a finished command, refused or not); ``flush`` writes it."""
         actor, action, input_text, result_text = audit_texts(actor, action, input_, result)
-        self._audit.append({
-            "at": at, "actor": actor, "action": action, "input": input_text,
-            "ok": ok, "error": error, "result": result_text,
-        })
+        self._audit.append((at, actor, action, input_text, ok, error, result_text))

@@ -69,6 +69,38 @@ class Compiled:
             f"def params(v):\n    try:\n        return {body}\n    except KeyError:\n        return _slow(v)\n", scope)
         return scope["params"]
 
+    def params_of(self, order: tuple[str, ...]) -> Callable[[Sequence], Any]:
+        """A tuple of values in ``order`` -> the bind values, converted, as the DBAPI wants them
+        (rows built as tuples need no dict on the way). A bind ``order`` does not name takes its
+        literal; one without a literal is an error here, once, not at the first row."""
+        key = (id(self), order)
+        fn = _TUPLE_PARAMS.get(key)
+        if fn is not None:
+            return fn
+        processors = dict(self.process)
+        index = {name: i for i, name in enumerate(order)}
+        scope: dict[str, Any] = {}
+        parts = []
+        for i, name in enumerate(self.names):
+            if name in index:
+                value = f"t[{index[name]}]"
+            elif name in self.literals:
+                scope[f"_l{i}"] = self.literals[name]
+                value = f"_l{i}"
+            else:
+                raise KeyError(f"no value for bind parameter {name!r}")
+            if i in processors:
+                scope[f"_p{i}"] = processors[i]
+                value = f"_p{i}({value})"
+            parts.append(value if self.positional else f"{name!r}: {value}")
+        if self.positional:
+            body = f"({', '.join(parts)},)" if parts else "()"
+        else:
+            body = f"{{{', '.join(parts)}}}"
+        exec(f"def params(t):\n    return {body}\n", scope)  # noqa: S102 (bind names of our own statements)
+        fn = _TUPLE_PARAMS[key] = scope["params"]
+        return fn
+
     def _params(self, values: Mapping[str, Any]):
         """``params`` written out plainly (and the error that names a missing value)."""
         if self.literals:
@@ -83,6 +115,7 @@ class Compiled:
                 picked[i] = proc(picked[i])
         return tuple(picked) if self.positional else dict(zip(self.names, picked, strict=True))
 
+_TUPLE_PARAMS: dict[tuple[int, tuple[str, ...]], Callable] = {}
 _COMPILED: dict[tuple[int, str, tuple[str, ...] | None], tuple[ClauseElement, Compiled]] = {}
 
 
@@ -172,6 +205,19 @@ class FastSQL:
             self.cursor.executemany(c.sql, [params(v) for v in values])
         else:
             self.cursor.execute(c.sql, c.params(values))
+        return self.cursor.rowcount
+
+    def execute_tuples(self, stmt: ClauseElement, order: tuple[str, ...], rows: Sequence[Sequence]) -> int:
+        """``execute`` for rows given as tuples of values in ``order`` (an insert's columns, or an
+        update's binds): one executemany (or one execute for a single row)."""
+        if not rows:
+            return 0
+        c = compile_for(stmt, self.dialect, order if _is_insert(stmt) else None)
+        params = c.params_of(order)
+        if len(rows) == 1:
+            self.cursor.execute(c.sql, params(rows[0]))
+        else:
+            self.cursor.executemany(c.sql, list(map(params, rows)))
         return self.cursor.rowcount
 
 

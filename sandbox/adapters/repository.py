@@ -72,7 +72,7 @@ class Repository(Records, WriteBehind):
         self.reference = reference or ReferenceCache()
         self._touched: set[tuple] = set()  # loaded, handed out or added by the running command
         self._command_deletes: list[tuple] = []
-        self._command_history: list[dict] = []  # lines of the running command
+        self._command_history: list[tuple] = []  # lines of the running command
         self._lines_of: dict[tuple[str, str], list[tuple]] = {}
         self._withdrawals_of: dict[str, set[tuple]] = {}  # doc_no -> withdrawal keys in the map
         self._all_withdrawals_of: set[str] = set()  # documents whose every request is in the map
