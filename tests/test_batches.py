@@ -211,28 +211,30 @@ def test_batches_change_nothing_but_speed(store, tmp_path, request, monkeypatch)
     @settings(max_examples=40 if store == "sqlite" else 10, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(commands=command_lists, cuts=st.lists(st.integers(0, 40), max_size=3), limit=st.sampled_from([6, 10_000]),
-           set_from=st.sampled_from([1, 10_000]))
-    @example(commands=TWO_REQUESTS, cuts=[], limit=10_000, set_from=10_000)
-    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=10_000, set_from=10_000)
-    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=6, set_from=1)
-    @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=10_000, set_from=10_000)
-    @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=6, set_from=10_000)
-    @example(commands=ROUND_STEPS_REFUSED, cuts=[], limit=10_000, set_from=1)
-    @example(commands=ROUND_STEPS_REFUSED, cuts=[9, 14], limit=6, set_from=1)
-    @example(commands=CONTRACTS_AFTER_SPENDING, cuts=[], limit=10_000, set_from=10_000)
-    @example(commands=CONTRACTS_AFTER_SPENDING, cuts=[2], limit=10_000, set_from=10_000)
-    @example(commands=LIFECYCLE, cuts=[], limit=10_000, set_from=1)
-    @example(commands=LIFECYCLE, cuts=[7], limit=6, set_from=1)
-    @example(commands=LIFECYCLE_REFUSED, cuts=[], limit=10_000, set_from=1)
-    def same(commands, cuts, limit, set_from):
+           set_from=st.sampled_from([1, 10_000]), defer_from=st.sampled_from([1, 10_000]))
+    @example(commands=TWO_REQUESTS, cuts=[], limit=10_000, set_from=10_000, defer_from=1)
+    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=10_000, set_from=10_000, defer_from=1)
+    @example(commands=REFUSED_IN_THE_MIDDLE, cuts=[], limit=6, set_from=1, defer_from=10_000)
+    @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=10_000, set_from=10_000, defer_from=1)
+    @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=6, set_from=10_000, defer_from=1)
+    @example(commands=ROUND_STEPS_REFUSED, cuts=[], limit=10_000, set_from=1, defer_from=10_000)
+    @example(commands=ROUND_STEPS_REFUSED, cuts=[9, 14], limit=6, set_from=1, defer_from=1)
+    @example(commands=CONTRACTS_AFTER_SPENDING, cuts=[], limit=10_000, set_from=10_000, defer_from=1)
+    @example(commands=CONTRACTS_AFTER_SPENDING, cuts=[2], limit=10_000, set_from=10_000, defer_from=10_000)
+    @example(commands=LIFECYCLE, cuts=[], limit=10_000, set_from=1, defer_from=1)
+    @example(commands=LIFECYCLE, cuts=[7], limit=6, set_from=1, defer_from=1)
+    @example(commands=LIFECYCLE_REFUSED, cuts=[], limit=10_000, set_from=1, defer_from=10_000)
+    def same(commands, cuts, limit, set_from, defer_from):
         # One by one, every round step goes through the identity map (the object path).
         with monkeypatch.context() as patch:
             patch.setattr(set_based, "SET_BASED_FROM", 10_000)
             alone, rows_alone = run(sb, commands, None)
         # A small limit makes a batch write out and drop its objects between commands; a
-        # ``set_from`` of 1 sends every round step down the set-based path.
+        # ``set_from`` of 1 sends every round step down the set-based path; a ``defer_from`` of 1
+        # settles every batch once, at its write (a batch with a refusal then runs again).
         with monkeypatch.context() as patch:
             patch.setattr(dispatch, "MAP_LIMIT", limit)
+            patch.setattr(dispatch, "DEFER_FROM", defer_from)
             patch.setattr(set_based, "SET_BASED_FROM", set_from)
             batched, rows_batched = run(sb, commands, [c for c in cuts if c < len(commands)])
         assert batched == alone

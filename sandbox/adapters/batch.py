@@ -225,6 +225,28 @@ class WriteBehind:
         self._audit: list[tuple] = []  # (AUDIT_COLUMNS)
         self._counters: dict[str, int] = {}  # prefix -> last number handed out (row locked)
         self._counters_written: dict[str, int] = {}
+        # Objects loaded, handed out or added since they were last settled (insertion-ordered).
+        self._touched: dict[tuple, None] = {}
+        # Deferred settling: the batch's objects are compared with their stored rows once, when
+        # they are written, not after every command (a snapshot per object per batch instead of
+        # one per command). Only for a batch in which no command is refused: a refusal could not
+        # undo its command's changes, so the dispatcher runs such a batch again without.
+        self.deferred = False
+
+    def _settle_touched(self) -> None:
+        """Touched objects whose state differs from their last settled one become due."""
+        seen, dirty, state_of_ = self._seen, self._dirty, STATE_OF
+        for key in self._touched:
+            entry = seen.get(key)
+            if entry is None:
+                continue
+            obj = entry.obj
+            state = state_of_[type(obj)](obj)
+            if state != entry.settled:
+                entry.settled = state
+                if state != entry.stored:
+                    dirty[key] = None
+        self._touched.clear()
 
     def history(self, doc: ReserveDocument, at, actor: str, action: str, from_status: str, note: str = "") -> None:
         """A line of the document's history, written if the running command succeeds."""
@@ -234,6 +256,8 @@ class WriteBehind:
         """Write what settled commands changed: deletions, then inserts (parents first), then
         updates of the changed columns, then history and audit lines; rows of the same shape go
         out as one executemany."""
+        if self.deferred and self._touched:
+            self._settle_touched()
         if self._deletes:
             for table, pk, value in self._deletes:
                 self._conn.execute(table.delete().where(table.c[pk] == value))

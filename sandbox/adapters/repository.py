@@ -70,7 +70,6 @@ class Repository(Records, WriteBehind):
     def __init__(self, conn: Connection, reference: ReferenceCache | None = None):
         super().__init__(conn)
         self.reference = reference or ReferenceCache()
-        self._touched: set[tuple] = set()  # loaded, handed out or added by the running command
         self._command_deletes: list[tuple] = []
         self._command_history: list[tuple] = []  # lines of the running command
         self._lines_of: dict[tuple[str, str], list[tuple]] = {}
@@ -93,24 +92,16 @@ class Repository(Records, WriteBehind):
     # ------------------------------------------------------------ command boundaries
     def begin_command(self) -> None:
         self._command_history = []
+        if self.deferred:
+            return  # (no command of the batch is undone: see ``WriteBehind.deferred``)
         self._touched.clear()
         self._command_deletes.clear()
         self._counters_at_start = dict(self._counters)
 
     def settle(self) -> None:
         """The running command succeeded: what it changed becomes due for writing."""
-        seen, dirty, state_of_ = self._seen, self._dirty, STATE_OF
-        for key in self._touched:
-            entry = seen.get(key)
-            if entry is None:
-                continue
-            obj = entry.obj
-            state = state_of_[type(obj)](obj)
-            if state != entry.settled:
-                entry.settled = state
-                if state != entry.stored:
-                    dirty[key] = None
-        self._touched.clear()
+        if not self.deferred:
+            self._settle_touched()
         self._deletes.extend(self._command_deletes)
         self._command_deletes.clear()
         self._history.extend(self._command_history)
@@ -119,6 +110,8 @@ class Repository(Records, WriteBehind):
     def discard(self) -> None:
         """The running command was refused: forget the objects it touched (they may be changed);
         earlier commands' changes are written first, so those objects load again as settled."""
+        if self.deferred:
+            raise RuntimeError("a batch whose settling is deferred cannot undo a command: run it again without")
         self._counters = self._counters_at_start  # a refused command takes no number
         self._command_history = []
         self.flush()
@@ -158,7 +151,7 @@ class Repository(Records, WriteBehind):
         table, pk = TABLES[cls]
         key = (table.name, getattr(obj, pk))
         if touch:
-            self._touched.add(key)
+            self._touched[key] = None
         entry = self._seen.get(key)
         if entry is not None:
             return entry.obj
@@ -173,7 +166,7 @@ class Repository(Records, WriteBehind):
         key = (table.name, key_value)
         entry = self._seen.get(key)
         if entry is not None:
-            self._touched.add(key)
+            self._touched[key] = None
             return entry.obj
         if any((table.name, value) == key for table, _, value in (*self._deletes, *self._command_deletes)):
             return None  # its deletion is not written yet
@@ -222,7 +215,7 @@ class Repository(Records, WriteBehind):
         queries per 512."""
         keys = [("reserve_docs", str(d)) for d in doc_nos]
         if touch:
-            self._touched.update(k for k in keys if k in self._seen)
+            self._touched.update((k, None) for k in keys if k in self._seen)
         if contracts and self._without_contracts:
             self._read_contracts([k[1] for k in keys if k[1] in self._without_contracts and k in self._seen])
         wanted = sorted({k[1] for k in keys if k not in self._seen})
@@ -271,7 +264,7 @@ class Repository(Records, WriteBehind):
         table, pk = TABLES[type(obj)]
         key = self._key(obj)
         self._command_deletes.append((table, pk, getattr(obj, pk)))
-        self._touched.discard(key)
+        self._touched.pop(key, None)
         self._drop(key)
 
     # ------------------------------------------------------------ set-based round steps
@@ -345,7 +338,7 @@ class Repository(Records, WriteBehind):
     def budget_lines_of(self, unit: str, budget_code: str) -> list[BudgetLine]:
         keys = self._lines_of.get((unit, budget_code))
         if keys is not None and all(k in self._seen for k in keys):
-            self._touched.update(keys)
+            self._touched.update(dict.fromkeys(keys))
             return [self._seen[k].obj for k in keys]
         rows = self.sql.rows(LINES_OF, {"unit": unit, "code": budget_code})
         lines = [self._track(from_row(BudgetLine, r)) for r in rows]

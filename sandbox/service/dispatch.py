@@ -66,6 +66,18 @@ def _collector_paused(size: int) -> Iterator[None]:
         gc.enable()
 
 
+# A batch of this many commands or more is first run with its settling deferred
+# (``WriteBehind.deferred``: what the commands changed is compared with the stored rows once, at
+# the write, instead of after every command). If a command of it is refused, that attempt is
+# rolled back and the batch runs again the usual way, which undoes each refused command alone:
+# the results, rows and audit lines are those of the usual way in both cases.
+DEFER_FROM = 16
+
+
+class _Redo(Exception):
+    """A command was refused in a batch whose settling was deferred."""
+
+
 class Dispatcher:
     def __init__(self, engine: Engine, policy: PolicyPort, reference: ReferenceCache):
         self.engine = engine
@@ -78,13 +90,19 @@ class Dispatcher:
         commands = list(commands)
         try:
             with _collector_paused(len(commands)):
+                if len(commands) >= DEFER_FROM:
+                    try:
+                        return run_in_transaction(self.engine, lambda uow: self._batch(uow, commands, deferred=True))
+                    except _Redo:
+                        pass
                 return run_in_transaction(self.engine, lambda uow: self._batch(uow, commands))
         except Busy:
             return self._refuse_all(commands, busy_refusal(commands))
 
-    def _batch(self, uow: UnitOfWork, commands: list) -> list[Result]:
+    def _batch(self, uow: UnitOfWork, commands: list, deferred: bool = False) -> list[Result]:
         results = []
         repo = Repository(uow.conn, self.reference)  # one identity map for the batch
+        repo.deferred = deferred
         now = repo.now()
         if len(commands) > 1:
             repo.prefetch(commands)
@@ -137,6 +155,8 @@ class Dispatcher:
             repo.write_audit(ctx.now, actor, action, data, True, None, audit_view(out))
             return Result(action, actor, True, out), ctx.now
         except Refusal as refusal:
+            if repo.deferred:
+                raise _Redo from None
             repo.discard()
             for table_name, key, values in ctx.keep:
                 table = getattr(orm, table_name)
