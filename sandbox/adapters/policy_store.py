@@ -43,13 +43,13 @@ class PolicyStore:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[str | tuple, Any] = {}
 
     def invalidate(self) -> None:
         """Forget what was read: the world or the policy changed."""
         self._cache.clear()
 
-    def _cached(self, key: str, load):
+    def _cached(self, key: str | tuple, load):
         if key not in self._cache:
             self._cache[key] = load()
         return self._cache[key]
@@ -80,6 +80,10 @@ class PolicyStore:
         return self.cutovers()[key]
 
     def round_policy(self, fy: int) -> RoundPolicy:
+        found = self._cache.get(("round_policy", fy))  # (asked for by every spending step)
+        if found is not None:
+            return found
+
         def load():
             with self.engine.connect() as conn:
                 return {r.fiscal_year: r for r in conn.execute(select(orm.round_policy))}
@@ -92,4 +96,4 @@ class PolicyStore:
                 row.march_deadline if row else None,
             )
 
-        return self._cached(f"round_policy:{fy}", build)
+        return self._cached(("round_policy", fy), build)

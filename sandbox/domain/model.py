@@ -125,7 +125,7 @@ class User:
     password_locked_until: dt.datetime | None = None
 
     def has_role(self, *roles: str) -> bool:
-        return any(r in self.roles for r in roles)
+        return not self.roles.isdisjoint(roles)
 
     def require_role(self, *roles: str, action: str) -> None:
         if not self.has_role(*roles):

@@ -172,9 +172,12 @@ class Dispatcher:
             return result, now
 
 
+_HIDDEN = frozenset({"one_time_password", "provisioning_uri"})
+
+
 def audit_view(out: dict) -> dict:
     """What the audit keeps of a result: one-time passwords are never written down."""
-    hidden = {"one_time_password", "provisioning_uri"}
+    hidden = _HIDDEN
     if "rows" not in out and hidden.isdisjoint(out):
         return out  # (the audit line is written from it at once; the caller's dict is not changed)
     return {k: ("***" if k in hidden else v) for k, v in out.items() if k != "rows"} | (

@@ -26,7 +26,7 @@ class PolicyPort(Protocol):
     def round_policy(self, fy: int) -> RoundPolicy: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     repo: Repository
     now: dt.datetime
