@@ -101,30 +101,3 @@ def test_remembered_keys_and_columns_change_no_audit_line(key):
 def test_audit_line_is_the_same_the_second_time(actor, action, input_, result):
     first = audit_texts(actor, action, input_, result)
     assert audit_texts(actor, action, input_, result) == first == audit_row(actor, action, input_, result)
-
-
-def _with(values: tuple, **changes) -> tuple:
-    from sandbox.service.handlers import set_based
-
-    out = list(values)
-    for name, value in changes.items():
-        out[set_based._INDEX[name]] = value
-    return tuple(out)
-
-
-def test_the_set_based_check_sees_every_change_a_step_does_not_write():
-    """A round step's rows are written from ``Writes``: a document the rule changed otherwise
-    (another field, another value, a copy from the wrong field) stops the step."""
-    from sandbox.service.handlers import set_based
-
-    was = tuple(f"v{i}" for i in range(len(set_based._FIELDS)))
-    listed = set_based._Step(*set_based.listed("", "21"))
-    done = _with(was, status="21", approved=was[set_based._INDEX["remaining"]])
-    assert listed.did(was, done)
-    assert listed.did(was, _with(was, status="21", approved=was[set_based._INDEX["approved"]])) is False
-    assert listed.did(was, _with(done, value=1)) is False
-    assert listed.did(was, _with(done, status="31")) is False
-    approved = set_based._Step(*set_based.approved("31", "50"))
-    assert approved.did(was, _with(was, status="50", sept_approved=True))
-    assert approved.did(was, _with(was, status="50", sept_approved=False)) is False
-    assert approved.did(was, _with(was, status="50", sept_approved=True, closed="x")) is False

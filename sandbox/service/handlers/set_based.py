@@ -12,10 +12,7 @@ rule did to the document in memory: the two paths cannot drift apart silently.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from itertools import compress
-from operator import attrgetter, ne
 
 from ...domain.model import ReserveDocument
 from .base import Context
@@ -45,28 +42,6 @@ def approved(before: str, after: str) -> tuple[dict, dict[str, str]]:
     return {"status": after}, {}
 
 
-# A document's fields as a tuple (what it was when read, what the rules made of it).
-_FIELDS = tuple(f.name for f in dataclasses.fields(ReserveDocument))
-_INDEX = {name: i for i, name in enumerate(_FIELDS)}
-_STATUS = _INDEX["status"]
-_values = attrgetter(*_FIELDS)
-
-
-class _Step:
-    """What a step from one status to another may do to a document's fields: the positions it
-    may change, the values it sets and the fields it copies from another (``Writes`` by index)."""
-
-    def __init__(self, values: dict, copy: dict[str, str]):
-        self.may_change = frozenset(_INDEX[k] for k in (*values, *copy))
-        self.set_to = tuple((_INDEX[k], v) for k, v in values.items() if k not in copy)
-        self.copied = tuple((_INDEX[k], _INDEX[other]) for k, other in copy.items())
-
-    def did(self, was: tuple, now: tuple) -> bool:
-        """``now`` is ``was`` with this step's writes, and nothing else changed."""
-        return (self.may_change.issuperset(compress(range(len(now)), map(ne, now, was)))
-                and all(now[i] == v for i, v in self.set_to) and all(now[i] == was[j] for i, j in self.copied))
-
-
 class _InMap:
     """The object path (a few documents): through the identity map, written behind."""
 
@@ -86,7 +61,7 @@ class _Detached:
 
     def __init__(self, ctx: Context, doc_nos: list[str], writes: Writes):
         self.docs = ctx.repo.detached_documents(doc_nos)
-        self.was = {doc_no: _values(doc) for doc_no, doc in self.docs.items()}
+        self.was = {doc_no: dict(vars(doc)) for doc_no, doc in self.docs.items()}
         self.writes = writes
 
     def get(self, doc_no: str) -> ReserveDocument | None:
@@ -94,19 +69,16 @@ class _Detached:
 
     def write(self, ctx: Context) -> None:
         groups: dict[tuple[str, str], list[str]] = {}
-        steps: dict[tuple[str, str], _Step] = {}
         for doc_no, doc in self.docs.items():
-            was, now = self.was[doc_no], _values(doc)
+            was, now = self.was[doc_no], vars(doc)
             if now == was:
                 continue
-            key = (was[_STATUS], now[_STATUS])
-            step = steps.get(key)
-            if step is None:
-                step = steps[key] = _Step(*self.writes(*key))
-            if not step.did(was, now):
-                changed = sorted(name for name, a, b in zip(_FIELDS, was, now, strict=True) if a != b)
+            values, copy = self.writes(was["status"], doc.status)
+            expected = {**was, **values, **{column: was[other] for column, other in copy.items()}}
+            if expected != now:
+                changed = sorted(k for k in now if now[k] != was[k])
                 raise RuntimeError(f"the set-based step would not write what the rule did to {doc_no}: {changed}")
-            groups.setdefault(key, []).append(doc_no)
+            groups.setdefault((was["status"], doc.status), []).append(doc_no)
         for (before, after), doc_nos in groups.items():
             values, copy = self.writes(before, after)
             ctx.repo.step_documents(doc_nos, before, values, copy)
