@@ -42,6 +42,7 @@ def fiscal_year(moment: dt.date | dt.datetime) -> int:
     return be_year(year)
 
 
+@lru_cache(maxsize=64)  # (every new document asks: two aware datetimes built once per year)
 def fiscal_year_bounds(fy_be: int) -> tuple[dt.datetime, dt.datetime]:
     """First instant of the fiscal year and first instant of the next one (Bangkok time)."""
     end_ce = ce_year(fy_be)
