@@ -267,3 +267,38 @@ def test_lifecycle_examples(store, tmp_path, request, monkeypatch):
         ]
     finally:
         sb.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_a_batch_settles_once_and_runs_again_after_a_refusal(store, tmp_path, request, monkeypatch):
+    """A big batch first runs with its settling deferred; only a refusal in it makes it run the
+    usual way, from scratch (the results and rows are the one-by-one ones: the test above)."""
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**8)
+    url = str(tmp_path / "d.sqlite") if store == "sqlite" else request.getfixturevalue("pg_url")
+    ways: list[bool] = []
+    batch = dispatch.Dispatcher._batch
+
+    def spy(self, uow, commands, deferred=False):
+        ways.append(deferred)
+        return batch(self, uow, commands, deferred)
+
+    monkeypatch.setattr(dispatch.Dispatcher, "_batch", spy)
+    monkeypatch.setattr(dispatch, "DEFER_FROM", 4)
+    sb = Sandbox(url)
+    try:
+        sb.load_world("demo", START)
+        ways.clear()
+        assert all(r.ok for r in sb.execute_many(LOGINS))
+        assert ways == ([True] if len(LOGINS) >= 4 else [False])
+        ways.clear()
+        assert all(r.ok for r in sb.execute_many(LIFECYCLE))
+        assert ways == [True]
+        ways.clear()
+        sb.load_world("demo", START)
+        sb.execute_many(LOGINS)
+        ways.clear()
+        out = sb.execute_many(LIFECYCLE_REFUSED)
+        assert not all(r.ok for r in out)
+        assert ways == [True, False]
+    finally:
+        sb.close()
