@@ -105,3 +105,32 @@ def test_frontend_lab_puts_every_page_back_on_voilas(tmp_path):
                        ready="/voila/static/voila.js") as base:
         app = _page(base, "/voila/render/app.ipynb?screen=login")
     assert "voila/static/voila.js" in app and "gfmis/static/lite." not in app
+
+
+@pytest.mark.browser
+def test_a_lost_server_shows_a_thai_and_english_message_not_a_trace(tmp_path):
+    """The app page drawn by the light frontend (no JupyterLab shell, the spinner gone); the
+    server then stopped under it: the page says so in Thai and English, with no stack trace."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import ARGS, CHROMIUM, need_chromium, new_page
+
+    need_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = new_page(browser, viewport={"width": 1366, "height": 768})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        with running_voila(voila_command, voila_env(str(tmp_path / "app.sqlite")), tmp_path) as base:
+            page.goto(base + "/voila/render/app.ipynb?screen=login", timeout=120_000)
+            page.wait_for_selector(".gf-login-user input", state="visible", timeout=120_000)
+            assert page.get_attribute("body", "data-gf-lite") == "ready"
+            assert page.locator("#main.jp-LabShell").count() == 0 and page.locator("#loading").count() == 0
+            assert page.locator(".gf-lite-problem").count() == 0
+        problem = page.wait_for_selector(".gf-lite-problem", timeout=60_000)
+        text = problem.inner_text()
+        assert "การเชื่อมต่อ" in text and "connection to the server was lost" in text
+        body = page.inner_text("body")
+        assert "Traceback" not in body and "Error:" not in body
+        assert errors == []
+        browser.close()
