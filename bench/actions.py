@@ -24,6 +24,7 @@ import contextlib
 import cProfile
 import gc
 import json
+import os
 import pstats
 import statistics
 import tempfile
@@ -297,7 +298,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="play each exercise this many times (medians per step)")
     parser.add_argument("--profile", type=int, default=0, help="print this many costliest functions")
     parser.add_argument("--browser", action="store_true", help="one page in Chromium: renderer time per click")
+    parser.add_argument("--frontend", choices=["lite", "lab"], help="with --browser: what draws the page (default: lite)")
     args = parser.parse_args()
+    if args.frontend:
+        os.environ["SANDBOX_FRONTEND"] = args.frontend  # read by serve.voila_command
     if args.browser:
         with open("/proc/loadavg") as f:
             print("load average:", " ".join(f.read().split()[:3]))

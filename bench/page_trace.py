@@ -17,6 +17,7 @@ For the renderer's main thread, from the navigation to the first control being u
 
     .venv/bin/python -m bench.page_trace                      # the app page, 3 loads
     .venv/bin/python -m bench.page_trace --bare               # one-button Voila page
+    .venv/bin/python -m bench.page_trace --frontend lab       # Voila's JupyterLab frontend (default: lite)
     .venv/bin/python -m bench.page_trace --baseline DIR       # paired: DIR/voila/templates/gfmis vs ours
     .venv/bin/python -m bench.page_trace --write-preload      # the template's preload list, written again
     .venv/bin/python -m bench.page_trace --json var/trace.json
@@ -68,9 +69,9 @@ MARK = """(sel) => { const seen = () => { const e = document.querySelector(sel);
       this.addEventListener('message', (ev) => window.__gfws.push([performance.now(), 'in', size(ev.data), ...kind(ev.data)])); }
     send(d) { window.__gfws.push([performance.now(), 'out', size(d), ...kind(d)]); return super.send(d); } };
 }"""
-def start_server(folder: Path, bare: bool, jupyter: str = "") -> tuple[subprocess.Popen, str, object]:
+def start_server(folder: Path, bare: bool, jupyter: str = "", frontend: str | None = None) -> tuple[subprocess.Popen, str, object]:
     """A Voila server as ``serve`` starts it; ``jupyter``: a folder whose ``voila/templates/gfmis``
-    replaces ours (another version of the template, for paired runs)."""
+    replaces ours (another version of the template, for paired runs); ``frontend``: lite or lab."""
     from sandbox.ui.serve import NOTEBOOKS, voila_command, voila_env
     from sandbox.ui.session import app_sandbox
 
@@ -79,7 +80,7 @@ def start_server(folder: Path, bare: bool, jupyter: str = "") -> tuple[subproces
     if jupyter:
         env["JUPYTER_PATH"] = str(Path(jupyter).resolve()) + os.pathsep + env["JUPYTER_PATH"]
     port = free_port()
-    command = voila_command(port)
+    command = voila_command(port, frontend=frontend)
     if bare:
         nbdir = folder / "nb"
         nbdir.mkdir()
@@ -109,7 +110,8 @@ def write_preload(folder: Path, gap: float) -> list[str]:
 
     shutil.copytree(PRELOAD.parents[3], folder / "jupyter")
     (folder / "jupyter" / PRELOAD.relative_to(PRELOAD.parents[3])).write_text("", "utf-8")
-    proc, base, log = start_server(folder / "server", False, str(folder / "jupyter"))
+    # the scripts of Voila's frontend: every page on it (the light frontend fetches one script)
+    proc, base, log = start_server(folder / "server", False, str(folder / "jupyter"), frontend="lab")
     urls: list[str] = []
     try:
         _ready(base)
@@ -275,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json")
     ap.add_argument("--write-preload", action="store_true", help="write the template's preload list and stop")
     ap.add_argument("--baseline", help="a folder with another voila/templates/gfmis: loads alternate between it and ours")
+    ap.add_argument("--frontend", choices=["lite", "lab"], help="what draws the pages (default: SANDBOX_FRONTEND, then lite)")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -285,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     name = "bare" if args.bare else args.page
     variants = [("ours", "")] + ([("baseline", args.baseline)] if args.baseline else [])
-    servers = {label: start_server(folder / label, args.bare, jupyter) for label, jupyter in variants}
+    servers = {label: start_server(folder / label, args.bare, jupyter, args.frontend) for label, jupyter in variants}
     rows: dict = {label: [] for label, _ in variants}
     try:
         for _, base, _ in servers.values():

@@ -23,6 +23,7 @@ the loads:
     .venv/bin/python -m bench.pages --pages app --loads 3 --idle 20   # and the idle page's CPU
     .venv/bin/python -m bench.pages --warm                 # a returning visitor: cache and compiled code kept
     .venv/bin/python -m bench.pages --jupyter DIR          # DIR/voila/templates/gfmis instead of ours (paired runs)
+    .venv/bin/python -m bench.pages --frontend lab         # Voila's JupyterLab frontend for every page (default: lite)
 
 Targets (issue 17): app page ≤ 3 MB, first widget ≤ 1.0 s with a pre-heated kernel; the policy
 page usable in ≤ 3 s. Only 127.0.0.1 is ever contacted; every wait has a timeout.
@@ -194,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warm", action="store_true",
                     help="the loads of a page share one browser context: the first is a new visitor's, the others a returning one's")
     ap.add_argument("--jupyter", help="a folder whose voila/templates/gfmis replaces ours (another version, for paired runs)")
+    ap.add_argument("--frontend", choices=["lite", "lab"], help="what draws the pages (default: SANDBOX_FRONTEND, then lite)")
     ap.add_argument("--idle", type=float, default=0.0, help="seconds to leave each page open and untouched, its browser CPU measured")
     args = ap.parse_args(argv)
     names = [n.strip() for n in args.pages.split(",") if n.strip()]
@@ -203,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from sandbox.ui.serve import voila_command, voila_env
+    from sandbox.ui.serve import frontend_of, voila_command, voila_env
     from sandbox.ui.session import app_sandbox
 
     folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
@@ -214,14 +216,15 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(folder / "voila.log", "w")
-    proc = subprocess.Popen(voila_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(voila_command(port, frontend=args.frontend), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     results = []
     try:
         if not served(base + "/voila/render/app.ipynb?screen=login"):
             print("error: voila did not start (see", folder / "voila.log", ")")
             return 1
         time.sleep(args.gap)  # the page above took the pre-heated kernel: let the pool re-fill
-        print(f"server {base}, {args.loads} loads per page, {args.gap:g} s apart, Chromium {CHROMIUM}")
+        print(f"server {base}, {args.loads} loads per page, {args.gap:g} s apart, frontend {frontend_of(args.frontend)}, "
+              f"Chromium {CHROMIUM}")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for name in names:

@@ -327,10 +327,10 @@ def _serve(args) -> int:
 
         try:
             serve(args.port, args.db, class_name=args.class_name, class_db=args.class_db, ip=args.ip,
-                  pool_size=args.pool_size, class_root=args.sandboxes)
+                  pool_size=args.pool_size, class_root=args.sandboxes, frontend=args.frontend)
         except ClassError as exc:
             raise ArgumentProblem(exc.message("en")) from None
-    serve(args.port, args.db, ip=args.ip, pool_size=args.pool_size)
+    serve(args.port, args.db, ip=args.ip, pool_size=args.pool_size, frontend=args.frontend)
     return 0  # not reached: the process becomes the Voila server
 
 
@@ -343,6 +343,7 @@ def _register_serve(sub) -> None:
     sv.add_argument("--sandboxes", help="folder of the trainees' SQLite sandboxes (default: var/classes)")
     sv.add_argument("--ip", default="127.0.0.1", help="address to listen on (another than loopback needs --class)")
     sv.add_argument("--pool-size", type=int, help="pre-heated app kernels (default 1; a class 4)")
+    sv.add_argument("--frontend", choices=("lite", "lab"), help="lite (default, or SANDBOX_FRONTEND) or lab: Voila's frontend")
     sv.set_defaults(func=_serve)
 
 

@@ -209,12 +209,13 @@ def test_a_page_waiting_for_its_kernel_shows_our_light_spinner(server):
     assert b'class="gf-spinner"' in body and b"@keyframes rotation" not in body and b'class="spinner"' not in body
 
 
-def test_the_app_page_preloads_its_scripts(server):
+def test_a_lab_frontend_page_preloads_its_scripts(server):
     """Issue 17: the scripts Voila's frontend fetches in three waves are named in the page's head
     (preload.html.j2); each is still a file this server has (a new Voila or widget version renames
     them: `python -m bench.page_trace --write-preload` writes the list again). The plotly
-    extension is not among them."""
-    _, _, app = get(server + "/voila/render/app.ipynb")
+    extension is not among them. (The app page now has the light frontend, one script: the policy
+    page, on Voila's frontend, is the one checked.)"""
+    _, _, app = get(server + "/voila/render/policy.ipynb")
     head = app.split(b"</head>", 1)[0].decode()
     preloads = re.findall(r'<link rel="preload" as="script" href="([^"]+)">', head)
     assert len(preloads) >= 40 and len(set(preloads)) == len(preloads)

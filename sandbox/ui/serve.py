@@ -33,6 +33,18 @@ DENYLIST = ["scenarios/", "screens/", "checks/", "trainer"]
 # The policy page: pre-heated for one person (its simulations run before anyone asks: usable in
 # about half the time); not in a class, where nobody opens it and each kernel would be memory held.
 POLICY = "policy.ipynb"
+# Which frontend draws a page's widgets (issues 14 and 17): "lite" (ipywidgets' own widget manager,
+# one script built from jupyter/lite/; the template's lite_frontend.html.j2) or "lab" (Voila's
+# JupyterLab application, as before). The plotly pages (policy, trainer) always use "lab".
+# Not given: the environment's SANDBOX_FRONTEND, then "lite" (the benchmarks' paired runs set it).
+FRONTENDS = ("lite", "lab")
+
+
+def frontend_of(frontend: str | None = None) -> str:
+    chosen = frontend or os.environ.get("SANDBOX_FRONTEND") or FRONTENDS[0]
+    if chosen not in FRONTENDS:
+        raise ValueError(f"frontend {chosen!r}: one of {FRONTENDS}")
+    return chosen
 
 
 def is_loopback(ip: str) -> bool:
@@ -44,7 +56,9 @@ def is_loopback(ip: str) -> bool:
         return False
 
 
-def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False, pool_size: int = 1) -> list[str]:
+def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False, pool_size: int = 1,
+                  frontend: str | None = None) -> list[str]:
+    frontend = frontend_of(frontend)
     denylist = DENYLIST + (["policy"] if class_mode else [])
     command = [
         sys.executable, "-m", "sandbox.ui.voila_app", str(NOTEBOOKS), "--no-browser", f"--port={port}", f"--Voila.ip={ip}",
@@ -63,6 +77,8 @@ def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False,
         # it before the kernel binds it (seen once: a kernel's heartbeat "Address already in use",
         # and the server hung).
         "--KernelManager.transport=ipc",
+        # read by the template (index.html.j2: resources.gfmis_frontend)
+        "--VoilaConfiguration.resources=" + json.dumps({"gfmis_frontend": frontend}),
     ]
     if not class_mode:  # one kernel ahead for the policy page, whatever the app's pool
         pools = {"default": {"pool_size": pool_size}, POLICY: {"pool_size": 1}}
@@ -101,7 +117,8 @@ def _absolute(db: str) -> str:
 
 
 def serve(port: int, db: str | None = None, *, class_name: str | None = None, class_db: str | None = None,
-          ip: str = "127.0.0.1", pool_size: int | None = None, class_root: str | None = None) -> None:
+          ip: str = "127.0.0.1", pool_size: int | None = None, class_root: str | None = None,
+          frontend: str | None = None) -> None:
     """Prepare the database (demo world on first start) or check the class, then become the
     Voila server."""
     env = voila_env(db, class_name=class_name, class_db=class_db, class_root=class_root)
@@ -115,7 +132,7 @@ def serve(port: int, db: str | None = None, *, class_name: str | None = None, cl
         print(f"\n  {label('cls_serve_banner')}: {info.name} ({len(info.trainees)})")
         print(f"  Open: http://{host}:{port}/  ({label('cls_serve_signin', 'en')})")
         print(f"  (class database: {env['SANDBOX_CLASS_DB']}; stop with Ctrl+C)\n", flush=True)
-        command = voila_command(port, ip=ip, class_mode=True, pool_size=pool_size or CLASS_POOL)
+        command = voila_command(port, ip=ip, class_mode=True, pool_size=pool_size or CLASS_POOL, frontend=frontend)
     else:
         from .session import app_sandbox
 
@@ -123,5 +140,5 @@ def serve(port: int, db: str | None = None, *, class_name: str | None = None, cl
         print(f"\n  {label('serve_banner')}")
         print(f"  Open: http://{host}:{port}/voila/render/app.ipynb")
         print(f"  (database: {env['SANDBOX_DB']}; stop with Ctrl+C)\n", flush=True)
-        command = voila_command(port, ip=ip, pool_size=pool_size or 1)
+        command = voila_command(port, ip=ip, pool_size=pool_size or 1, frontend=frontend)
     os.execve(command[0], command, env)

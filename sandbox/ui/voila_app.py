@@ -6,8 +6,9 @@ what a training room's network and a 2-core server need (issues 14 and 17).
   best level and kept in memory, so a class of 40 loading the same files costs one compression,
   not forty. (Voila's ``--Voila.tornado_settings`` cannot do this: it is applied after Tornado
   has chosen its output transforms.)
-- Static files whose name carries a content hash (``remoteEntry.1dda3c8f6e5cd2a3.js``) are
-  cacheable for a year; the others are revalidated (``Last-Modified`` / 304).
+- Static files whose name carries a content hash (``remoteEntry.1dda3c8f6e5cd2a3.js``, the light
+  frontend's ``lite.<hash>.js`` among our template's static files) are cacheable for a year; the
+  others are revalidated (``Last-Modified`` / 304).
 - A page whose rendering fails (its kernel never answered, the template raised) ends with a
   message and the failure in the server's log. Voila renders in a task that feeds a queue and
   waits on the queue: when the task fails, the page streams keep-alives for ever and the browser
@@ -34,7 +35,7 @@ from tornado import web
 from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
 from voila.request_info_handler import RequestInfoSocketHandler
-from voila.static_file_handler import MultiStaticFileHandler
+from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n import label
@@ -114,6 +115,10 @@ class GzipMultiStaticFileHandler(_Gzipped, MultiStaticFileHandler):
     pass
 
 
+class GzipTemplateStaticFileHandler(_Gzipped, TemplateStaticFileHandler):
+    """Our template's static files (the light frontend's bundle, lite.<hash>.js)."""
+
+
 def _seen(future) -> None:
     if not future.cancelled():
         future.exception()  # retrieved: a page gone mid-message is nobody's error
@@ -150,6 +155,7 @@ class KernelSocket(_ReadsFailedWrites, VoilaKernelWebsocketHandler):
 
 
 REPLACE = {FileFindHandler: GzipFileFindHandler, MultiStaticFileHandler: GzipMultiStaticFileHandler,
+           TemplateStaticFileHandler: GzipTemplateStaticFileHandler,
            RequestInfoSocketHandler: LocalRequestInfoHandler, VoilaKernelWebsocketHandler: KernelSocket}
 
 

@@ -1,0 +1,136 @@
+"""The light page frontend (sandbox/ui/jupyter/lite, issues 14 and 17): the committed bundle is
+built from the committed sources; the app page uses it and the plotly pages keep Voila's lab
+frontend; ``--frontend lab`` puts every page back on Voila's; the bundle is served compressed and
+cacheable for a year."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sandbox.ui.serve import frontend_of, voila_command, voila_env
+from tests.test_browser import running_voila
+from tests.test_voila_app import get
+
+LITE = Path(__file__).resolve().parents[1] / "sandbox" / "ui" / "jupyter" / "lite"
+GFMIS = LITE.parent / "voila" / "templates" / "gfmis"
+REBUILD = ("the light frontend's sources changed without a rebuild: run  cd sandbox/ui/jupyter/lite && npm ci && "
+           "npm run build  and commit the new files in sandbox/ui/jupyter/voila/templates/gfmis/static/ and "
+           "lite_assets.html.j2 (docs/architecture.md, «The light page frontend»)")
+
+
+def source_hash() -> str:
+    """build.mjs's recipe: sha256 over (name NUL content NUL) of build.mjs, package.json,
+    package-lock.json and every file in src/, names sorted."""
+    names = sorted(["build.mjs", "package.json", "package-lock.json", *(f"src/{p.name}" for p in (LITE / "src").iterdir())])
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode() + b"\0" + (LITE / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def assets() -> tuple[str, str]:
+    text = (GFMIS / "lite_assets.html.j2").read_text("utf-8")
+    js = re.search(r"static/(lite\.[0-9a-f]{16}\.js)", text).group(1)
+    css = re.search(r"static/(lite\.[0-9a-f]{16}\.css)", text).group(1)
+    return js, css
+
+
+def test_the_bundle_is_built_from_the_committed_sources():
+    want = source_hash()
+    for name in assets():
+        path = GFMIS / "static" / name
+        assert path.is_file(), f"{name} is named in lite_assets.html.j2 but missing: {REBUILD}"
+        first = path.read_text("utf-8").split("\n", 1)[0]
+        assert f"gfmis-lite sources {want}" in first, REBUILD
+        # the name carries the content's hash: a new build is a new URL (cached for a year)
+        assert name.split(".")[1] == hashlib.sha256(path.read_bytes()).hexdigest()[:16], REBUILD
+    left = sorted(p.name for p in (GFMIS / "static").glob("lite.*") if p.name not in assets())
+    assert not left, f"old bundles left in static/: {left}"
+
+
+def test_the_frontend_is_chosen_on_the_command_line():
+    def resources(command):
+        return json.loads(next(a.split("=", 1)[1] for a in command if a.startswith("--VoilaConfiguration.resources=")))
+
+    assert resources(voila_command(8866)) == {"gfmis_frontend": "lite"}
+    assert resources(voila_command(8866, frontend="lab")) == {"gfmis_frontend": "lab"}
+    assert resources(voila_command(8866, class_mode=True, frontend="lab")) == {"gfmis_frontend": "lab"}
+    with pytest.raises(ValueError):
+        frontend_of("vue")
+
+
+def _page(base: str, path: str) -> str:
+    _status, _headers, body = get(base + path)
+    return body.decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def lite(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lite")
+    with running_voila(lambda port: voila_command(port), voila_env(str(folder / "app.sqlite")), folder,
+                       ready="/voila/static/voila.js") as base:
+        yield base
+
+
+def test_the_app_page_uses_the_light_frontend_and_the_policy_page_the_lab_one(lite):
+    js, css = assets()
+    app = _page(lite, "/voila/render/app.ipynb?screen=login")
+    assert f"static/{js}" in app and f"static/{css}" in app
+    # no JupyterLab application: our script the only one fetched, nothing preloaded
+    assert re.findall(r'<script[^>]* src="[^"]*/([^"/]+)"', app) == [js] and 'rel="preload"' not in app
+    assert 'class="gf-spinner"' in app and "window.voila_finish()" in app  # our spinner, Voila's progress calls
+    assert "cdn.jsdelivr" not in app
+    policy = _page(lite, "/voila/render/policy.ipynb")
+    assert "voila/static/voila.js" in policy and js not in policy
+
+
+def test_the_bundle_is_served_compressed_and_cached_for_a_year(lite):
+    for name in assets():
+        path = GFMIS / "static" / name
+        url = f"{lite}/voila/templates/gfmis/static/{name}"
+        status, headers, body = get(url, **{"Accept-Encoding": "gzip"})
+        assert status == 200 and headers.get("Content-Encoding") == "gzip"
+        assert gzip.decompress(body) == path.read_bytes() and len(body) < path.stat().st_size / 2
+        assert "immutable" in headers.get("Cache-Control", "") and "max-age=31536000" in headers["Cache-Control"]
+
+
+def test_frontend_lab_puts_every_page_back_on_voilas(tmp_path):
+    with running_voila(lambda port: voila_command(port, frontend="lab"), voila_env(str(tmp_path / "app.sqlite")), tmp_path,
+                       ready="/voila/static/voila.js") as base:
+        app = _page(base, "/voila/render/app.ipynb?screen=login")
+    assert "voila/static/voila.js" in app and "gfmis/static/lite." not in app
+
+
+@pytest.mark.browser
+def test_a_lost_server_shows_a_thai_and_english_message_not_a_trace(tmp_path):
+    """The app page drawn by the light frontend (no JupyterLab shell, the spinner gone); the
+    server then stopped under it: the page says so in Thai and English, with no stack trace."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import ARGS, CHROMIUM, need_chromium, new_page
+
+    need_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = new_page(browser, viewport={"width": 1366, "height": 768})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        with running_voila(voila_command, voila_env(str(tmp_path / "app.sqlite")), tmp_path) as base:
+            page.goto(base + "/voila/render/app.ipynb?screen=login", timeout=120_000)
+            page.wait_for_selector(".gf-login-user input", state="visible", timeout=120_000)
+            assert page.get_attribute("body", "data-gf-lite") == "ready"
+            assert page.locator("#main.jp-LabShell").count() == 0 and page.locator("#loading").count() == 0
+            assert page.locator(".gf-lite-problem").count() == 0
+        problem = page.wait_for_selector(".gf-lite-problem", timeout=60_000)
+        text = problem.inner_text()
+        assert "การเชื่อมต่อ" in text and "connection to the server was lost" in text
+        body = page.inner_text("body")
+        assert "Traceback" not in body and "Error:" not in body
+        assert errors == []
+        browser.close()
