@@ -29,9 +29,10 @@ from ..whatif import (
     run,
 )
 from .policy_charts import gantt, lines, outputs
-from .widgets import CSS, button, esc, field, safe, table_html
+from .widgets import CSS, button, esc, safe, table_html
 
 SIM_FY = 2567  # the national simulation's fiscal year (its September round)
+CHART_LATER_S = 0.1  # a language switch: the labels first, the charts (plotly's redraw) this much later
 FALLBACK_S = 8.0  # draw anyway if no frontend reports the page displayed by then
 STYLE = ("<style>.gf-pol-bad input, .gf-pol-bad select { border: 2px solid #c62828 !important; }"
          ".gf-pol-help { color: #555; font-size: 12px; padding-left: 6px; }</style>")
@@ -76,6 +77,8 @@ class RuleControls:
         self.date = w.Text(layout=w.Layout(width="160px"))
         self.year = w.Dropdown(layout=w.Layout(width="90px"))
         self.days_unit, self.for_year = w.HTML(), w.HTML()
+        self.label = w.HTML(layout=w.Layout(width="150px", flex="0 0 auto"))
+        self.row = w.HBox([self.label, w.HBox([self.kind, self.days, self.days_unit, self.date, self.for_year, self.year])])
         for box, suffix in ((self.kind, "-rule"), (self.days, "-days"), (self.date, ""), (self.year, "-year")):
             box.add_class(cls + suffix)
         self.kind.observe(lambda _c: self.show(), names="value")
@@ -84,6 +87,7 @@ class RuleControls:
         kind = self.kind.value or "letters"
         self.kind.options = [(tr(f"pol_rule_{k}", lang), k) for k in RULE_KINDS]
         self.kind.value = kind
+        self.label.value = f"<span>{esc(tr(self.field, lang))}</span>"
         self.days_unit.value = f"<span class='gf-pol-help'>{esc(tr('pol_days_unit', lang))}</span>"
         self.for_year.value = f"<span class='gf-pol-help'>{esc(tr('pol_for_year', lang))}</span>"
         self.show()
@@ -101,10 +105,6 @@ class RuleControls:
             _show(box, kind in ("before_last", "after_opening"))
         for box in (self.date, self.for_year, self.year):
             _show(box, kind == "on_date")
-
-    def row(self, lang: str) -> w.HBox:
-        return field(tr(self.field, lang), w.HBox([self.kind, self.days, self.days_unit, self.date, self.for_year, self.year]),
-                     "150px")
 
     def rule(self, problems: list[Problem]) -> DeadlineRule:
         kind = self.kind.value
@@ -167,6 +167,7 @@ class PolicyExplorer(w.VBox):
         self.years.observe(lambda _c: self._years_changed(), names="value")
         self.cutover.observe(lambda _c: self._cutover_example(), names="value")
         self._years_changed()
+        self._build()
         self.set_lang(lang)
         # The chart after the first paint: the frontend counts the placeholder's views once it is displayed.
         self.chart_wait._view_count = 0
@@ -175,8 +176,27 @@ class PolicyExplorer(w.VBox):
 
     # ------------------------------------------------------------------ the page
 
+    def _build(self) -> None:
+        """The page's tree, once: a language switch relabels these widgets in place (no new widget
+        for the frontend to create, no old one to tear down)."""
+        self.title = w.HTML(layout=w.Layout(flex="1"))
+        self.labels = {key: w.HTML(layout=w.Layout(width=width, flex="0 0 auto"))
+                       for key, width in (("fiscal_years", "110px"), ("extra_holidays", "150px"), ("cutover", "150px"))}
+        row = lambda key, widget: w.HBox([self.labels[key], widget])  # noqa: E731
+        controls = w.VBox([
+            w.HBox([self.title, self.lang_btn]),
+            w.HBox([row("fiscal_years", self.years),
+                    w.VBox([self.sept_rule.row, self.march_rule.row,
+                            row("extra_holidays", w.HBox([self.holiday, self.helps["holiday"]])),
+                            row("cutover", w.HBox([self.cutover, self.cutover_to, self.helps["cutover"]])),
+                            self.draw_btn])]),
+        ])
+        sim = w.VBox([self.sim_head, self.enrol, self.confirm, self.procrastination, self.sim_btn, self.sim_table, self.sim_out])
+        self.children = [w.HTML(CSS + STYLE), controls, self.moved_view, self.chart_wait, self.chart, sim]
+
     def set_lang(self, lang: str) -> None:
-        """Label every control in ``lang`` and redraw what is on the page."""
+        """Label every control in ``lang`` and redraw what is on the page: the texts at once, the
+        charts once the kernel is free again (the person sees the answer first)."""
         self.lang = lang
         for btn, key in ((self.draw_btn, "redraw"), (self.sim_btn, "simulate"), (self.lang_btn, "language")):
             btn.description = tr(key, lang)
@@ -192,23 +212,15 @@ class PolicyExplorer(w.VBox):
         self.helps["holiday"].value = f"<span class='gf-pol-help'>{esc(tr('pol_holiday_help', lang))}</span>"
         self.helps["cutover"].value = f"<span class='gf-pol-help'>{esc(tr('pol_cutover_help', lang))}</span>"
         self.chart_wait.value = f"<div class='gf-info'>{esc(tr('pol_drawing', lang))}</div>"
-        controls = w.VBox([
-            w.HBox([w.HTML(f"<div class='gf-title'>{esc(tr('title', lang))}</div>"
-                           f"<div class='gf-crumb'>{esc(tr('subtitle', lang))}</div>", layout=w.Layout(flex="1")),
-                    self.lang_btn]),
-            w.HBox([field(tr("fiscal_years", lang), self.years, "110px"),
-                    w.VBox([self.sept_rule.row(lang), self.march_rule.row(lang),
-                            field(tr("extra_holidays", lang), w.HBox([self.holiday, self.helps["holiday"]]), "150px"),
-                            field(tr("cutover", lang), w.HBox([self.cutover, self.cutover_to, self.helps["cutover"]]), "150px"),
-                            self.draw_btn])]),
-        ])
+        self.title.value = (f"<div class='gf-title'>{esc(tr('title', lang))}</div>"
+                            f"<div class='gf-crumb'>{esc(tr('subtitle', lang))}</div>")
+        for key, box in self.labels.items():
+            box.value = f"<span>{esc(tr(key, lang))}</span>"
         self._sim_head()
-        sim = w.VBox([self.sim_head, self.enrol, self.confirm, self.procrastination, self.sim_btn, self.sim_table, self.sim_out])
-        self.children = [w.HTML(CSS + STYLE), controls, self.moved_view, self.chart_wait, self.chart, sim]
         if self.drawn:
-            self.draw()
+            self.draw(chart_later=True)
         if self.outcomes is not None:
-            self.show_outcomes(*self.outcomes)
+            self.show_outcomes(*self.outcomes, charts_later=True)
 
     def _sim_head(self) -> None:
         lang, pop = self.lang, self._population
@@ -287,8 +299,9 @@ class PolicyExplorer(w.VBox):
         _mark(self.cutover_to, "cutover" in bad)
         _mark(self.years, "fiscal_years" in bad)
 
-    def draw(self) -> WhatIf:
-        """Redraw under the controls' values; an impossible timeline is refused and the chart stays."""
+    def draw(self, chart_later: bool = False) -> WhatIf:
+        """Redraw under the controls' values; an impossible timeline is refused and the chart stays.
+        ``chart_later``: the texts now, the chart once this message is answered (a language switch)."""
         lang = self.lang
         result = self.what_if()
         self.result = result
@@ -296,10 +309,10 @@ class PolicyExplorer(w.VBox):
         if result.refused:
             self.moved_view.value = self._problems_html(result.problems)
             return result
-        title = tr("chart_title", lang).format(years=", ".join(map(str, result.changes.fiscal_years)))
-        self.chart.outputs = outputs(gantt(result.events, title, lang))
-        _show(self.chart_wait, False)
-        self.drawn = True
+        if chart_later:
+            later(CHART_LATER_S, safe(lambda: self.result is result and self._chart(result, lang), self._error))
+        else:
+            self._chart(result, lang)
         html = ""
         if result.shifts:
             rows = [[a.label(lang), a.span(lang), b.span(lang)] for a, b in result.shifts]
@@ -311,6 +324,12 @@ class PolicyExplorer(w.VBox):
             html += self._deadlines_html(result)
         self.moved_view.value = html
         return result
+
+    def _chart(self, result: WhatIf, lang: str) -> None:
+        title = tr("chart_title", lang).format(years=", ".join(map(str, result.changes.fiscal_years)))
+        self.chart.outputs = outputs(gantt(result.events, title, lang))
+        _show(self.chart_wait, False)
+        self.drawn = True
 
     def _deadlines_html(self, result: WhatIf) -> str:
         lang = self.lang
@@ -351,7 +370,8 @@ class PolicyExplorer(w.VBox):
         self.outcomes = (simulate(self.population, behaviour, **current), simulate(self.population, behaviour, **changed))
         return self.show_outcomes(*self.outcomes)
 
-    def show_outcomes(self, a, b):
+    def show_outcomes(self, a, b, charts_later: bool = False):
+        """The table now; the two charts now, or (a language switch) once this message is answered."""
         from ..simulation import compare
 
         lang = self.lang
@@ -359,6 +379,14 @@ class PolicyExplorer(w.VBox):
         rows = [[m, f"{c:,.0f}" if isinstance(c, float) else f"{c:,}", f"{d:,.0f}" if isinstance(d, float) else f"{d:,}"]
                 for m, c, d in table.itertuples(index=False)]
         self.sim_table.value = table_html(["", tr("current", lang), tr("changed", lang)], rows, {1, 2})
+        if charts_later:
+            outcomes = self.outcomes
+            later(CHART_LATER_S, safe(lambda: self.outcomes is outcomes and self._sim_charts(a, b, lang), self._error))
+        else:
+            self._sim_charts(a, b, lang)
+        return table
+
+    def _sim_charts(self, a, b, lang: str) -> None:
         figures = []
         for curve, x, y, scale, title in (
             ("enrolment_curve", "date", "enrolled_share", 100, "enrolment_chart"),
@@ -368,4 +396,3 @@ class PolicyExplorer(w.VBox):
                       for o, name in ((a, "current_short"), (b, "changed_short"))]
             figures.append(lines(series, tr(title, lang), lang))
         self.sim_out.outputs = outputs(*figures)
-        return table
