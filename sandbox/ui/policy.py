@@ -5,7 +5,9 @@ simulation of who is locked out at the cut-over and how much money lapses.
 
 The controls come first: the page's cell builds them and nothing else (no plotly, pandas or
 simulation import); the chart is drawn once the frontend has displayed the page (it counts the
-placeholder's views, ``_view_count``), the simulation's population after that."""
+placeholder's views, ``_view_count``), the simulation's population after that, in a thread. A click
+is answered before any chart: a language switch relabels the page's widgets in place (none built,
+none torn down) and sends the charts, plotly's slowest work in the browser, once the labels are out."""
 
 from __future__ import annotations
 
