@@ -98,3 +98,27 @@ def test_the_population_is_built_off_the_event_loop(monkeypatch):
     answered, page = asyncio.run(scenario())
     assert answered
     assert "8,000" in page.sim_head.value and threading.current_thread() is threading.main_thread()
+
+
+@pytest.mark.parametrize("preheated", [True, False])
+def test_a_pre_heated_kernel_draws_only_once_its_page_is_displayed(monkeypatch, preheated):
+    """Voila runs a pre-heated kernel's cell before anyone asks: a chart drawn then would be in the
+    page's first state, and plotly's first run before the first paint. Without a page's view
+    count, only a kernel started for its page draws anyway (after FALLBACK_S)."""
+    monkeypatch.setattr(policy, "FALLBACK_S", 0.05)
+    monkeypatch.setattr(policy, "FIRST_CHART_S", 0.05)
+    if preheated:
+        monkeypatch.setenv("VOILA_PREHEAT", "True")
+    else:
+        monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+
+    async def scenario():
+        page = PolicyExplorer()
+        await asyncio.sleep(0.3)
+        waited = page.drawn
+        page.chart_wait._view_count = 1  # the page is displayed
+        await asyncio.sleep(0.3)
+        return waited, page.drawn
+
+    waited, drawn = asyncio.run(scenario())
+    assert waited is not preheated and drawn

@@ -12,7 +12,9 @@ none torn down) and sends the charts, plotly's slowest work in the browser, once
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import threading
 
 import ipywidgets as w
@@ -38,6 +40,7 @@ __all__ = ["PolicyExplorer", "RuleControls", "format_example", "later"]
 log = logging.getLogger("sandbox.ui")
 SIM_FY = 2567  # the national simulation's fiscal year (its September round)
 CHART_LATER_S = 0.25  # a language switch: the labels first, the charts (plotly's redraw) this much later
+FIRST_CHART_S = 0.5  # the chart this long after the page is displayed: its first paint done without plotly
 FALLBACK_S = 8.0  # draw anyway if no frontend reports the page displayed by then
 STYLE = ("<style>.gf-pol-bad input, .gf-pol-bad select { border: 2px solid #c62828 !important; }"
          ".gf-pol-help { color: #555; font-size: 12px; padding-left: 6px; }</style>")
@@ -89,7 +92,10 @@ class PolicyExplorer(w.VBox):
         # The chart after the first paint: the frontend counts the placeholder's views once it is displayed.
         self.chart_wait._view_count = 0
         self.chart_wait.observe(safe(self._displayed, self._error), names="_view_count")
-        later(FALLBACK_S, safe(lambda: self.drawn or self.first_draw(), self._error), or_now=False)
+        # A pre-heated kernel waits for its page however long it takes: drawn before it, the chart would be
+        # in the page's first state, and plotly (its module's first run and the chart) before the first paint.
+        if os.environ.get("VOILA_PREHEAT") != "True":
+            later(FALLBACK_S, safe(lambda: self.drawn or self.first_draw(), self._error), or_now=False)
 
     # ------------------------------------------------------------------ the page
 
@@ -158,10 +164,10 @@ class PolicyExplorer(w.VBox):
             rule.set_years(years)
 
     def _displayed(self, change) -> None:
-        """The frontend has displayed the page: draw once this message is answered (the kernel
-        goes idle first, so nothing waits for the chart)."""
+        """The frontend has displayed the page: draw once its first paint is done (plotly's first run,
+        0.5-1 s of the browser's main thread, no longer holds the controls back)."""
         if change["new"] and not self.drawn:
-            later(0.05, safe(self.first_draw, self._error))
+            later(FIRST_CHART_S, safe(self.first_draw, self._error))
 
     def first_draw(self) -> None:
         """The chart, then (once the kernel is free again) the simulation's population."""
@@ -185,7 +191,8 @@ class PolicyExplorer(w.VBox):
             except Exception:  # «Simulate» builds it again and reports what went wrong
                 log.exception("policy page: the population")
                 return
-            loop.call_soon_threadsafe(safe(self._sim_head, self._error))
+            with contextlib.suppress(RuntimeError):  # a loop closed meanwhile (a script, a test): nothing to show
+                loop.call_soon_threadsafe(safe(self._sim_head, self._error))
 
         threading.Thread(target=build, name="policy-population", daemon=True).start()
 
