@@ -24,9 +24,9 @@ def rows_without_mark(fig: dict) -> list[str]:
     """Rows of the chart with nothing a person can see: no marker, and no bar of visible length."""
     marked = set()
     for trace in fig["data"]:
-        visible = trace["type"] == "scatter" or trace["x"][0] >= VISIBLE.total_seconds() * 1000
-        if visible:
-            marked.add(trace["y"][0])
+        for x, y in zip(trace["x"], trace["y"], strict=True):
+            if trace["type"] == "scatter" or x >= VISIBLE.total_seconds() * 1000:
+                marked.add(y)
     return [row for row in fig["layout"]["yaxis"]["categoryarray"] if row not in marked]
 
 

@@ -5,17 +5,22 @@ simulation of who is locked out at the cut-over and how much money lapses.
 
 The controls come first: the page's cell builds them and nothing else (no plotly, pandas or
 simulation import); the chart is drawn once the frontend has displayed the page (it counts the
-placeholder's views, ``_view_count``), the simulation's population after that."""
+placeholder's views, ``_view_count``), the simulation's population after that, in a thread. A click
+is answered before any chart: a language switch relabels the page's widgets in place (none built,
+none torn down) and sends the charts, plotly's slowest work in the browser, once the labels are out."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
+import threading
 
 import ipywidgets as w
 
 from ..calendar import BusinessCalendar, format_moment
-from ..domain.policy import DEADLINE_TIME, MAX_RULE_DAYS, RULE_KINDS, DeadlineRule, apply_rules
-from ..i18n import text
+from ..domain.policy import apply_rules
 from ..whatif import (
     CUTOVER_TIME,
     Changes,
@@ -23,108 +28,22 @@ from ..whatif import (
     WhatIf,
     cutover_names,
     cutover_refuse_from,
-    letters_deadlines,
     read_days,
     read_moment,
     run,
 )
 from .policy_charts import gantt, lines, outputs
-from .widgets import CSS, button, esc, field, safe, table_html
+from .policy_controls import RuleControls, _mark, _show, _slider, format_example, later, tr
+from .widgets import CSS, button, esc, safe, table_html
 
+__all__ = ["PolicyExplorer", "RuleControls", "format_example", "later"]
+log = logging.getLogger("sandbox.ui")
 SIM_FY = 2567  # the national simulation's fiscal year (its September round)
+CHART_LATER_S = 0.25  # a language switch: the labels first, the charts (plotly's redraw) this much later
+FIRST_CHART_S = 0.5  # the chart this long after the page is displayed: its first paint done without plotly
 FALLBACK_S = 8.0  # draw anyway if no frontend reports the page displayed by then
 STYLE = ("<style>.gf-pol-bad input, .gf-pol-bad select { border: 2px solid #c62828 !important; }"
          ".gf-pol-help { color: #555; font-size: 12px; padding-left: 6px; }</style>")
-
-
-def tr(key: str, lang: str) -> str:
-    return text("policy", key, lang)
-
-
-def _slider(value: float, low: float, high: float, step: float) -> w.FloatSlider:
-    return w.FloatSlider(value=value, min=low, max=high, step=step, style={"description_width": "160px"},
-                         layout=w.Layout(width="440px"))
-
-
-def _show(widget: w.Widget, visible: bool) -> None:
-    widget.layout.display = None if visible else "none"
-
-
-def later(seconds: float, callback, *, or_now: bool = True) -> None:
-    """Run ``callback`` on the kernel's event loop after ``seconds``, between two messages; with no
-    running loop (a test, a script) right away, or never when not ``or_now``."""
-    try:
-        asyncio.get_running_loop().call_later(seconds, callback)
-    except RuntimeError:
-        if or_now:
-            callback()
-
-
-def _mark(widget: w.Widget, bad: bool) -> None:
-    (widget.add_class if bad else widget.remove_class)("gf-pol-bad")
-
-
-class RuleControls:
-    """One round's deadline: how it moves (letters / N business days before the last one / the
-    N-th business day of the round / one date for one fiscal year), N, or the date and its year."""
-
-    def __init__(self, round_: str, cls: str):
-        self.round = round_
-        self.field = f"{round_}_deadline"
-        self.kind = w.Dropdown(layout=w.Layout(width="390px"))
-        self.days = w.BoundedIntText(value=5, min=0, max=MAX_RULE_DAYS, layout=w.Layout(width="64px"))
-        self.date = w.Text(layout=w.Layout(width="160px"))
-        self.year = w.Dropdown(layout=w.Layout(width="90px"))
-        self.days_unit, self.for_year = w.HTML(), w.HTML()
-        for box, suffix in ((self.kind, "-rule"), (self.days, "-days"), (self.date, ""), (self.year, "-year")):
-            box.add_class(cls + suffix)
-        self.kind.observe(lambda _c: self.show(), names="value")
-
-    def relabel(self, lang: str) -> None:
-        kind = self.kind.value or "letters"
-        self.kind.options = [(tr(f"pol_rule_{k}", lang), k) for k in RULE_KINDS]
-        self.kind.value = kind
-        self.days_unit.value = f"<span class='gf-pol-help'>{esc(tr('pol_days_unit', lang))}</span>"
-        self.for_year.value = f"<span class='gf-pol-help'>{esc(tr('pol_for_year', lang))}</span>"
-        self.show()
-
-    def set_years(self, years: list[int]) -> None:
-        keep = self.year.value
-        self.year.options = years
-        if years:
-            self.year.value = keep if keep in years else years[0]
-            self.date.placeholder = format_example(letters_deadlines(self.year.value)[self.round])
-
-    def show(self) -> None:
-        kind = self.kind.value
-        for box in (self.days, self.days_unit):
-            _show(box, kind in ("before_last", "after_opening"))
-        for box in (self.date, self.for_year, self.year):
-            _show(box, kind == "on_date")
-
-    def row(self, lang: str) -> w.HBox:
-        return field(tr(self.field, lang), w.HBox([self.kind, self.days, self.days_unit, self.date, self.for_year, self.year]),
-                     "150px")
-
-    def rule(self, problems: list[Problem]) -> DeadlineRule:
-        kind = self.kind.value
-        if kind != "on_date":
-            return DeadlineRule(self.round, kind, int(self.days.value))
-        on = None
-        if self.date.value.strip():
-            on = read_moment(self.field, self.date.value.strip(), DEADLINE_TIME, problems)
-            if on is None:
-                return DeadlineRule(self.round)  # the unreadable date is the problem reported
-        return DeadlineRule(self.round, kind, on=on, fiscal_year=self.year.value)
-
-    def mark(self, bad: bool) -> None:
-        for box in (self.kind, self.days, self.date, self.year):
-            _mark(box, bad)
-
-
-def format_example(moment) -> str:
-    """``29/09/2566 16:30``: how the date boxes read a moment (day/month/BE year)."""
-    return f"{moment.day:02d}/{moment.month:02d}/{moment.year + 543} {moment.strftime('%H:%M')}"
 
 
 class PolicyExplorer(w.VBox):
@@ -161,22 +80,46 @@ class PolicyExplorer(w.VBox):
         self.result: WhatIf | None = None
         self.drawn = False
         self._population = None
+        self._population_lock = threading.Lock()
         self.draw_btn.on_click(safe(lambda _b: self.draw(), self._error))
         self.sim_btn.on_click(safe(lambda _b: self.run_simulation(), self._error))
         self.lang_btn.on_click(safe(lambda _b: self.set_lang("en" if self.lang == "th" else "th"), self._error))
         self.years.observe(lambda _c: self._years_changed(), names="value")
         self.cutover.observe(lambda _c: self._cutover_example(), names="value")
         self._years_changed()
+        self._build()
         self.set_lang(lang)
         # The chart after the first paint: the frontend counts the placeholder's views once it is displayed.
         self.chart_wait._view_count = 0
         self.chart_wait.observe(safe(self._displayed, self._error), names="_view_count")
-        later(FALLBACK_S, safe(lambda: self.drawn or self.first_draw(), self._error), or_now=False)
+        # A pre-heated kernel waits for its page however long it takes: drawn before it, the chart would be
+        # in the page's first state, and plotly (its module's first run and the chart) before the first paint.
+        if os.environ.get("VOILA_PREHEAT") != "True":
+            later(FALLBACK_S, safe(lambda: self.drawn or self.first_draw(), self._error), or_now=False)
 
     # ------------------------------------------------------------------ the page
 
+    def _build(self) -> None:
+        """The page's tree, once: a language switch relabels these widgets in place (no new widget
+        for the frontend to create, no old one to tear down)."""
+        self.title = w.HTML(layout=w.Layout(flex="1"))
+        self.labels = {key: w.HTML(layout=w.Layout(width=width, flex="0 0 auto"))
+                       for key, width in (("fiscal_years", "110px"), ("extra_holidays", "150px"), ("cutover", "150px"))}
+        row = lambda key, widget: w.HBox([self.labels[key], widget])  # noqa: E731
+        controls = w.VBox([
+            w.HBox([self.title, self.lang_btn]),
+            w.HBox([row("fiscal_years", self.years),
+                    w.VBox([self.sept_rule.row, self.march_rule.row,
+                            row("extra_holidays", w.HBox([self.holiday, self.helps["holiday"]])),
+                            row("cutover", w.HBox([self.cutover, self.cutover_to, self.helps["cutover"]])),
+                            self.draw_btn])]),
+        ])
+        sim = w.VBox([self.sim_head, self.enrol, self.confirm, self.procrastination, self.sim_btn, self.sim_table, self.sim_out])
+        self.children = [w.HTML(CSS + STYLE), controls, self.moved_view, self.chart_wait, self.chart, sim]
+
     def set_lang(self, lang: str) -> None:
-        """Label every control in ``lang`` and redraw what is on the page."""
+        """Label every control in ``lang`` and redraw what is on the page: the texts at once, the
+        charts once the kernel is free again (the person sees the answer first)."""
         self.lang = lang
         for btn, key in ((self.draw_btn, "redraw"), (self.sim_btn, "simulate"), (self.lang_btn, "language")):
             btn.description = tr(key, lang)
@@ -192,23 +135,15 @@ class PolicyExplorer(w.VBox):
         self.helps["holiday"].value = f"<span class='gf-pol-help'>{esc(tr('pol_holiday_help', lang))}</span>"
         self.helps["cutover"].value = f"<span class='gf-pol-help'>{esc(tr('pol_cutover_help', lang))}</span>"
         self.chart_wait.value = f"<div class='gf-info'>{esc(tr('pol_drawing', lang))}</div>"
-        controls = w.VBox([
-            w.HBox([w.HTML(f"<div class='gf-title'>{esc(tr('title', lang))}</div>"
-                           f"<div class='gf-crumb'>{esc(tr('subtitle', lang))}</div>", layout=w.Layout(flex="1")),
-                    self.lang_btn]),
-            w.HBox([field(tr("fiscal_years", lang), self.years, "110px"),
-                    w.VBox([self.sept_rule.row(lang), self.march_rule.row(lang),
-                            field(tr("extra_holidays", lang), w.HBox([self.holiday, self.helps["holiday"]]), "150px"),
-                            field(tr("cutover", lang), w.HBox([self.cutover, self.cutover_to, self.helps["cutover"]]), "150px"),
-                            self.draw_btn])]),
-        ])
+        self.title.value = (f"<div class='gf-title'>{esc(tr('title', lang))}</div>"
+                            f"<div class='gf-crumb'>{esc(tr('subtitle', lang))}</div>")
+        for key, box in self.labels.items():
+            box.value = f"<span>{esc(tr(key, lang))}</span>"
         self._sim_head()
-        sim = w.VBox([self.sim_head, self.enrol, self.confirm, self.procrastination, self.sim_btn, self.sim_table, self.sim_out])
-        self.children = [w.HTML(CSS + STYLE), controls, self.moved_view, self.chart_wait, self.chart, sim]
         if self.drawn:
-            self.draw()
+            self.draw(chart_later=True)
         if self.outcomes is not None:
-            self.show_outcomes(*self.outcomes)
+            self.show_outcomes(*self.outcomes, charts_later=True)
 
     def _sim_head(self) -> None:
         lang, pop = self.lang, self._population
@@ -229,10 +164,10 @@ class PolicyExplorer(w.VBox):
             rule.set_years(years)
 
     def _displayed(self, change) -> None:
-        """The frontend has displayed the page: draw once this message is answered (the kernel
-        goes idle first, so nothing waits for the chart)."""
+        """The frontend has displayed the page: draw once its first paint is done (plotly's first run,
+        0.5-1 s of the browser's main thread, no longer holds the controls back)."""
         if change["new"] and not self.drawn:
-            later(0.05, safe(self.first_draw, self._error))
+            later(FIRST_CHART_S, safe(self.first_draw, self._error))
 
     def first_draw(self) -> None:
         """The chart, then (once the kernel is free again) the simulation's population."""
@@ -241,15 +176,33 @@ class PolicyExplorer(w.VBox):
         later(0.5, safe(self._load_population, self._error))
 
     def _load_population(self) -> None:
-        self.population  # noqa: B018 — built now, so «Simulate» answers at once
-        self._sim_head()
+        """Built now, so «Simulate» answers at once; on a running kernel in a thread (0.3-0.4 s of
+        pandas and numpy): a click meanwhile is answered between two of its steps, not after it."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.population  # noqa: B018
+            self._sim_head()
+            return
+
+        def build() -> None:
+            try:
+                self.population  # noqa: B018
+            except Exception:  # «Simulate» builds it again and reports what went wrong
+                log.exception("policy page: the population")
+                return
+            with contextlib.suppress(RuntimeError):  # a loop closed meanwhile (a script, a test): nothing to show
+                loop.call_soon_threadsafe(safe(self._sim_head, self._error))
+
+        threading.Thread(target=build, name="policy-population", daemon=True).start()
 
     @property
     def population(self):
-        if self._population is None:
-            from ..simulation import population
+        with self._population_lock:  # the thread above, or «Simulate» before it is done
+            if self._population is None:
+                from ..simulation import population
 
-            self._population = population(seed=self.seed)
+                self._population = population(seed=self.seed)
         return self._population
 
     def _error(self, html: str) -> None:
@@ -287,8 +240,9 @@ class PolicyExplorer(w.VBox):
         _mark(self.cutover_to, "cutover" in bad)
         _mark(self.years, "fiscal_years" in bad)
 
-    def draw(self) -> WhatIf:
-        """Redraw under the controls' values; an impossible timeline is refused and the chart stays."""
+    def draw(self, chart_later: bool = False) -> WhatIf:
+        """Redraw under the controls' values; an impossible timeline is refused and the chart stays.
+        ``chart_later``: the texts now, the chart once this message is answered (a language switch)."""
         lang = self.lang
         result = self.what_if()
         self.result = result
@@ -296,10 +250,10 @@ class PolicyExplorer(w.VBox):
         if result.refused:
             self.moved_view.value = self._problems_html(result.problems)
             return result
-        title = tr("chart_title", lang).format(years=", ".join(map(str, result.changes.fiscal_years)))
-        self.chart.outputs = outputs(gantt(result.events, title, lang))
-        _show(self.chart_wait, False)
-        self.drawn = True
+        if chart_later:
+            later(CHART_LATER_S, safe(lambda: self.result is result and self._chart(result, lang), self._error))
+        else:
+            self._chart(result, lang)
         html = ""
         if result.shifts:
             rows = [[a.label(lang), a.span(lang), b.span(lang)] for a, b in result.shifts]
@@ -311,6 +265,12 @@ class PolicyExplorer(w.VBox):
             html += self._deadlines_html(result)
         self.moved_view.value = html
         return result
+
+    def _chart(self, result: WhatIf, lang: str) -> None:
+        title = tr("chart_title", lang).format(years=", ".join(map(str, result.changes.fiscal_years)))
+        self.chart.outputs = outputs(gantt(result.events, title, lang))
+        _show(self.chart_wait, False)
+        self.drawn = True
 
     def _deadlines_html(self, result: WhatIf) -> str:
         lang = self.lang
@@ -351,7 +311,8 @@ class PolicyExplorer(w.VBox):
         self.outcomes = (simulate(self.population, behaviour, **current), simulate(self.population, behaviour, **changed))
         return self.show_outcomes(*self.outcomes)
 
-    def show_outcomes(self, a, b):
+    def show_outcomes(self, a, b, charts_later: bool = False):
+        """The table now; the two charts now, or (a language switch) once this message is answered."""
         from ..simulation import compare
 
         lang = self.lang
@@ -359,6 +320,14 @@ class PolicyExplorer(w.VBox):
         rows = [[m, f"{c:,.0f}" if isinstance(c, float) else f"{c:,}", f"{d:,.0f}" if isinstance(d, float) else f"{d:,}"]
                 for m, c, d in table.itertuples(index=False)]
         self.sim_table.value = table_html(["", tr("current", lang), tr("changed", lang)], rows, {1, 2})
+        if charts_later:
+            outcomes = self.outcomes
+            later(CHART_LATER_S, safe(lambda: self.outcomes is outcomes and self._sim_charts(a, b, lang), self._error))
+        else:
+            self._sim_charts(a, b, lang)
+        return table
+
+    def _sim_charts(self, a, b, lang: str) -> None:
         figures = []
         for curve, x, y, scale, title in (
             ("enrolment_curve", "date", "enrolled_share", 100, "enrolment_chart"),
@@ -368,4 +337,3 @@ class PolicyExplorer(w.VBox):
                       for o, name in ((a, "current_short"), (b, "changed_short"))]
             figures.append(lines(series, tr(title, lang), lang))
         self.sim_out.outputs = outputs(*figures)
-        return table

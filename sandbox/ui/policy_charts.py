@@ -56,27 +56,33 @@ def date_axis(first, last, lang: str) -> dict:
     return {"type": "date", "tickvals": vals, "ticktext": texts, "tickangle": 0}
 
 
-def _marker(e: Event, row: str, hover: str) -> dict:
-    return {"type": "scatter", "mode": "markers", "x": [local(e.start)], "y": [row], "showlegend": False,
-            "marker": {"symbol": "diamond", "size": 13, "color": COLOURS[e.group]}, "hovertemplate": hover}
-
-
 def gantt(events: list[Event], title: str, lang: str = "th") -> dict:
     """The timeline: a bar for every period, a diamond for every instant and for every period too
-    short to see (every row has a mark); hover: the rule and its source."""
-    data, rows = [], []
+    short to see (every row has a mark); hover: the rule and its source. Two traces in all (the
+    bars, the diamonds: colour and hover per point): plotly's cost grows with traces, not points."""
+    rows: list[str] = []
+    bars: dict = {"x": [], "base": [], "y": [], "color": [], "hover": []}
+    marks: dict = {"x": [], "y": [], "color": [], "hover": []}
     for e in events:
         row = e.label(lang)
         if row not in rows:
             rows.append(row)
-        hover = (f"<b>{e.label(lang)}</b><br>{e.span(lang)}<br>{e.rule(lang)}<br>{tr('source', lang)}: [{e.source}]"
+        hover = (f"<b>{row}</b><br>{e.span(lang)}<br>{e.rule(lang)}<br>{tr('source', lang)}: [{e.source}]"
                  "<extra></extra>")
         if e.end:
-            data.append({"type": "bar", "orientation": "h", "x": [(e.end - e.start).total_seconds() * 1000],
-                         "base": [local(e.start)], "y": [row], "marker": {"color": COLOURS[e.group]},
-                         "hovertemplate": hover, "showlegend": False})
+            for key, value in (("x", (e.end - e.start).total_seconds() * 1000), ("base", local(e.start)), ("y", row),
+                               ("color", COLOURS[e.group]), ("hover", hover)):
+                bars[key].append(value)
         if not e.end or e.end - e.start < VISIBLE:
-            data.append(_marker(e, row, hover))
+            for key, value in (("x", local(e.start)), ("y", row), ("color", COLOURS[e.group]), ("hover", hover)):
+                marks[key].append(value)
+    data = []
+    if bars["y"]:
+        data.append({"type": "bar", "orientation": "h", "x": bars["x"], "base": bars["base"], "y": bars["y"],
+                     "marker": {"color": bars["color"]}, "hovertemplate": bars["hover"], "showlegend": False})
+    if marks["y"]:
+        data.append({"type": "scatter", "mode": "markers", "x": marks["x"], "y": marks["y"], "showlegend": False,
+                     "marker": {"symbol": "diamond", "size": 13, "color": marks["color"]}, "hovertemplate": marks["hover"]})
     layout: dict = {
         "title": {"text": title}, "height": 120 + 28 * len(rows), "margin": {"l": 10, "r": 10, "t": 50, "b": 30},
         "font": FONT, "barmode": "overlay",
