@@ -226,3 +226,32 @@ def test_a_lab_frontend_page_preloads_its_scripts(server):
         status, _, body = get(server + path)
         assert status == 200 and body, path
     assert app.decode().count("/voila/static/voila.js") == 2  # the preload and the script itself
+
+
+def test_a_closed_page_can_shut_its_kernel_down(server):
+    """What the page's ``beforeunload`` beacon does: POST the kernel's shutdown with the ``_xsrf``
+    cookie's value. The page must set that cookie, or the server refuses (403) and the kernel of a
+    closed page stays in memory."""
+    import http.cookiejar
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(server + "/voila/render/app.ipynb", timeout=120) as response:
+        html = response.read()
+    xsrf = {c.name: c.value for c in jar}.get("_xsrf")
+    assert xsrf, "the page set no _xsrf cookie"
+    config = re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+    kernel = json.loads(config.group(1))["kernelId"]
+
+    def shutdown(token: str) -> int:
+        data = urllib.parse.urlencode({"_xsrf": token}).encode()
+        try:
+            with opener.open(f"{server}/voila/api/shutdown/{kernel}", data=data, timeout=60) as answer:
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert shutdown("not-the-cookie") == 403  # the check is real: a wrong value is refused
+    assert shutdown(xsrf) == 204
+    assert shutdown(xsrf) == 404  # gone

@@ -36,6 +36,7 @@ from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n import label
@@ -154,9 +155,20 @@ class KernelSocket(_ReadsFailedWrites, VoilaKernelWebsocketHandler):
     """A page's kernel websocket; failed writes read (a page closed while its kernel sends)."""
 
 
+class PageHandler(TornadoVoilaHandler):
+    """A notebook's page sets the ``_xsrf`` cookie. On close, the page asks the server to shut its kernel
+    down (a ``beforeunload`` beacon carrying that cookie's value); without the cookie the server answered
+    403 and a closed page's kernel lived on until the culler, which one person's server does not run."""
+
+    async def get(self, path=None):
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie
+        return await super().get(path)
+
+
 REPLACE = {FileFindHandler: GzipFileFindHandler, MultiStaticFileHandler: GzipMultiStaticFileHandler,
            TemplateStaticFileHandler: GzipTemplateStaticFileHandler,
-           RequestInfoSocketHandler: LocalRequestInfoHandler, VoilaKernelWebsocketHandler: KernelSocket}
+           RequestInfoSocketHandler: LocalRequestInfoHandler, VoilaKernelWebsocketHandler: KernelSocket,
+           TornadoVoilaHandler: PageHandler}
 
 
 def _ends_when_failed(generate):
