@@ -45,60 +45,63 @@ class Compiled:
         exec(f"def make_row(r):\n    return {{{items}}}\n", scope)  # noqa: S102 (column keys of our own tables)
         return scope["make_row"]
 
-    @cached_property
-    def params(self) -> Callable[[Mapping[str, Any]], Any]:
-        """values -> the bind values, converted, as the DBAPI wants them (a tuple, or a dict by
-        name): one generated expression per statement, like ``make_row``."""
+    def _bind_values(self, value_of: Callable[[int, str], str], scope: dict[str, Any]) -> str:
+        """The expression of the bind values as the DBAPI wants them (a tuple, or a dict by name):
+        ``value_of(i, name)`` is the source expression of each, wrapped in its bind processor."""
         processors = dict(self.process)
-        scope: dict[str, Any] = {"_slow": self._params}
         parts = []
         for i, name in enumerate(self.names):
-            value = f"v[{name!r}]"
-            if name in self.literals:
-                scope[f"_l{i}"] = self.literals[name]
-                value = f"({value} if {name!r} in v else _l{i})"
+            value = value_of(i, name)
             if i in processors:
                 scope[f"_p{i}"] = processors[i]
                 value = f"_p{i}({value})"
             parts.append(value if self.positional else f"{name!r}: {value}")
         if self.positional:
-            body = f"({', '.join(parts)},)" if parts else "()"
-        else:
-            body = f"{{{', '.join(parts)}}}"
+            return f"({', '.join(parts)},)" if parts else "()"
+        return f"{{{', '.join(parts)}}}"
+
+    @cached_property
+    def params(self) -> Callable[[Mapping[str, Any]], Any]:
+        """values -> the bind values, converted, as the DBAPI wants them (a tuple, or a dict by
+        name): one generated expression per statement, like ``make_row``."""
+        scope: dict[str, Any] = {"_slow": self._params}
+
+        def value_of(i: int, name: str) -> str:
+            if name in self.literals:
+                scope[f"_l{i}"] = self.literals[name]
+                return f"(v[{name!r}] if {name!r} in v else _l{i})"
+            return f"v[{name!r}]"
+
+        body = self._bind_values(value_of, scope)
         exec(  # noqa: S102 (bind names of our own statements)
             f"def params(v):\n    try:\n        return {body}\n    except KeyError:\n        return _slow(v)\n", scope)
         return scope["params"]
+
+    @cached_property
+    def _params_by_order(self) -> dict[tuple[str, ...], Callable[[Sequence], Any]]:
+        return {}
 
     def params_of(self, order: tuple[str, ...]) -> Callable[[Sequence], Any]:
         """A tuple of values in ``order`` -> the bind values, converted, as the DBAPI wants them
         (rows built as tuples need no dict on the way). A bind ``order`` does not name takes its
         literal; one without a literal is an error here, once, not at the first row."""
-        key = (id(self), order)
-        fn = _TUPLE_PARAMS.get(key)
+        fn = self._params_by_order.get(order)
         if fn is not None:
             return fn
-        processors = dict(self.process)
         index = {name: i for i, name in enumerate(order)}
         scope: dict[str, Any] = {}
-        parts = []
-        for i, name in enumerate(self.names):
+
+        def value_of(i: int, name: str) -> str:
             if name in index:
-                value = f"t[{index[name]}]"
-            elif name in self.literals:
+                return f"t[{index[name]}]"
+            if name in self.literals:
                 scope[f"_l{i}"] = self.literals[name]
-                value = f"_l{i}"
-            else:
-                raise KeyError(f"no value for bind parameter {name!r}")
-            if i in processors:
-                scope[f"_p{i}"] = processors[i]
-                value = f"_p{i}({value})"
-            parts.append(value if self.positional else f"{name!r}: {value}")
-        if self.positional:
-            body = f"({', '.join(parts)},)" if parts else "()"
-        else:
-            body = f"{{{', '.join(parts)}}}"
+                return f"_l{i}"
+            raise KeyError(f"no value for bind parameter {name!r}")
+
+        body = self._bind_values(value_of, scope)
         exec(f"def params(t):\n    return {body}\n", scope)  # noqa: S102 (bind names of our own statements)
-        fn = _TUPLE_PARAMS[key] = scope["params"]
+        fn = self._params_by_order[order] = scope["params"]
         return fn
 
     def _params(self, values: Mapping[str, Any]):
@@ -115,7 +118,6 @@ class Compiled:
                 picked[i] = proc(picked[i])
         return tuple(picked) if self.positional else dict(zip(self.names, picked, strict=True))
 
-_TUPLE_PARAMS: dict[tuple[int, tuple[str, ...]], Callable] = {}
 _COMPILED: dict[tuple[int, str, tuple[str, ...] | None], tuple[ClauseElement, Compiled]] = {}
 
 
