@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.functions import FunctionElement
 
 from .adapters import orm
 from .adapters.repository import Repository
@@ -187,13 +189,39 @@ def audit(conn: Connection, limit: int | None = None) -> list[dict]:
 
 # ------------------------------------------------------------------ search and reports
 
+class _sqlite_unindexed(FunctionElement):
+    """A column as SQLite's planner must not look it up through an index (``+status``: the
+    unary plus leaves any value as it is and names no index's key); elsewhere the column."""
+
+    inherit_cache = True
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(_sqlite_unindexed)
+def _plain(element, compiler, **kw):
+    return compiler.process(next(iter(element.clauses)), **kw)
+
+
+@compiles(_sqlite_unindexed, "sqlite")
+def _unary_plus(element, compiler, **kw):
+    return "+" + compiler.process(next(iter(element.clauses)), **kw)
+
+
 STATUS_GROUPS = {
     # (round, group) → condition on the document (its columns ``c``); closed documents are outside every group.
     ("september", "not_listed"): lambda c: and_(c.status == "", ~docs.c.sept_approved, c.doc_type != "PO"),
     ("september", "listed"): lambda c: c.status == "21",
     ("september", "confirmed"): lambda c: c.status == "31",
     ("september", "approved"): lambda c: c.status == "50",
-    ("march", "not_listed"): lambda c: and_(or_(docs.c.sept_approved, c.doc_type == "PO"), c.status.in_(("", "50"))),
+    # two statuses, the September-approved documents waiting in March: a third of a country's
+    # documents, more than an index pays for; SQLite's planner takes the status index anyway
+    # (0.30 s for the count and sums of 1,000,000 documents, reading the table 0.21 s), so there
+    # the status is tested on each row (PostgreSQL weighs it with its statistics)
+    ("march", "not_listed"): lambda c: and_(or_(docs.c.sept_approved, c.doc_type == "PO"),
+                                            _sqlite_unindexed(c.status).in_(("", "50"))),
     ("march", "listed"): lambda c: c.status == "22",
     ("march", "confirmed"): lambda c: c.status == "32",
     ("march", "approved"): lambda c: c.status == "40",

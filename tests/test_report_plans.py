@@ -34,6 +34,7 @@ FILTERS = [
     ("document", None, FY | {"doc": "CX00000002"}, False, {"doc_no"}),
     ("remaining", None, FY | {"remaining": "1277943.95"}, False, {"remaining"}),
     ("owner unit", None, FY | {"unit": "3000100001"}, False, {"unit"}),
+    # SQLite: read in document order, see test_march_not_listed_reads_the_documents_in_order
     ("March not listed", None, {"fiscal_year": 2566, "round": "march", "status": "not_listed"}, False, {"status"}),
     ("March approved + type", None, {"fiscal_year": 2566, "round": "march", "status": "approved", "doc_type": "CK"},
      False, {"status", "doc_type"}),
@@ -46,7 +47,8 @@ FILTERS = [
 @pytest.fixture(scope="module")
 def country(request, tmp_path_factory):
     """3,000 documents over 100 units (5 agencies), as the report benchmark makes them; the
-    PostgreSQL store analysed (as its autovacuum would), SQLite as the app leaves it (no stats)."""
+    PostgreSQL store analysed (as its autovacuum would), SQLite as a new file: the planner
+    statistics its schema was written with (migration 0005), none of its own data."""
     url = (str(tmp_path_factory.mktemp("plans") / "plans.sqlite") if request.param == "sqlite"
            else request.getfixturevalue("pg_url"))
     sb = Sandbox(url)
@@ -91,6 +93,8 @@ def full_scan(text: str, dialect: str) -> bool:
 @pytest.mark.parametrize(("name", "scope", "cond", "cx", "columns"), FILTERS, ids=[f[0] for f in FILTERS])
 def test_every_report_filter_reads_through_an_index(country, name, scope, cond, cx, columns):
     with country.engine.connect() as conn:
+        if name == "March not listed" and conn.dialect.name == "sqlite":
+            return  # test_march_not_listed_reads_the_documents_in_order
         units = None if scope is None else views.unit_scope(conn, scope)
         assert views.nfma60(conn, units, cond, contracts=cx), f"{name}: the data has rows for the filter"
         where = views._conditions(units, cond)
@@ -102,31 +106,50 @@ def test_every_report_filter_reads_through_an_index(country, name, scope, cond, 
             assert searched_columns(text, dialect) & columns, f"{name} ({what}): no index on {columns}:\n{text}"
 
 
+@pytest.mark.parametrize("country", ["sqlite"], indirect=True)
+def test_march_not_listed_reads_the_documents_in_order(country):
+    """«March round, not listed» is two statuses, a third of a country's documents: on SQLite the
+    page walks the documents in number order (no sort: a page of 100 stops after a few hundred)
+    and the count and sums read the table once, not a third of it through the status index."""
+    cond = {"fiscal_year": 2566, "round": "march", "status": "not_listed"}
+    with country.engine.connect() as conn:
+        rows = views.nfma60(conn, None, cond)
+        assert rows and all(r["status"] in ("", "50") for r in rows)
+        assert views.nfma60_summary(conn, None, cond)["rows"] == len(rows)
+        listing = plan(conn, views.nfma60_query(None, cond).limit(100))
+        assert listing == "SCAN reserve_docs USING INDEX sqlite_autoindex_reserve_docs_1", listing
+        where = views._conditions(None, cond)
+        count = plan(conn, select(func.count(), func.sum(views.docs.c.value)).where(*where))
+        assert count == "SCAN reserve_docs", count
 
-def test_a_sqlite_sandbox_leaves_planner_statistics_when_it_closes(tmp_path):
-    """After a session that ran a filtered report, the file holds SQLite's planner statistics
-    (``PRAGMA optimize`` as a connection closes), so the next session's plan is informed."""
+
+def _statistics(path: str) -> dict[tuple[str, str], str]:
+    raw = sqlite3.connect(path)
+    try:
+        return {(t, i): s for t, i, s in raw.execute(
+            "SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl IN ('reserve_docs', 'contract_lines')")}
+    finally:
+        raw.close()
+
+
+def test_a_new_sqlite_file_has_planner_statistics_for_every_index_and_keeps_them(tmp_path):
+    """A new file plans its reports from its first query on: ``sqlite_stat1`` holds a row for every
+    index of the documents and their contract lines (a prototype country's, migration 0005; an
+    index without a row would have ``PRAGMA optimize`` sample the table again), and a session
+    that wrote documents and ran the reports leaves them as they were when it closes."""
     path = str(tmp_path / "stats.sqlite")
     sb = Sandbox(path)
+    made = _statistics(path)
+    with sb.engine.connect() as conn:
+        indexes = {(t, r[1]) for t in ("reserve_docs", "contract_lines")
+                   for r in conn.exec_driver_sql(f"PRAGMA index_list({t})")}
+    assert indexes and set(made) == indexes
+    assert all(int(stat.split()[0]) >= 100_000 for stat in made.values())
     sb.load_world(world(20), START)
     with sb.engine.begin() as conn:
         generate(conn, 20, 600)
-    sb.close()
-    raw = sqlite3.connect(path)  # forget what the loading session gathered
-    raw.execute("DELETE FROM sqlite_stat1")
-    raw.commit()
-    raw.close()
-
-    def stats() -> set[str]:
-        with Sandbox(path).engine.connect() as conn:
-            names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
-            if "sqlite_stat1" not in names:
-                return set()
-            return {r[0] for r in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
-
-    assert "reserve_docs" not in stats()  # opening and closing alone gathers nothing
-    sb = Sandbox(path)
     with sb.engine.connect() as conn:
         assert views.nfma60(conn, None, FY | {"status": "not_listed"}, contracts=False)
+        assert views.nfma60_page(conn, None, {"fiscal_year": 2566, "round": "march"}, limit=10)
     sb.close()
-    assert "reserve_docs" in stats()
+    assert _statistics(path) == made
