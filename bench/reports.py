@@ -12,6 +12,8 @@ without the new indexes. "After" is what the screen runs now: the count and the 
 (``views.nfma60_summary``) and the first page of 100 rows (``views.nfma60_page``), with the
 indexes; "all rows" is every matching row read into a list, with the indexes (shown up to
 50,000 rows). Times are medians of ``--repeat`` runs, wall clock; the machine's load is printed.
+SQLite plans with the statistics a new file is made with (migration 0005), as in the app from
+its first query on; "no stats" is the same screen without any (a file made before 0005).
 """
 
 from __future__ import annotations
@@ -83,7 +85,9 @@ def plan(conn, query) -> str:
     return " / ".join(s if len(s) < 120 else s[:117] + "..." for s in steps)
 
 
-def set_indexes(sb, present: bool) -> None:
+def set_indexes(sb, present: bool, stats: list | None = None) -> None:
+    """Drop or make the report indexes; on SQLite ``stats`` are the file's planner statistics
+    for them, put back (dropping an index drops its ``sqlite_stat1`` row)."""
     from sqlalchemy import text
 
     from sandbox.adapters import orm
@@ -94,18 +98,30 @@ def set_indexes(sb, present: bool) -> None:
                 index.create(conn, checkfirst=True)
             else:
                 index.drop(conn, checkfirst=True)
+        if present and stats:
+            conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl IN ('reserve_docs', 'contract_lines')")
+            for row in stats:
+                conn.exec_driver_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", tuple(row))
+    sb.engine.dispose()  # new connections read the statistics
     analyze(sb)
     with sb.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
 
 
+def file_statistics(sb) -> list | None:
+    """SQLite: the planner statistics of the documents as the file was made with them (migration
+    0005: a prototype country's, the same from a file's first session on)."""
+    if sb.engine.dialect.name != "sqlite":
+        return None
+    with sb.engine.connect() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql(
+            "SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl IN ('reserve_docs', 'contract_lines')")]
+
+
 def analyze(sb) -> None:
-    """Statistics for the planner: PostgreSQL's autovacuum keeps them; on SQLite, ``ANALYZE``, as the
-    app's ``PRAGMA optimize`` gathers them when a session closes (committed: the engine's SQLite
-    connections begin their own transactions)."""
+    """Statistics for the planner: PostgreSQL's autovacuum keeps them (``VACUUM ANALYZE``); a
+    SQLite file keeps the ones it was made with (``file_statistics``), as in the app."""
     if sb.engine.dialect.name == "sqlite":
-        with sb.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
         return
     with sb.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
@@ -118,6 +134,7 @@ def measure(url: str, args) -> list[dict]:
     from sandbox.engine import Sandbox
 
     sb = Sandbox(url)
+    stats = file_statistics(sb)
     sb.load_world(world(args.units), START)
     t = time.perf_counter()
     with sb.engine.begin() as conn:
@@ -142,7 +159,7 @@ def measure(url: str, args) -> list[dict]:
             secs, _ = timed(lambda units=units, cond=cond, cx=cx: views.nfma60(conn, units, cond, contracts=cx),
                             args.before_repeat)
             results.append({"name": name, "rows": n, "before": secs})
-    set_indexes(sb, present=True)
+    set_indexes(sb, present=True, stats=stats)
     with sb.engine.connect() as conn:
         for out, (_, units, cond, cx) in zip(results, todo, strict=True):
             def screen(units=units, cond=cond, cx=cx):
@@ -154,14 +171,14 @@ def measure(url: str, args) -> list[dict]:
                                       args.repeat)
             out["plan"] = plan(conn, views.nfma60_query(units, cond, contracts=cx))
     if sb.engine.dialect.name == "sqlite":
-        # a new SQLite file has no planner statistics until a session that ran the reports closes
-        # (db.make_engine: PRAGMA optimize as each connection closes): the same screen queries
-        # without them, as the very first session runs them
+        # the same screen queries without any planner statistics: a file made before migration
+        # 0005 in its first session (its later sessions had PRAGMA optimize's sampled ones, which
+        # chose the same plans)
         with sb.engine.begin() as conn:
-            stats = conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'reserve_docs'").scalar_one()
             conn.exec_driver_sql("DELETE FROM sqlite_stat1")
         sb.engine.dispose()
-        print(f"  (planner statistics: {stats} sqlite_stat1 rows for reserve_docs; then none)")
+        print(f"  (planner statistics: the file's own, {len(stats)} sqlite_stat1 rows for reserve_docs and "
+              "contract_lines (migration 0005); then none)")
         with sb.engine.connect() as conn:
             for out, (_, units, cond, cx) in zip(results, todo, strict=True):
                 def screen(units=units, cond=cond, cx=cx):
