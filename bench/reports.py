@@ -102,7 +102,10 @@ def set_indexes(sb, present: bool, stats: list | None = None) -> None:
             conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl IN ('reserve_docs', 'contract_lines')")
             for row in stats:
                 conn.exec_driver_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", tuple(row))
-    sb.engine.dispose()  # new connections read the statistics
+            # this connection reads them too (as migration 0005 does): a connection closing with an
+            # index it holds no statistics for has PRAGMA optimize sample the table over them
+            conn.exec_driver_sql("ANALYZE sqlite_schema")
+    sb.engine.dispose()
     analyze(sb)
     with sb.engine.connect() as conn:
         conn.execute(text("SELECT 1"))

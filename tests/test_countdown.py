@@ -76,6 +76,76 @@ def test_the_phone_counts_down_from_the_seconds_left_when_the_clock_runs_and_sta
         sb.close()
 
 
+def _phone(moment: list, running: bool):
+    import datetime as dt
+
+    from sandbox.ui.phone import Phone
+
+    state = {"id": "rec1", "name": "rec1", "soft_token": "active", "apps": ["nexus_smart_id"],
+             "identity": "verified", "totp_secret": "JBSWY3DPEHPK3PXP"}
+    phone = Phone("th", lambda _otp: None, lambda: state, lambda: moment[0], running=lambda: running)
+    moment[0] = moment[0] or dt.datetime(2023, 9, 4, 9, 0, 29, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    phone.refresh()
+    return phone
+
+
+def test_the_phone_shows_the_next_code_when_its_code_ends_not_at_the_next_beat():
+    """At a code's end the countdown stands at 0; the page's beat (every 5 s) would draw the next
+    code up to 5 s later. A beat that comes within 5 s of the end has the phone redrawn at the end
+    (one call, once), and the new code is on the phone."""
+    import asyncio
+    import datetime as dt
+
+    from sandbox.ui.clock import follow_code
+
+    moment: list = [None]  # 09:00:29: one second of this code left
+    phone = _phone(moment, running=True)
+    first = phone.body.value
+    assert phone.seconds_to_next_code() == 1
+    calls = []
+
+    def refresh():
+        calls.append(moment[0])
+        phone.refresh()
+
+    async def page():
+        pending: list = []
+        follow_code(phone, refresh, 5.0, pending)
+        follow_code(phone, refresh, 5.0, pending)  # a second beat replaces the first one's call
+        assert len(pending) == 1
+        moment[0] += dt.timedelta(seconds=1)  # the running clock reaches the next code
+        await asyncio.sleep(1.5)
+        return pending
+
+    assert asyncio.run(page()) == [] and len(calls) == 1
+    assert phone.body.value != first
+    code = auth.code_at("JBSWY3DPEHPK3PXP", moment[0])
+    assert f"{code[:3]} {code[3:]}" in phone.body.value
+
+
+def test_no_redraw_waits_when_the_clock_stands_or_the_next_beat_comes_first():
+    import asyncio
+    import datetime as dt
+
+    from sandbox.ui.clock import follow_code
+
+    still = _phone([None], running=False)
+    assert still.seconds_to_next_code() is None
+    later = _phone([dt.datetime(2023, 9, 4, 9, 0, 10, tzinfo=dt.timezone(dt.timedelta(hours=7)))], running=True)
+    assert later.seconds_to_next_code() == 20
+
+    async def beats():
+        pending: list = []
+        for phone in (still, later):
+            follow_code(phone, phone.refresh, 5.0, pending)
+        return pending
+
+    assert asyncio.run(beats()) == []
+    pending: list = []
+    follow_code(_phone([None], running=True), lambda: None, 5.0, pending)  # no kernel loop: nothing
+    assert pending == []
+
+
 def test_the_page_spinner_in_our_template_is_the_one_the_code_draws():
     import base64
     from pathlib import Path

@@ -225,6 +225,42 @@ def page_beat(callback, seconds: float):
 
 def start_ticking(app, seconds: float = TICK_SECONDS) -> None:
     """Refresh the bar and the phone every few seconds (the time shown, the phone's code), on the
-    page's beat (``page_beat``). Nothing is written to the sandbox."""
-    app.ticker = page_beat(app.refresh_bar, seconds)
+    page's beat (``page_beat``), and once more when the phone's code ends before the next beat
+    (``follow_code``). Nothing is written to the sandbox."""
+    refresh = app.refresh_bar
+    pending: list = []
+
+    def beat() -> None:
+        refresh()
+        follow_code(app.phone, refresh, seconds, pending)
+
+    app.ticker = page_beat(beat, seconds)
     app.children = [*app.children, app.ticker]
+
+
+def follow_code(phone, refresh, seconds: float, pending: list) -> None:
+    """The phone's countdown stands at 0 when its code ends; the page's beat (every ``seconds``)
+    would draw the next code up to ``seconds`` later. When the code ends before the next beat,
+    ``refresh`` is called once at that moment (a little after: the running clock counts whole
+    seconds, at most one late). Only a beat schedules it, so a closed page's kernel stays idle;
+    ``pending`` holds the one waiting call (a later beat replaces it)."""
+    import asyncio
+
+    wait = phone.seconds_to_next_code()
+    if wait is None or wait > seconds:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # no kernel loop (a plain test): the beat alone
+        return
+
+    def roll_over() -> None:
+        pending.clear()
+        try:
+            refresh()
+        except Exception:  # a closed database (the page is going away)
+            pass
+
+    for handle in pending:
+        handle.cancel()
+    pending[:] = [loop.call_later(wait + 0.05, roll_over)]

@@ -115,6 +115,14 @@ class Phone(w.VBox):
                 f"<div class='gf-paotang-status'>{esc(status) if paotang else '<i>' + esc(t('not_installed', lang)) + '</i>'}</div>")
         self._show(shown, "".join(lines), request, qr, "flex" if waiting else "none", apps)
 
+    def seconds_to_next_code(self) -> int | None:
+        """Seconds until the code shown gives way to the next one: ``None`` when no code is shown
+        or the clock stands (the page's beat asks, ``clock.follow_code``)."""
+        shown = self._shown
+        if shown is None or len(shown) < 11 or shown[9] is None or not shown[10]:
+            return None
+        return auth.seconds_left(self.now())
+
     def _show(self, shown: tuple, body: str, request: str, qr: str, display: str, apps: str) -> None:
         """Each widget set once, to its final value (a widget set to what it holds sends nothing)."""
         self._shown = shown
