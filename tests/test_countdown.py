@@ -76,13 +76,16 @@ def test_the_phone_counts_down_from_the_seconds_left_when_the_clock_runs_and_sta
         sb.close()
 
 
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def _phone(moment: list, running: bool):
     import datetime as dt
 
     from sandbox.ui.phone import Phone
 
     state = {"id": "rec1", "name": "rec1", "soft_token": "active", "apps": ["nexus_smart_id"],
-             "identity": "verified", "totp_secret": "JBSWY3DPEHPK3PXP"}
+             "identity": "verified", "totp_secret": SECRET}
     phone = Phone("th", lambda _otp: None, lambda: state, lambda: moment[0], running=lambda: running)
     moment[0] = moment[0] or dt.datetime(2023, 9, 4, 9, 0, 29, tzinfo=dt.timezone(dt.timedelta(hours=7)))
     phone.refresh()
@@ -119,7 +122,7 @@ def test_the_phone_shows_the_next_code_when_its_code_ends_not_at_the_next_beat()
 
     assert asyncio.run(page()) == [] and len(calls) == 1
     assert phone.body.value != first
-    code = auth.code_at("JBSWY3DPEHPK3PXP", moment[0])
+    code = auth.code_at(SECRET, moment[0])
     assert f"{code[:3]} {code[3:]}" in phone.body.value
 
 
