@@ -55,8 +55,10 @@ def test_the_bundle_is_built_from_the_committed_sources():
 
 
 def test_the_frontend_is_chosen_on_the_command_line():
+    from tests.test_voila_app import parsed
+
     def resources(command):
-        return json.loads(next(a.split("=", 1)[1] for a in command if a.startswith("--VoilaConfiguration.resources=")))
+        return parsed(command).VoilaConfiguration.resources
 
     assert resources(voila_command(8866)) == {"gfmis_frontend": "lite"}
     assert resources(voila_command(8866, frontend="lab")) == {"gfmis_frontend": "lab"}

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 import os
 import sys
 from pathlib import Path
@@ -77,12 +76,12 @@ def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False,
         # it before the kernel binds it (seen once: a kernel's heartbeat "Address already in use",
         # and the server hung).
         "--KernelManager.transport=ipc",
-        # read by the template (index.html.j2: resources.gfmis_frontend)
-        "--VoilaConfiguration.resources=" + json.dumps({"gfmis_frontend": frontend}),
+        # read by the template (index.html.j2: resources.gfmis_frontend); a dict's items one by one
+        # (key=value: a whole dict as one JSON value is deprecated in traitlets 5, and says so in the log)
+        f"--VoilaConfiguration.resources=gfmis_frontend={frontend}",
     ]
-    if not class_mode:  # one kernel ahead for the policy page, whatever the app's pool
-        pools = {"default": {"pool_size": pool_size}, POLICY: {"pool_size": 1}}
-        command.append(f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}")
+    if not class_mode:  # one kernel ahead for the policy page, whatever the app's pool (voila_app.GfmisVoila)
+        command += [f"--GfmisVoila.kernel_pools=default={pool_size}", f"--GfmisVoila.kernel_pools={POLICY}=1"]
     if class_mode:
         command += [
             "--Voila.identity_provider_class=sandbox.ui.signin.ClassIdentityProvider",
@@ -90,7 +89,7 @@ def voila_command(port: int, *, ip: str = "127.0.0.1", class_mode: bool = False,
             f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
             "--MappingKernelManager.cull_connected=False",
             # who a page is for: a header the sign-in sets (signin.KEY_HEADER), handed to the kernel
-            '--VoilaConfiguration.http_header_envs=["X-Gfmis-Key"]',
+            "--VoilaConfiguration.http_header_envs=X-Gfmis-Key",
         ]
     return command
 

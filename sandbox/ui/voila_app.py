@@ -32,6 +32,8 @@ import threading
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 from tornado import web
+from traitlets import Dict, Int
+from traitlets.config import Config
 from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
 from voila.request_info_handler import RequestInfoSocketHandler
@@ -214,6 +216,17 @@ if not hasattr(NotebookRenderer.generate_content_generator, "__wrapped__"):
 
 
 class GfmisVoila(Voila):
+    kernel_pools = Dict(value_trait=Int(), config=True, help=(
+        "Kernels kept pre-heated per notebook (``default``: every other one), from the command line "
+        "as ``--GfmisVoila.kernel_pools=policy.ipynb=1``: Voila's kernel_pools_config takes a dict of "
+        "dicts, which the command line gives only as one JSON value, deprecated in traitlets 5."))
+
+    def parse_command_line(self, argv=None) -> None:
+        super().parse_command_line(argv)
+        if self.kernel_pools:
+            pools = {name: {"pool_size": size} for name, size in self.kernel_pools.items()}
+            self.update_config(Config({"VoilaKernelManager": {"kernel_pools_config": pools}}))
+
     def init_settings(self) -> dict:
         # Pages and API answers compressed; widget messages too (permessage-deflate).
         return {**super().init_settings(), "compress_response": True, "websocket_compression_options": {}}
