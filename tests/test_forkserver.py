@@ -194,3 +194,25 @@ def test_the_server_raises_its_open_files_limit():
     now, soft, hard = (int(x) for x in subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                                       check=True).stdout.split())
     assert now == soft == (4096 if hard < 0 or hard >= 4096 else hard)
+
+
+def test_a_kernel_shut_down_under_its_running_cell_leaves_no_trace_in_the_log():
+    """The one trace a server's shutdown left in its log (a pre-heated kernel still running its
+    notebook when its sockets closed: the reply cannot be sent) is dropped from a forked
+    kernel's log; any other error, a ZMQ one included, stays."""
+    import errno
+    import logging
+
+    import zmq
+
+    from sandbox.ui.forkserver import not_a_closed_socket
+
+    def record(exc: BaseException | None) -> logging.LogRecord:
+        info = (type(exc), exc, None) if exc is not None else None
+        return logging.LogRecord("IPKernelApp", logging.ERROR, __file__, 1, "Exception in message handler:",
+                                 None, info)
+
+    assert not not_a_closed_socket(record(zmq.ZMQError(errno.ENOTSOCK)))
+    assert not_a_closed_socket(record(zmq.ZMQError(errno.EAGAIN)))
+    assert not_a_closed_socket(record(ValueError("a real failure")))
+    assert not_a_closed_socket(record(None))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import logging
 import os
 import select
 import signal
@@ -103,11 +104,13 @@ def become_kernel(argv: list[str], env: dict[str, str], cwd: str | None, answers
         from ipykernel.kernelapp import launch_new_instance
 
         unbounded_iopub()
+        logging.getLogger("IPKernelApp").addFilter(not_a_closed_socket)
 
         # ipykernel read JPY_PARENT_PID when the fork server imported it: say it again. ipywidgets
         # registers its comm targets on import only inside a running kernel: do it in this one.
+        # (a list's items one by one: a whole list as one value is deprecated in traitlets 5)
         launch_new_instance(argv=[*argv[3:], f"--IPKernelApp.parent_handle={os.getppid()}",
-                                  f"--IPKernelApp.exec_lines={AFTER_FORK!r}"])
+                                  *(f"--IPKernelApp.exec_lines={line}" for line in AFTER_FORK)])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -116,6 +119,20 @@ def become_kernel(argv: list[str], env: dict[str, str], cwd: str | None, answers
     finally:
         sys.stdout.flush() if sys.stdout else None
         os._exit(code)
+
+
+def not_a_closed_socket(record: logging.LogRecord) -> bool:
+    """The kernel's log without the one trace a shutdown leaves: a pre-heated kernel still runs
+    its notebook, waiting for a page (``voila.utils.wait_for_request``), when the server stops;
+    its sockets are closed under it, the wait ends, and the reply to the finished cell cannot be
+    sent ("Socket operation on non-socket": a closed socket, which only a shutdown makes).
+    Every other record passes."""
+    import errno
+
+    import zmq
+
+    exc = record.exc_info[1] if record.exc_info else None
+    return not (isinstance(exc, zmq.ZMQError) and exc.errno == errno.ENOTSOCK)
 
 
 def unbounded_iopub() -> None:
