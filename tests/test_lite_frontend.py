@@ -136,3 +136,66 @@ def test_a_lost_server_shows_a_thai_and_english_message_not_a_trace(tmp_path):
         assert "Traceback" not in body and "Error:" not in body
         assert errors == []
         browser.close()
+
+
+BROKEN = {
+    "cells": [{"cell_type": "code", "execution_count": None, "id": "w", "metadata": {}, "outputs": [], "source": [
+        "import ipywidgets as w\n",
+        "from traitlets import Unicode\n",
+        "\n",
+        "class Elsewhere(w.DOMWidget):\n",
+        "    \"\"\"A widget of a library the light frontend does not carry.\"\"\"\n",
+        "    _model_module = Unicode('gfmis-not-bundled').tag(sync=True)\n",
+        "    _model_name = Unicode('ElsewhereModel').tag(sync=True)\n",
+        "    _view_module = Unicode('gfmis-not-bundled').tag(sync=True)\n",
+        "    _view_name = Unicode('ElsewhereView').tag(sync=True)\n",
+        "\n",
+        "w.VBox([w.HTML('<b class=\"gf-drawn\">drawn</b>'), Elsewhere()])",
+    ]}],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+@pytest.mark.browser
+def test_a_widget_the_light_frontend_cannot_draw_shows_a_thai_and_english_message_not_a_trace(tmp_path):
+    """A page whose widgets include one of a library the bundle does not carry (a notebook of our
+    own, served as the app is): the page says it could not be shown, in Thai and English, with no
+    stack trace; the details go to the browser's console."""
+    from playwright.sync_api import sync_playwright
+
+    from sandbox.ui.serve import NOTEBOOKS
+    from tests.test_browser import ARGS, CHROMIUM, need_chromium, new_page
+
+    need_chromium()
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "broken.ipynb").write_text(json.dumps(BROKEN), "utf-8")
+
+    def command(port):
+        return [str(folder) if arg == str(NOTEBOOKS) else arg for arg in voila_command(port)]
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = new_page(browser)
+        console: list[str] = []
+        errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and console.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        with running_voila(command, voila_env(str(tmp_path / "app.sqlite")), tmp_path,
+                           ready="/voila/static/voila.js") as base:
+            page.goto(base + "/voila/render/broken.ipynb", timeout=120_000)
+            problem = page.wait_for_selector(".gf-lite-problem", timeout=120_000)
+            assert page.get_attribute(".gf-lite-problem", "data-kind") == "failed"
+            text = problem.inner_text()
+            assert "แสดงหน้าจอนี้ไม่สำเร็จ" in text and "This screen could not be shown" in text
+            assert page.get_attribute("body", "data-gf-lite") == "ready"  # the page got to its end
+            assert page.locator("#loading").count() == 0  # no spinner left turning
+            body = page.inner_text("body")
+            assert "Traceback" not in body and "Error:" not in body and "gfmis-not-bundled" not in body
+            # not ipywidgets' error widget either (a stack trace on a click)
+            assert "javascript error" not in body and page.locator(".jupyter-widgets-error-widget").count() == 0
+            assert page.locator(".gf-drawn").count() == 1  # what could be drawn was
+        assert errors == []
+        assert any("gfmis-not-bundled" in line for line in console), console  # the details: the console only
+        browser.close()

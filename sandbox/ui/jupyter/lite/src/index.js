@@ -71,6 +71,22 @@ class LiteManager extends ManagerBase {
     return reply.content.status === 'ok' ? reply.content.comms : {};
   }
 
+  // A widget the manager could not make (its class is not in this bundle, or it failed):
+  // ipywidgets draws its error widget in its place, which shows a stack trace on a click. Here
+  // the page says it could not be shown instead (Thai and English), and the details go to the
+  // console only.
+  async create_view(model, options = {}) {
+    const view = await super.create_view(model, options);
+    if (typeof view.generateErrorMessage === 'function') {
+      const { msg, stack } = view.generateErrorMessage();
+      console.error('a widget could not be drawn:', msg, stack);
+      view.el.onclick = null;
+      view.el.replaceChildren();
+      showProblem('failed');
+    }
+    return view;
+  }
+
   async display_view(view, el) {
     Widget.attach(view.luminoWidget, el);
     return view;
