@@ -288,6 +288,7 @@ def to_pdf(report: Report, out) -> None:
             self.set_y(-10)
             self.set_font("Sarabun", size=8)
             self.set_text_color(0)
+            self.set_text_shaping(True)  # a row being drawn may have left it off
             self.cell(0, 5, label("page_of", report.lang).format(page=self.page_no(), pages="{nb}"), align="R")
             self.set_x(self.l_margin)
             self.cell(0, 5, f"{report.kind.upper()} · {label('sandbox_note', report.lang)}", align="L")
@@ -312,6 +313,10 @@ def to_pdf(report: Report, out) -> None:
 
     def draw_row(texts: list[str], *, bold=False, header=False, fill=None) -> None:
         pdf.set_font("Sarabun", "B" if bold else "", size)
+        # Widths are measured without shaping (Sarabun's Thai marks advance by nothing, so a line
+        # is as wide shaped or not, and measuring through HarfBuzz costs ten times as much);
+        # shaping is switched on only to draw a Thai line.
+        pdf.set_text_shaping(False)
         cells = [
             _wrap(pdf, t, w - 2 * pad) if (header or c in BREAKABLE) else [t]
             for t, w, c in zip(texts, widths, columns, strict=True)
@@ -331,10 +336,24 @@ def to_pdf(report: Report, out) -> None:
             align = "C" if header else ("R" if c in MONEY else "L")
             top = y + (height - len(lines) * line_h) / 2 if header else y + pad * 0.6
             for i, line in enumerate(lines):
+                if line.isascii():
+                    if pdf.text_shaping:  # a page break's footer and header may have left it on
+                        pdf.set_text_shaping(False)
+                    # Codes and amounts are plain Latin: no shaping, and placed the way cell() places
+                    # them (its margin, its baseline) by text(), which skips cell()'s fragment layout.
+                    inner = w - 2 * pad
+                    if align == "L":
+                        dx = pdf.c_margin
+                    else:
+                        width = pdf.get_string_width(line)
+                        dx = inner - pdf.c_margin - width if align == "R" else (inner - width) / 2
+                    if line:
+                        pdf.text(x + pad + dx, top + i * line_h + 0.5 * line_h + 0.3 * pdf.font_size, line)
+                    continue
                 pdf.set_xy(x + pad, top + i * line_h)
-                # Shaping is for Thai; codes and amounts are plain Latin and render much faster.
-                pdf.set_text_shaping(not line.isascii())
+                pdf.set_text_shaping(True)
                 pdf.cell(w - 2 * pad, line_h, line, align=align)
+                pdf.set_text_shaping(False)
             x += w
         pdf.set_xy(pdf.l_margin, y + height)
 
