@@ -86,7 +86,7 @@ def _requests(repo: Repository, now: dt.datetime, policy: PolicyPort, commands: 
     wanted = [str(cmd.doc) for cmd in parsed]
     if not all(map(queryable, wanted)):
         raise Fallback
-    docs = {d.doc_no: d for d in repo.detached_rows(ReserveDocument, "doc_no", wanted)}
+    docs = repo.spending_documents(wanted)
     pending = dict.fromkeys(docs, 0)  # money spoken for: requested or approved, not paid
     for wd in repo.detached_rows(Withdrawal, "doc_no", list(docs)):
         if wd.status in PENDING_REQUEST:
@@ -120,7 +120,7 @@ def _approvals(repo: Repository, now: dt.datetime, policy: PolicyPort, commands:
     if not all(map(queryable, wanted)):
         raise Fallback
     wds = {wd.request_no: wd for wd in repo.detached_rows(Withdrawal, "request_no", wanted)}
-    docs = {d.doc_no: d for d in repo.detached_rows(ReserveDocument, "doc_no", [wd.doc_no for wd in wds.values()])}
+    docs = repo.spending_documents([wd.doc_no for wd in wds.values()])
     changed: dict[str, Withdrawal] = {}
     spent: dict[str, ReserveDocument] = {}
     outs = []
