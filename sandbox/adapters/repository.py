@@ -25,6 +25,8 @@ from ..domain.model import (
 from ..limits import MAX_ID, bad_character
 from . import orm
 from .batch import (
+    _CONTRACT_COLUMNS,
+    _CONTRACT_VALUES,
     LINES_OF,
     NOW,
     STATE_OF,
@@ -185,6 +187,13 @@ class Repository(Records, WriteBehind):
         if spec.sets:
             raise ValueError(f"{cls.__name__} has set-valued fields")
         self.sql.execute_tuples(insert_into(table.name), spec.names, list(map(spec.values, objs)))
+
+    def insert_documents(self, docs: list[ReserveDocument]) -> None:
+        """Insert new documents and their contract lines, kept out of the identity map: one
+        executemany each (after what is pending)."""
+        self.insert_rows(ReserveDocument, docs)
+        rows = [(doc.doc_no, *_CONTRACT_VALUES(line)) for doc in docs for line in doc.contracts]
+        self.sql.execute_tuples(insert_into("contract_lines"), _CONTRACT_COLUMNS, rows)
 
     def _drop(self, key) -> None:
         entry = self._seen.pop(key, None)

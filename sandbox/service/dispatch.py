@@ -19,7 +19,7 @@ from ..adapters import orm
 from ..adapters.repository import ReferenceCache, Repository
 from ..errors import Refusal, describe
 from .clock import sweep
-from .handlers import HANDLERS, Context, PolicyPort, base, spending_set
+from .handlers import HANDLERS, Context, PolicyPort, base, set_runs
 from .unit_of_work import Busy, UnitOfWork, busy_refusal, run_in_transaction
 
 # Objects a batch keeps in memory before it writes them out and lets them go (bounds memory
@@ -74,10 +74,6 @@ def _collector_paused(size: int) -> Iterator[None]:
 DEFER_FROM = 16
 
 
-def _in_runs(runs: dict[int, int], i: int) -> bool:
-    return any(start <= i < end for start, end in runs.items())
-
-
 class _Redo(Exception):
     """A command was refused in a batch whose settling was deferred."""
 
@@ -108,16 +104,21 @@ class Dispatcher:
         repo = Repository(uow.conn, self.reference)  # one identity map for the batch
         repo.deferred = deferred
         now = repo.now()
-        # Runs of many spending commands of one kind go set-based (only in a deferred batch: a
-        # command they would refuse sends the batch back to the usual way, which refuses it).
-        runs = spending_set.runs(commands) if deferred else {}
+        # Runs of many commands of one kind (new documents, spending steps) go set-based; only in
+        # a deferred batch: a command they would refuse sends the batch back to the usual way,
+        # which refuses it.
+        runs = set_runs.runs(commands) if deferred else {}
         if len(commands) > 1:
-            repo.prefetch(commands, [cmd for i, cmd in enumerate(commands) if not _in_runs(runs, i)] if runs else None)
+            if runs:  # (the set-based runs read their own documents and requests)
+                in_runs = {i for start, end in runs.items() for i in range(start, end)}
+                repo.prefetch(commands, [cmd for i, cmd in enumerate(commands) if i not in in_runs])
+            else:
+                repo.prefetch(commands)
         i = 0
         while i < len(commands):
             end = runs.get(i)
             if end is not None:
-                results += self._spending_run(repo, now, commands[i:end])
+                results += self._set_run(repo, now, commands[i:end])
                 i = end
                 continue
             actor, action, data = commands[i]
@@ -127,10 +128,10 @@ class Dispatcher:
         repo.flush()
         return results
 
-    def _spending_run(self, repo: Repository, now: dt.datetime, commands: list) -> list[Result]:
+    def _set_run(self, repo: Repository, now: dt.datetime, commands: list) -> list[Result]:
         try:
-            outs = spending_set.run(repo, now, self.policy, commands)
-        except spending_set.Fallback:
+            outs = set_runs.run(repo, now, self.policy, commands)
+        except set_runs.Fallback:
             raise _Redo from None
         results = []
         for (actor, action, data), out in zip(commands, outs, strict=True):

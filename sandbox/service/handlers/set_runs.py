@@ -1,11 +1,11 @@
-"""The set-based path of the spending steps: a batch's run of many withdrawal requests, many
-approvals (อนุมัติ ๑) or many payments (อนุมัติ ๒) in a row.
+"""The set-based path of a batch's runs of one command many times in a row: many new reserve
+documents, many withdrawal requests, many approvals (อนุมัติ ๑) or many payments (อนุมัติ ๒).
 
-A run of ``SPEND_SET_FROM`` commands of one spending action or more reads the requests and
-documents it names in one query per 512, outside the identity map (users, sessions and budget
-lines stay in it), runs on them the checks of the object path (``spending.py``: the same
-functions, in the same order) and writes the requests and documents it changed in one
-executemany each (history and audit lines go with the batch's, in command order).
+A run of ``SET_RUN_FROM`` such commands or more reads the requests and documents it names in
+one query per 512, outside the identity map (users, sessions and budget lines stay in it), runs
+on them the checks of the object path (``reserve.py``, ``spending.py``: the same functions, in
+the same order) and writes the rows it made or changed in one executemany per table (history and
+audit lines go with the batch's, in command order).
 
 It only ever takes the way on which every command passes: at the first command the object path
 would refuse, it gives up (``Fallback``) and the dispatcher runs the batch again the usual way,
@@ -26,10 +26,11 @@ from ...domain.model import ReserveDocument, Withdrawal
 from ...domain.reserve import amount_of
 from . import base
 from .base import Context, PolicyPort
+from .reserve import new_document
 from .spending import spendable
 
-SPEND_SET_FROM = 16  # commands of one spending action in a row from which they run set-based
-SPENDING = ("withdrawal.request", "withdrawal.approve", "payment.approve")
+SET_RUN_FROM = 16  # commands of one of these actions in a row from which they run set-based
+ACTIONS = ("reserve.create", "withdrawal.request", "withdrawal.approve", "payment.approve")
 
 
 class Fallback(Exception):
@@ -37,22 +38,22 @@ class Fallback(Exception):
 
 
 def runs(commands: Sequence) -> dict[int, int]:
-    """Start → end (exclusive) of each run of ``SPEND_SET_FROM`` or more commands of one spending
-    action in a row."""
+    """Start → end (exclusive) of each run of ``SET_RUN_FROM`` or more commands of one of
+    ``ACTIONS`` in a row."""
     out, i, n = {}, 0, len(commands)
     while i < n:
         action = commands[i][1]
         j = i + 1
         while j < n and commands[j][1] == action:
             j += 1
-        if action in SPENDING and j - i >= SPEND_SET_FROM:
+        if action in ACTIONS and j - i >= SET_RUN_FROM:
             out[i] = j
         i = j
     return out
 
 
 def run(repo: Repository, now: dt.datetime, policy: PolicyPort, commands: Sequence) -> list[dict]:
-    """Run a run of one spending action; returns each command's result (the caller writes the
+    """Run a run of one action; returns each command's result (the caller writes the
     audit lines). Raises ``Fallback`` (having written nothing the caller keeps) at the first
     command that would be refused."""
     parsed = []
@@ -64,7 +65,9 @@ def run(repo: Repository, now: dt.datetime, policy: PolicyPort, commands: Sequen
     repo.let_go_of_spending()
     repo.begin_command()
     try:
-        if commands[0][1] == "withdrawal.request":
+        if commands[0][1] == "reserve.create":
+            outs = _creates(repo, now, policy, commands, parsed)
+        elif commands[0][1] == "withdrawal.request":
             outs = _requests(repo, now, policy, commands, parsed)
         else:
             outs = _approvals(repo, now, policy, commands, parsed, pay=commands[0][1] == "payment.approve")
@@ -79,6 +82,19 @@ def _context(repo: Repository, now: dt.datetime, actor: str, policy: PolicyPort,
     if cmd.needs_session:
         base.require_session(ctx)  # (looked up here, as the dispatcher does: tests may switch it off)
     return ctx
+
+
+def _creates(repo: Repository, now: dt.datetime, policy: PolicyPort, commands: Sequence, parsed: list) -> list[dict]:
+    """``reserve.create_reserve``, command by command (budget lines in the identity map)."""
+    docs, outs = [], []
+    for (actor, _, _), cmd in zip(commands, parsed, strict=True):
+        ctx = _context(repo, now, actor, policy, cmd)
+        doc = new_document(cmd, ctx)
+        repo.history(doc, now, actor, cmd.action, "")
+        docs.append(doc)
+        outs.append({"doc_no": doc.doc_no})
+    repo.insert_documents(docs)
+    return outs
 
 
 def _requests(repo: Repository, now: dt.datetime, policy: PolicyPort, commands: Sequence, parsed: list) -> list[dict]:
