@@ -139,9 +139,9 @@ class Repository(Records, WriteBehind):
         self._all_withdrawals_of.clear()
         self._without_contracts.clear()
 
-    def let_go_of_spending(self) -> None:
+    def let_go_of_documents(self) -> None:
         """Write what is pending, then let go of the documents and withdrawal requests in the map
-        (users, sessions and budget lines stay): a set-based spending run is about to read and
+        (users, sessions and budget lines stay): a set-based run is about to read, write and
         change their rows behind it."""
         self.flush()
         for key in [k for k in self._seen if k[0] in ("reserve_docs", "withdrawals")]:

@@ -62,7 +62,7 @@ def run(repo: Repository, now: dt.datetime, policy: PolicyPort, commands: Sequen
             parsed.append(c.parse_command(action, {} if data is None else data, actor))
         except (Refusal, KeyError):
             raise Fallback from None
-    repo.let_go_of_spending()
+    repo.let_go_of_documents()
     repo.begin_command()
     try:
         if commands[0][1] == "reserve.create":
