@@ -18,7 +18,7 @@ from sandbox.adapters import orm
 from sandbox.domain import auth
 from sandbox.engine import Sandbox
 from sandbox.service import dispatch
-from sandbox.service.handlers import set_based
+from sandbox.service.handlers import set_based, set_runs
 
 from .conftest import LINE, PASSWORD, reserve_data
 
@@ -224,18 +224,23 @@ def test_batches_change_nothing_but_speed(store, tmp_path, request, monkeypatch)
     @example(commands=LIFECYCLE, cuts=[], limit=10_000, set_from=1, defer_from=1)
     @example(commands=LIFECYCLE, cuts=[7], limit=6, set_from=1, defer_from=1)
     @example(commands=LIFECYCLE_REFUSED, cuts=[], limit=10_000, set_from=1, defer_from=10_000)
+    @example(commands=LIFECYCLE_REFUSED, cuts=[], limit=10_000, set_from=1, defer_from=1)
+    @example(commands=TWO_REQUESTS, cuts=[], limit=6, set_from=1, defer_from=1)
+    @example(commands=ACROSS_THE_YEAR_END, cuts=[], limit=10_000, set_from=1, defer_from=1)
     def same(commands, cuts, limit, set_from, defer_from):
         # One by one, every round step goes through the identity map (the object path).
         with monkeypatch.context() as patch:
             patch.setattr(set_based, "SET_BASED_FROM", 10_000)
             alone, rows_alone = run(sb, commands, None)
         # A small limit makes a batch write out and drop its objects between commands; a
-        # ``set_from`` of 1 sends every round step down the set-based path; a ``defer_from`` of 1
+        # ``set_from`` of 1 sends every round step, and in a deferred batch every run of new
+        # documents or of one spending step, down the set-based path; a ``defer_from`` of 1
         # settles every batch once, at its write (a batch with a refusal then runs again).
         with monkeypatch.context() as patch:
             patch.setattr(dispatch, "MAP_LIMIT", limit)
             patch.setattr(dispatch, "DEFER_FROM", defer_from)
             patch.setattr(set_based, "SET_BASED_FROM", set_from)
+            patch.setattr(set_runs, "SET_RUN_FROM", set_from)
             batched, rows_batched = run(sb, commands, [c for c in cuts if c < len(commands)])
         assert batched == alone
         for _, action, ok, error, _ in alone:
@@ -300,5 +305,40 @@ def test_a_batch_settles_once_and_runs_again_after_a_refusal(store, tmp_path, re
         out = sb.execute_many(LIFECYCLE_REFUSED)
         assert not all(r.ok for r in out)
         assert ways == [True, False]
+    finally:
+        sb.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_runs_of_one_action_go_set_based(store, tmp_path, request, monkeypatch):
+    """A deferred batch's runs of one action (new documents, spending steps) take the set-based
+    path, and a command it would refuse sends the batch back to the usual way (same results and
+    rows as one by one: the property test above)."""
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**8)
+    url = str(tmp_path / "s.sqlite") if store == "sqlite" else request.getfixturevalue("pg_url")
+    taken: list[str] = []
+    run_set = set_runs.run
+
+    def spy(repo, now, policy, commands):
+        out = run_set(repo, now, policy, commands)
+        taken.append(commands[0][1])
+        return out
+
+    monkeypatch.setattr(set_runs, "run", spy)
+    monkeypatch.setattr(set_runs, "SET_RUN_FROM", 3)
+    monkeypatch.setattr(dispatch, "DEFER_FROM", 4)
+    sb = Sandbox(url)
+    try:
+        out, _ = run(sb, LIFECYCLE, [])
+        assert all(ok for _, _, ok, _, _ in out)
+        assert taken == ["reserve.create", "withdrawal.request", "withdrawal.approve", "payment.approve"]
+        assert str(sb.document("CK00000002")["remaining"]) == "0.00"  # two requests of 500 on 1,000
+        assert str(sb.document("CK00000003")["remaining"]) == "2500.00"
+        taken.clear()
+        refused, _ = run(sb, LIFECYCLE_REFUSED, [])
+        # The first attempt's run of new documents passed, its run of requests gave up at a
+        # refusal; the second attempt ran the usual way.
+        assert taken == ["reserve.create"]
+        assert [error for _, _, ok, error, _ in refused if not ok][:3] == ["exceeds_remaining", "invalid_amount", "not_authorized"]
     finally:
         sb.close()

@@ -177,15 +177,16 @@ class FastSQL:
         self.cursor.execute(c.sql, c.params(values))
         return list(map(c.make_row, self.cursor.fetchall()))
 
-    def rows_in(self, table: Table, column: str, keys: Sequence) -> list[dict[str, Any]]:
+    def rows_in(self, table: Table, column: str, keys: Sequence, columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         """Rows of ``table`` whose ``column`` is one of ``keys``, in parts of at most 512 keys
-        (statements for 1, 2, 4 … 512 keys, the last key repeated to fill the part)."""
+        (statements for 1, 2, 4 … 512 keys, the last key repeated to fill the part); every
+        column, or only ``columns``."""
         out = []
         for start in range(0, len(keys), IN_PART):
             part = list(keys[start:start + IN_PART])
             size = 1 << (len(part) - 1).bit_length()
             part += [part[-1]] * (size - len(part))
-            out += self.rows(_select_in(table, column, size), {f"k{i}": k for i, k in enumerate(part)})
+            out += self.rows(_select_in(table, column, size, columns), {f"k{i}": k for i, k in enumerate(part)})
         return out
 
     def first(self, stmt: ClauseElement, values: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -227,8 +228,9 @@ IN_PART = 512
 
 
 @cache
-def _select_in(table: Table, column: str, size: int):
-    return select(table).where(table.c[column].in_([bindparam(f"k{i}") for i in range(size)]))
+def _select_in(table: Table, column: str, size: int, columns: tuple[str, ...] | None = None):
+    picked = [table.c[name] for name in columns] if columns else [table]
+    return select(*picked).where(table.c[column].in_([bindparam(f"k{i}") for i in range(size)]))
 
 
 def _is_insert(stmt: ClauseElement) -> bool:

@@ -25,6 +25,8 @@ from ..domain.model import (
 from ..limits import MAX_ID, bad_character
 from . import orm
 from .batch import (
+    _CONTRACT_COLUMNS,
+    _CONTRACT_VALUES,
     LINES_OF,
     NOW,
     STATE_OF,
@@ -32,6 +34,8 @@ from .batch import (
     TAKE_COUNTER,
     Entry,
     WriteBehind,
+    _spec,
+    _update_by_key,
     from_row,
     insert_into,
     select_by_key,
@@ -43,6 +47,10 @@ from .fastsql import IN_PART
 from .records import Records
 
 PENDING_REQUEST = ("requested", "approved")  # withdrawal requests whose money is spoken for
+# The columns of a document the spending steps read or change (``spending.spendable``, the unit,
+# the remaining, the budget line, the history line's status).
+SPENDING_COLUMNS = ("doc_no", "doc_type", "unit", "fiscal_year", "budget_line_id", "remaining", "status",
+                    "sept_approved", "closed")
 
 
 class ReferenceCache:
@@ -131,6 +139,62 @@ class Repository(Records, WriteBehind):
         self._all_withdrawals_of.clear()
         self._without_contracts.clear()
 
+    def let_go_of_documents(self) -> None:
+        """Write what is pending, then let go of the documents and withdrawal requests in the map
+        (users, sessions and budget lines stay): a set-based run is about to read, write and
+        change their rows behind it."""
+        self.flush()
+        for key in [k for k in self._seen if k[0] in ("reserve_docs", "withdrawals")]:
+            self._drop(key)
+        self._withdrawals_of.clear()
+        self._all_withdrawals_of.clear()
+        self._without_contracts.clear()
+
+    def detached_rows(self, cls, column: str, keys) -> list:
+        """Objects of ``cls`` whose ``column`` is one of ``keys``, as stored (pending writes go
+        out first), read in one query per 512 and kept out of the identity map (a document
+        without its contract lines)."""
+        self.flush()
+        table, _ = TABLES[cls]
+        return [from_row(cls, r) for r in self.sql.rows_in(table, column, sorted(set(keys)))]
+
+    def spending_documents(self, doc_nos) -> dict[str, ReserveDocument]:
+        """The documents as stored (pending writes go out first), kept out of the identity map
+        and read with only ``SPENDING_COLUMNS``, what the spending steps look at and change: one
+        query per 512, no dates to convert. Any other field of theirs is missing (reading it
+        is an ``AttributeError``, not a wrong value)."""
+        self.flush()
+        out = {}
+        for row in self.sql.rows_in(orm.reserve_docs, "doc_no", sorted(set(doc_nos)), SPENDING_COLUMNS):
+            doc = ReserveDocument.__new__(ReserveDocument)
+            doc.__dict__ = row
+            out[row["doc_no"]] = doc
+        return out
+
+    def update_rows(self, cls, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Set ``columns`` of rows of ``cls`` by key: each row is the values in ``columns``
+        order, then the key; one executemany (after what is pending)."""
+        self.flush()
+        table, _ = TABLES[cls]
+        self.sql.execute_tuples(_update_by_key(table.name, columns), (*columns, "_key"), rows)
+
+    def insert_rows(self, cls, objs: list) -> None:
+        """Insert new objects of ``cls`` (no set-valued fields) kept out of the identity map:
+        one executemany (after what is pending)."""
+        self.flush()
+        table, _ = TABLES[cls]
+        spec = _spec(cls)
+        if spec.sets:
+            raise ValueError(f"{cls.__name__} has set-valued fields")
+        self.sql.execute_tuples(insert_into(table.name), spec.names, list(map(spec.values, objs)))
+
+    def insert_documents(self, docs: list[ReserveDocument]) -> None:
+        """Insert new documents and their contract lines, kept out of the identity map: one
+        executemany each (after what is pending)."""
+        self.insert_rows(ReserveDocument, docs)
+        rows = [(doc.doc_no, *_CONTRACT_VALUES(line)) for doc in docs for line in doc.contracts]
+        self.sql.execute_tuples(insert_into("contract_lines"), _CONTRACT_COLUMNS, rows)
+
     def _drop(self, key) -> None:
         entry = self._seen.pop(key, None)
         self._dirty.pop(key, None)
@@ -178,12 +242,15 @@ class Repository(Records, WriteBehind):
             obj.contracts = self._contracts(obj.doc_no)
         return self._track(obj)
 
-    def prefetch(self, commands) -> None:
+    def prefetch(self, commands, objects_of=None) -> None:
         """Load the actors (users and sessions), documents and withdrawal requests a batch of
         commands names in a few queries (instead of one query per command); they are not handed
-        to any command yet."""
+        to any command yet. ``objects_of``: the commands whose documents and requests to load
+        (all of them unless given)."""
         named, requests = set(), set()
-        actors = sorted({a for a, _, _ in commands if isinstance(a, str) and _queryable(a)})
+        actors = sorted({a for a, _, _ in commands if isinstance(a, str) and queryable(a)})
+        if objects_of is not None:
+            commands = objects_of
         for cls, column in ((User, "id"), (Session, "user_id")):
             table, _ = TABLES[cls]
             wanted = [a for a in actors if (table.name, a) not in self._seen]
@@ -191,9 +258,9 @@ class Repository(Records, WriteBehind):
                 self._track(from_row(cls, row), touch=False)
         for _, _, data in commands:
             if isinstance(data, dict):  # only ids a query can carry (the parser refuses the rest)
-                if isinstance(data.get("doc"), str) and _queryable(data["doc"]):
+                if isinstance(data.get("doc"), str) and queryable(data["doc"]):
                     named.add(data["doc"])
-                if isinstance(data.get("request"), str) and _queryable(data["request"]):
+                if isinstance(data.get("request"), str) and queryable(data["request"]):
                     requests.add(data["request"])
         docs = set(named)
         wanted = sorted(r for r in requests if ("withdrawals", r) not in self._seen)
@@ -383,7 +450,7 @@ class Repository(Records, WriteBehind):
         return f"{prefix}{value:08d}"
 
 
-def _queryable(value: str) -> bool:
+def queryable(value: str) -> bool:
     """An id PostgreSQL can compare (no NUL, no lone surrogate) of a sane length."""
     return len(value) <= MAX_ID and (value.isprintable() or bad_character(value) is None)
 

@@ -19,7 +19,7 @@ from ..adapters import orm
 from ..adapters.repository import ReferenceCache, Repository
 from ..errors import Refusal, describe
 from .clock import sweep
-from .handlers import HANDLERS, Context, PolicyPort, base
+from .handlers import HANDLERS, Context, PolicyPort, base, set_runs
 from .unit_of_work import Busy, UnitOfWork, busy_refusal, run_in_transaction
 
 # Objects a batch keeps in memory before it writes them out and lets them go (bounds memory
@@ -104,12 +104,39 @@ class Dispatcher:
         repo = Repository(uow.conn, self.reference)  # one identity map for the batch
         repo.deferred = deferred
         now = repo.now()
+        # Runs of many commands of one kind (new documents, spending steps) go set-based; only in
+        # a deferred batch: a command they would refuse sends the batch back to the usual way,
+        # which refuses it.
+        runs = set_runs.runs(commands) if deferred else {}
         if len(commands) > 1:
-            repo.prefetch(commands)
-        for actor, action, data in commands:
+            if runs:  # (the set-based runs read their own documents and requests)
+                in_runs = {i for start, end in runs.items() for i in range(start, end)}
+                repo.prefetch(commands, [cmd for i, cmd in enumerate(commands) if i not in in_runs])
+            else:
+                repo.prefetch(commands)
+        i = 0
+        while i < len(commands):
+            end = runs.get(i)
+            if end is not None:
+                results += self._set_run(repo, now, commands[i:end])
+                i = end
+                continue
+            actor, action, data = commands[i]
             result, now = self._run(uow, repo, now, actor, action, {} if data is None else data)
             results.append(result)
+            i += 1
         repo.flush()
+        return results
+
+    def _set_run(self, repo: Repository, now: dt.datetime, commands: list) -> list[Result]:
+        try:
+            outs = set_runs.run(repo, now, self.policy, commands)
+        except set_runs.Fallback:
+            raise _Redo from None
+        results = []
+        for (actor, action, data), out in zip(commands, outs, strict=True):
+            repo.write_audit(now, actor, action, {} if data is None else data, True, None, audit_view(out))
+            results.append(Result(action, actor, True, out))
         return results
 
     def _refuse_all(self, commands: list, refusal: Refusal) -> list[Result]:

@@ -5,7 +5,7 @@ every handler in :data:`HANDLERS`."""
 
 from __future__ import annotations
 
-from . import auth, base, queries, reserve, rounds, softtoken, spending, users  # noqa: F401  (they register)
+from . import auth, base, queries, reserve, rounds, set_runs, softtoken, spending, users  # noqa: F401  (they register)
 from .base import HANDLERS, Context, PolicyPort, handles, require_session
 
 __all__ = ["HANDLERS", "Context", "PolicyPort", "handles", "require_session"]

@@ -38,6 +38,15 @@ def simulate_reserve(cmd: c.SimulateReserve, ctx: Context) -> dict:
 
 @handles(c.CreateReserve)
 def create_reserve(cmd: c.CreateReserve, ctx: Context) -> dict:
+    doc = new_document(cmd, ctx)
+    ctx.repo.add(doc)
+    ctx.repo.history(doc, ctx.now, ctx.actor_id, cmd.action, "")
+    return {"doc_no": doc.doc_no}
+
+
+def new_document(cmd: c.CreateReserve, ctx: Context) -> ReserveDocument:
+    """Every check of a new สง.01, then the document (its number taken, not yet added to the
+    repository) with its money reserved on the budget line."""
     new, unit = validate_new_document(cmd, ctx)
     line = new.line
     doc = ReserveDocument(
@@ -63,9 +72,7 @@ def create_reserve(cmd: c.CreateReserve, ctx: Context) -> dict:
         contracts=new.contracts,
     )
     line.reserved += new.amount
-    ctx.repo.add(doc)
-    ctx.repo.history(doc, ctx.now, ctx.actor_id, cmd.action, "")
-    return {"doc_no": doc.doc_no}
+    return doc
 
 
 def own_document(ctx: Context, doc_no: str, *roles: str, action: str, contracts: bool = True) -> ReserveDocument:

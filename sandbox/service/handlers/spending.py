@@ -12,7 +12,8 @@ from .base import Context, handles
 from .reserve import own_document
 
 
-def _spendable(ctx: Context, doc: ReserveDocument) -> None:
+def spendable(ctx: Context, doc: ReserveDocument) -> None:
+    """The document can be spent from now: open, not BLOCKED, within its usable period."""
     doc.require_open()
     if doc.blocked:
         raise Refusal("document_blocked", "doc", doc=doc.doc_no)
@@ -24,7 +25,7 @@ def _spendable(ctx: Context, doc: ReserveDocument) -> None:
 @handles(c.RequestWithdrawal)
 def request_withdrawal(cmd: c.RequestWithdrawal, ctx: Context) -> dict:
     doc = own_document(ctx, cmd.doc, "recorder", action=cmd.action, contracts=False)
-    _spendable(ctx, doc)
+    spendable(ctx, doc)
     amount = amount_of(cmd.amount)
     free = doc.remaining - ctx.repo.pending_withdrawals(doc.doc_no)
     if amount > free:
@@ -46,7 +47,7 @@ def _request(ctx: Context, request_no: str, role: str, status: str, action: str)
     if wd.status != status:
         raise Refusal("wrong_request_status", "request", request=request_no, status=wd.status)
     auth.check_request_segregation(wd, user.id)
-    _spendable(ctx, doc)
+    spendable(ctx, doc)
     return wd, doc
 
 
