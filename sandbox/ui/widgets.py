@@ -228,8 +228,8 @@ class ProblemMarks:
         self.boxes: dict[str, w.HTML] = {}
 
     def at(self, name: str, row: w.Widget) -> w.Widget:
-        if name not in self.boxes:  # (shown and hidden: a layout of its own)
-            self.boxes[name] = w.HTML(layout=w.Layout(display="none"), _dom_classes=(f"gf-mark-{name}",))
+        if name not in self.boxes:  # hidden: the shared layout of every hidden mark (shared_looks.py)
+            self.boxes[name] = w.HTML(layout=layout(display="none"), _dom_classes=(f"gf-mark-{name}",))
         box = self.boxes[name]
         return w.HBox([row, box], layout=layout(align_items="center", flex_flow="row wrap"))
 
@@ -239,7 +239,9 @@ class ProblemMarks:
             texts.setdefault(p.get("field") or "", []).append(p["message_" + self.lang])
         for key, box in self.boxes.items():
             box.value = "".join(f"<span class='gf-mark'>⚠ {esc(m)}</span>" for m in texts.get(key, []))
-            box.layout.display = "" if box.value else "none"  # an empty mark takes no room
+            display = "" if box.value else "none"  # an empty mark takes no room
+            if (box.layout.display or "") != display:  # another shared layout, not a new one
+                box.layout = layout(display=display)
 
     def text(self, name: str) -> str:
         return self.boxes[name].value if name in self.boxes else ""
@@ -320,7 +322,12 @@ class PickTable(w.VBox):
 
     A row keeps its tick box while it stays on the list: a trainee who ticks a row while a
     refresh is on its way (or clicks «show list» again) keeps the tick. ``clear()`` after a
-    step that succeeded."""
+    step that succeeded.
+
+    The table is updated in place (issue 14: every new widget is work for each browser): the
+    grid, its header and a listed document's cells are built once and their texts set again (a
+    widget set to what it holds sends nothing); a document that leaves the list has its cells
+    closed, and a new list sends the grid's new list of children, not a new grid."""
 
     def __init__(self, headers: list[str], lang: str = "th", numeric: set[int] = frozenset()):
         super().__init__(_dom_classes=("gf-pick",))
@@ -329,10 +336,17 @@ class PickTable(w.VBox):
         self.numeric = numeric
         self.rows: list[tuple[str, list[Any]]] = []
         self.boxes: dict[str, w.Checkbox] = {}
+        self.cells: dict[str, list[w.HTML]] = {}  # a listed row's cells, by its key
+        self.heads: list[w.HTML] = []
+        self.grid: w.GridBox | None = None
+        self.empty: w.HTML | None = None
 
     @property
     def row_keys(self) -> list[str]:
         return [k for k, _ in self.rows]
+
+    def _cell(self, i: int, value: str) -> str:
+        return f"<div style='text-align:{'right' if i in self.numeric else 'left'}'>{esc(value)}</div>"
 
     def show(self, rows: list[tuple[str, list[Any]]]) -> None:
         """``rows``: (key, cells) — the key is what a tick selects (a document number)."""
@@ -340,19 +354,44 @@ class PickTable(w.VBox):
         if rows == self.rows and self.children:
             return  # the same list: nothing to redraw
         self.rows = rows
-        self.boxes = {key: self.boxes.get(key) or _tick_box(key) for key, _ in rows}
-        cols = len(self.headers) + 1
-        widths = " ".join(["40px"] + ["auto"] * (cols - 1))
-        cells: list[w.Widget] = [w.HTML(f"<b>{esc(t('select', self.lang))}</b>")]
-        cells += [w.HTML(f"<b>{esc(h)}</b>") for h in self.headers]
-        for key, values in rows:
-            cells.append(self.boxes[key])
-            cells += [
-                w.HTML(f"<div style='text-align:{'right' if i in self.numeric else 'left'}'>{esc(v)}</div>")
-                for i, v in enumerate(values)
-            ]
-        grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=widths, grid_gap="2px 12px"))
-        self.children = [grid] if rows else [w.HTML(f"<i>{esc(t('no_rows', self.lang))}</i>")]
+        listed = {key for key, _ in rows}
+        gone = [k for k in self.boxes if k not in listed]
+        dropped: list[w.Widget] = []
+        for key in gone:  # off the list: its widgets closed (a key listed again gets new ones)
+            dropped.append(self.boxes.pop(key))
+            dropped.extend(self.cells.pop(key, ()))
+        if not rows:
+            if self.empty is None:
+                self.empty = w.HTML(f"<i>{esc(t('no_rows', self.lang))}</i>")
+            self.children = [self.empty]
+        else:
+            heads = [f"<b>{esc(t('select', self.lang))}</b>"] + [f"<b>{esc(h)}</b>" for h in self.headers]
+            if not self.heads:
+                self.heads = [w.HTML(h) for h in heads]
+            for box, h in zip(self.heads, heads, strict=True):
+                box.value = h
+            cells: list[w.Widget] = list(self.heads)
+            for key, values in rows:
+                box = self.boxes.get(key)
+                if box is None:
+                    box = self.boxes[key] = _tick_box(key)
+                mine = self.cells.get(key)
+                if mine is None:
+                    mine = self.cells[key] = [w.HTML(self._cell(i, v)) for i, v in enumerate(values)]
+                else:
+                    for i, (cell, v) in enumerate(zip(mine, values, strict=True)):
+                        cell.value = self._cell(i, v)
+                cells += [box, *mine]
+            if self.grid is None:
+                cols = len(self.headers) + 1
+                widths = " ".join(["40px"] + ["auto"] * (cols - 1))
+                self.grid = w.GridBox(cells, layout=layout(grid_template_columns=widths, grid_gap="2px 12px"))
+            else:
+                self.grid.children = cells
+            if self.children != (self.grid,):
+                self.children = [self.grid]
+        for x in dropped:
+            x.close()
 
     def relabel_from(self, twin: PickTable) -> None:
         """A language switch: the headers in ``twin``'s language (``lang`` already is), the rows
@@ -360,13 +399,11 @@ class PickTable(w.VBox):
         self.headers = list(twin.headers)
         if not self.children:
             return
-        first = self.children[0]
-        if isinstance(first, w.GridBox):
-            heads = [t("select", self.lang), *self.headers]
-            for cell, head in zip(first.children, heads, strict=False):
-                cell.value = f"<b>{esc(head)}</b>"
-        else:
-            first.value = f"<i>{esc(t('no_rows', self.lang))}</i>"
+        heads = [t("select", self.lang), *self.headers]
+        for cell, head in zip(self.heads, heads, strict=False):
+            cell.value = f"<b>{esc(head)}</b>"
+        if self.empty is not None:
+            self.empty.value = f"<i>{esc(t('no_rows', self.lang))}</i>"
 
     def clear(self) -> None:
         self.tick([])
