@@ -13,7 +13,7 @@ from comm import DummyComm
 
 from sandbox.engine import Sandbox
 from sandbox.ui.shared_looks import is_shared, layout, shared
-from sandbox.ui.widgets import button, close_dropped, text_input, widget_tree
+from sandbox.ui.widgets import button, close_dropped, t, text_input, widget_tree
 
 
 @pytest.fixture
@@ -182,3 +182,18 @@ def test_a_date_box_and_a_mark_add_no_layout_of_their_own(sent):
         assert marks.boxes["amount"].layout.display == "" and marks.boxes["fund_source"].layout.display == "none"
         marks.show([])
     assert marks.boxes["amount"].layout.display == "none" and is_shared(marks.boxes["amount"].layout)
+
+
+def test_the_search_of_sng01_is_built_when_first_chosen(app):
+    app.show("sng01")
+    view = app.screen("sng01")
+    assert view.search_built is None  # a form used to create a document never sends the search's widgets
+    view.fn_buttons["search"].click()
+    panel = view.search_panel
+    assert view.search_built is panel and view.body.children == (panel,) and panel.comm is not None
+    assert view.search_panel is panel  # built once
+    app.set_lang("en")
+    assert panel.start.description == t("sng_search_start", "en")  # relabelled with the screen
+    app.show("login")
+    close_dropped([view], app)
+    assert panel.comm is None and panel.table.comm is None  # closed with its screen
