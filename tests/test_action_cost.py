@@ -197,3 +197,22 @@ def test_the_search_of_sng01_is_built_when_first_chosen(app):
     app.show("login")
     close_dropped([view], app)
     assert panel.comm is None and panel.table.comm is None  # closed with its screen
+
+
+def test_a_played_login_of_another_person_is_typed_on_the_login_form_shown(tmp_path, sent):
+    from sandbox.ui.app import App
+
+    sb = Sandbox(str(tmp_path / "g.sqlite"))
+    app = App(sb, scenario="sept-round-cx-basic", mode="practice")
+    guide = app.guide
+    form = app.screen("login")
+    while guide.step.actor == "rec1":  # rec1 logs in, records, logs in again, Lists
+        guide.play_btn.click()
+    assert guide.step.action == "auth.login" and guide.step.actor == "appr1"
+    sent.clear()
+    guide.play_btn.click()
+    assert app.model.person == "appr1" and app.screen("login") is form  # the form went along, as when typed
+    assert form.username.value == "appr1" and form.password.value == "" and sb.session_live("appr1")
+    assert "login" not in app.screen_set.people["rec1"]
+    assert not [k for k in sent if k == ("open", "HTMLModel")]  # no new form
+    sb.close()
