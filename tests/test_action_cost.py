@@ -139,7 +139,7 @@ def test_a_page_s_app_is_frozen_out_of_the_garbage_collector():
 
 
 def test_a_list_shown_again_updates_its_cells_and_closes_the_rows_gone(sent):
-    from sandbox.ui.widgets import PickTable
+    from sandbox.ui.pick_table import PickTable
 
     with shared():
         table = PickTable(["doc", "status"], "th")

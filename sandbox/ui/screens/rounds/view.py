@@ -7,10 +7,10 @@ import traitlets as tl
 
 from ....engine import Result
 from ....reports import status_text
+from ...pick_table import PickTable
 from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import (
     SHOWN,
-    PickTable,
     button,
     done_html,
     esc,
