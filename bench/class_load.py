@@ -167,6 +167,7 @@ def pct(values: list[float], q: float) -> float:
 async def trainee(browser, base: str, code: str, delay: float, think: float, steps: int, out: dict,
                   two_pages: bool) -> None:
     await asyncio.sleep(delay)
+    step = None
     context = await browser.new_context(viewport={"width": 1366, "height": 768})
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -177,6 +178,7 @@ async def trainee(browser, base: str, code: str, delay: float, think: float, ste
         await page.click(".gf-signin-go")  # the trainer set the exercise: the sign-in lands in it
         await appear(page, ".gf-guide-play")
         out["first_widget"].append(time.perf_counter() - start)
+        out["landed"].append(time.perf_counter() - out["t0"])
         if two_pages:  # then the app (free play) and back to the exercise: two more pages, two kernels
             start = time.perf_counter()
             await page.goto(f"{base}/voila/render/app.ipynb")
@@ -189,7 +191,7 @@ async def trainee(browser, base: str, code: str, delay: float, think: float, ste
             found = re.search(r"ขั้นตอน (\d+)/", text)  # "step 4/14", not a note's "step 3:"
             if found is None:
                 break  # the exercise is done
-            before = int(found.group(1))
+            before = step = int(found.group(1))
             await asyncio.sleep(think)
             start = time.perf_counter()
             await page.click("button.gf-guide-play")
@@ -197,9 +199,14 @@ async def trainee(browser, base: str, code: str, delay: float, think: float, ste
                 "(b) => { const m = document.querySelector('.gf-guide').innerText.match(/ขั้นตอน (\\d+)\\//);"
                 " return !m || Number(m[1]) > b; }", arg=before, timeout=30_000, polling=POLL_MS)
             out["actions"].append(time.perf_counter() - start)
+            # where the p95 comes from: who, which step, when (s since the run began), how long
+            out["action_log"].append({"trainee": code, "step": before, "at_s": round(start - out["t0"], 1),
+                                      "ms": round((time.perf_counter() - start) * 1000)})
         out["done"] += 1
     except Exception as exc:  # counted and reported, never hidden
         out["errors"].append(f"{code}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        out["error_log"].append({"trainee": code, "step": step, "at_s": round(time.perf_counter() - out["t0"], 1),
+                                 "error": type(exc).__name__})
     finally:
         out["pages"].append((context, page))
 
@@ -208,7 +215,8 @@ async def drive(base: str, codes: list[str], arrive: float, think: float, steps:
                 executable: str = CHROMIUM, server_pid: int = 0, niceness: int = 0) -> dict:
     from playwright.async_api import async_playwright
 
-    out: dict = {"first_widget": [], "first_widget_exercise": [], "actions": [], "errors": [], "done": 0, "pages": []}
+    out: dict = {"first_widget": [], "first_widget_exercise": [], "actions": [], "errors": [], "done": 0, "pages": [],
+                 "action_log": [], "error_log": [], "landed": [], "t0": time.perf_counter()}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=executable, args=ARGS)
         if niceness:
@@ -219,6 +227,29 @@ async def drive(base: str, codes: list[str], arrive: float, think: float, steps:
             await context.close()  # every page closes: its kernel must go
         await browser.close()
     return out
+
+
+def action_breakdown(out: dict) -> dict:
+    """For diagnosis (the target stays the overall p95): the slowest actions (trainee, step, seconds
+    since the run began, ms), actions that began while trainees were still arriving (before the last
+    page showed its guided panel) against those after, p95 by step, and when/where actions timed out."""
+    log = out["action_log"]
+    arrived = max(out["landed"]) if out["landed"] else float("inf")  # the last trainee's panel showed
+    during = [a["ms"] for a in log if a["at_s"] < arrived]
+    after = [a["ms"] for a in log if a["at_s"] >= arrived]
+    by_step: dict[int, list[int]] = {}
+    for a in log:
+        by_step.setdefault(a["step"], []).append(a["ms"])
+    return {
+        "all_arrived_at_s": round(arrived, 1) if arrived != float("inf") else None,
+        "actions_while_arriving": len(during),
+        "action_while_arriving_p50_p95_ms": [pct(during, 0.5), pct(during, 0.95)] if during else None,
+        "actions_after_arrival": len(after),
+        "action_after_arrival_p50_p95_ms": [pct(after, 0.5), pct(after, 0.95)] if after else None,
+        "action_p95_ms_by_step": {s: pct(v, 0.95) for s, v in sorted(by_step.items())},
+        "slowest_actions": sorted(log, key=lambda a: -a["ms"])[:10],
+        "failed_actions": out["error_log"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -317,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         "kernels_culled_idle": culled,
         "cpu_seconds_by_role": sampler.cpu_by_role(),  # on this 2-core machine the browsers are ours too
     }
+    figures.update(action_breakdown(out))
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     ok = (out["done"] == args.trainees and not out["errors"] and tracebacks == 0
           and figures["first_widget_signin_to_exercise_p95_s"] <= 5 and not pct(fe, 0.95) > 5

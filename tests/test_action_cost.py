@@ -13,7 +13,7 @@ from comm import DummyComm
 
 from sandbox.engine import Sandbox
 from sandbox.ui.shared_looks import is_shared, layout, shared
-from sandbox.ui.widgets import button, close_dropped, text_input, widget_tree
+from sandbox.ui.widgets import button, close_dropped, t, text_input, widget_tree
 
 
 @pytest.fixture
@@ -136,3 +136,83 @@ def test_a_page_s_app_is_frozen_out_of_the_garbage_collector():
         assert gc.get_freeze_count() > 1000  # every module and widget made so far: not scanned again
     finally:
         gc.unfreeze()
+
+
+def test_a_list_shown_again_updates_its_cells_and_closes_the_rows_gone(sent):
+    from sandbox.ui.pick_table import PickTable
+
+    with shared():
+        table = PickTable(["doc", "status"], "th")
+        table.show([("CX1", ["CX1", "a"]), ("CX2", ["CX2", "a"])])
+        grid = table.children[0]
+        cells = list(grid.children)
+        table.tick(["CX1"])
+        sent.clear()
+        table.show([("CX1", ["CX1", "b"]), ("CX2", ["CX2", "a"])])  # a status changed
+    assert not [k for k in sent if k[0] == "open"]  # the same grid, header and cells: their texts set
+    assert table.children[0] is grid and list(grid.children) == cells
+    assert "b" in cells[5].value and table.selected == ["CX1"]  # the tick kept
+    gone = [table.boxes["CX2"], *table.cells["CX2"]]
+    with shared():
+        table.show([("CX1", ["CX1", "b"])])
+    assert all(x.comm is None for x in gone) and len(grid.children) == 6  # CX2's widgets closed
+    with shared():
+        table.show([])
+        empty = table.children[0]
+        table.show([("CX1", ["CX1", "b"])])
+        table.show([])
+    assert table.children[0] is empty  # «no rows»: one widget, shown again
+
+
+def test_a_date_box_and_a_mark_add_no_layout_of_their_own(sent):
+    from sandbox.ui.dates import ThaiDateBox
+    from sandbox.ui.widgets import ProblemMarks
+
+    with shared():
+        ThaiDateBox("th", "gf-x-date")
+        marks = ProblemMarks("th")
+        marks.at("amount", w.HTML("row"))
+        sent.clear()
+        box = ThaiDateBox("th", "gf-y-date")
+        marks.at("fund_source", w.HTML("row"))
+    assert sent[("open", "LayoutModel")] == 0 and not [k for k in sent if k[0] == "update"]
+    assert box._dom_classes == ("gf-y-date", "gf-date") and box.hint._dom_classes == ("gf-date-hint",)
+    with shared():
+        marks.show([{"field": "amount", "message_th": "ผิด"}])
+        assert marks.boxes["amount"].layout.display == "" and marks.boxes["fund_source"].layout.display == "none"
+        marks.show([])
+    assert marks.boxes["amount"].layout.display == "none" and is_shared(marks.boxes["amount"].layout)
+
+
+def test_the_search_of_sng01_is_built_when_first_chosen(app):
+    app.show("sng01")
+    view = app.screen("sng01")
+    assert view.search_built is None  # a form used to create a document never sends the search's widgets
+    view.fn_buttons["search"].click()
+    panel = view.search_panel
+    assert view.search_built is panel and view.body.children == (panel,) and panel.comm is not None
+    assert view.search_panel is panel  # built once
+    app.set_lang("en")
+    assert panel.start.description == t("sng_search_start", "en")  # relabelled with the screen
+    app.show("login")
+    close_dropped([view], app)
+    assert panel.comm is None and panel.table.comm is None  # closed with its screen
+
+
+def test_a_played_login_of_another_person_is_typed_on_the_login_form_shown(tmp_path, sent):
+    from sandbox.ui.app import App
+
+    sb = Sandbox(str(tmp_path / "g.sqlite"))
+    app = App(sb, scenario="sept-round-cx-basic", mode="practice")
+    guide = app.guide
+    form = app.screen("login")
+    while guide.step.actor == "rec1":  # rec1 logs in, records, logs in again, Lists
+        guide.play_btn.click()
+    assert guide.step.action == "auth.login" and guide.step.actor == "appr1"
+    sent.clear()
+    guide.play_btn.click()
+    assert app.model.person == "appr1" and app.screen("login") is form  # the form went along, as when typed
+    assert form.username.value == "appr1" and form.password.value == "" and sb.session_live("appr1")
+    assert "login" not in app.screen_set.people["rec1"]
+    assert not [k for k in sent if k == ("open", "HTMLModel")]  # no new form
+    sb.close()

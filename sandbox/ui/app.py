@@ -299,8 +299,11 @@ class App(w.VBox):
         """Do one scenario action on the screens, as the person would (Demo mode, notebooks)."""
         with self.one_action():
             key = None if action == "clock.advance" else entry_for(action, inputs).key
-            # not the screen the last person used: it would be built for nothing
-            if not self.set_person(actor, then=key) and key is not None:
+            # not the screen the last person used: it would be built for nothing; a login is typed
+            # on the login form as a person does it (their user name typed in: the form goes along,
+            # ``AppDesk.sit``), not on a new form built for them (issue 14: 29 widgets a login)
+            keep = "login" if key == "login" else None
+            if not self.set_person(actor, keep=keep, then=key) and key is not None:
                 self.show(key)
             if key is None:
                 to = inputs.get("to")

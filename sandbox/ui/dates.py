@@ -19,6 +19,7 @@ from pythainlp.util import thai_strftime
 
 from ..calendar import BANGKOK, be_year, parse_date, parse_datetime
 from ..i18n import text
+from .shared_looks import layout
 from .widgets import esc, t
 
 # a date, then hours and minutes (16:30 or 16.30), as a Thai letter or a trainee writes a moment
@@ -75,18 +76,15 @@ class ThaiDateBox(w.HBox):
     value = tl.Unicode("")
 
     def __init__(self, lang: str = "th", cls: str | None = None, width: str = "140px", moment: bool = False):
-        super().__init__(layout=w.Layout(align_items="center"))
+        # shared layouts, classes in the comm_open (issue 14: no widget or message more than needed)
+        text = w.Text(layout=layout(width=width), continuous_update=False)  # see widgets.text_input
+        hint = w.HTML(_dom_classes=("gf-date-hint",))
+        super().__init__([text, hint], layout=layout(align_items="center"), _dom_classes=(*([cls] if cls else []), "gf-date"))
         self.lang = lang
         self.moment = moment
-        self.text = w.Text(layout=w.Layout(width=width), continuous_update=False)  # see widgets.text_input
-        self.hint = w.HTML()
-        self.hint.add_class("gf-date-hint")
+        self.text, self.hint = text, hint
         tl.link((self.text, "value"), (self, "value"))
         self.observe(lambda _c: self.explain(), "value")
-        if cls:
-            self.add_class(cls)
-        self.add_class("gf-date")
-        self.children = [self.text, self.hint]
 
     @property
     def placeholder(self) -> str:

@@ -228,8 +228,8 @@ class ProblemMarks:
         self.boxes: dict[str, w.HTML] = {}
 
     def at(self, name: str, row: w.Widget) -> w.Widget:
-        if name not in self.boxes:  # (shown and hidden: a layout of its own)
-            self.boxes[name] = w.HTML(layout=w.Layout(display="none"), _dom_classes=(f"gf-mark-{name}",))
+        if name not in self.boxes:  # hidden: the shared layout of every hidden mark (shared_looks.py)
+            self.boxes[name] = w.HTML(layout=layout(display="none"), _dom_classes=(f"gf-mark-{name}",))
         box = self.boxes[name]
         return w.HBox([row, box], layout=layout(align_items="center", flex_flow="row wrap"))
 
@@ -239,7 +239,9 @@ class ProblemMarks:
             texts.setdefault(p.get("field") or "", []).append(p["message_" + self.lang])
         for key, box in self.boxes.items():
             box.value = "".join(f"<span class='gf-mark'>⚠ {esc(m)}</span>" for m in texts.get(key, []))
-            box.layout.display = "" if box.value else "none"  # an empty mark takes no room
+            display = "" if box.value else "none"  # an empty mark takes no room
+            if (box.layout.display or "") != display:  # another shared layout, not a new one
+                box.layout = layout(display=display)
 
     def text(self, name: str) -> str:
         return self.boxes[name].value if name in self.boxes else ""
@@ -309,73 +311,3 @@ def table_html(headers: list[str], rows: list[list[Any]], numeric: set[int] = fr
     )
     # a wide table (NFMA60's last column «เหตุผล») scrolls inside its panel, the page does not
     return f"<div class='gf-scroll'><table class='gf-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-
-
-def _tick_box(key: str) -> w.Checkbox:
-    return w.Checkbox(value=False, indent=False, layout=layout(width="28px"), _dom_classes=(f"gf-pick-{key}",))
-
-
-class PickTable(w.VBox):
-    """A table with the tick column «select» (SNG.02, SNG.03, OP.01, search results).
-
-    A row keeps its tick box while it stays on the list: a trainee who ticks a row while a
-    refresh is on its way (or clicks «show list» again) keeps the tick. ``clear()`` after a
-    step that succeeded."""
-
-    def __init__(self, headers: list[str], lang: str = "th", numeric: set[int] = frozenset()):
-        super().__init__(_dom_classes=("gf-pick",))
-        self.headers = headers
-        self.lang = lang
-        self.numeric = numeric
-        self.rows: list[tuple[str, list[Any]]] = []
-        self.boxes: dict[str, w.Checkbox] = {}
-
-    @property
-    def row_keys(self) -> list[str]:
-        return [k for k, _ in self.rows]
-
-    def show(self, rows: list[tuple[str, list[Any]]]) -> None:
-        """``rows``: (key, cells) — the key is what a tick selects (a document number)."""
-        rows = [(str(k), [str(v) for v in values]) for k, values in rows]
-        if rows == self.rows and self.children:
-            return  # the same list: nothing to redraw
-        self.rows = rows
-        self.boxes = {key: self.boxes.get(key) or _tick_box(key) for key, _ in rows}
-        cols = len(self.headers) + 1
-        widths = " ".join(["40px"] + ["auto"] * (cols - 1))
-        cells: list[w.Widget] = [w.HTML(f"<b>{esc(t('select', self.lang))}</b>")]
-        cells += [w.HTML(f"<b>{esc(h)}</b>") for h in self.headers]
-        for key, values in rows:
-            cells.append(self.boxes[key])
-            cells += [
-                w.HTML(f"<div style='text-align:{'right' if i in self.numeric else 'left'}'>{esc(v)}</div>")
-                for i, v in enumerate(values)
-            ]
-        grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=widths, grid_gap="2px 12px"))
-        self.children = [grid] if rows else [w.HTML(f"<i>{esc(t('no_rows', self.lang))}</i>")]
-
-    def relabel_from(self, twin: PickTable) -> None:
-        """A language switch: the headers in ``twin``'s language (``lang`` already is), the rows
-        and their ticks kept, the cells relabelled in place."""
-        self.headers = list(twin.headers)
-        if not self.children:
-            return
-        first = self.children[0]
-        if isinstance(first, w.GridBox):
-            heads = [t("select", self.lang), *self.headers]
-            for cell, head in zip(first.children, heads, strict=False):
-                cell.value = f"<b>{esc(head)}</b>"
-        else:
-            first.value = f"<i>{esc(t('no_rows', self.lang))}</i>"
-
-    def clear(self) -> None:
-        self.tick([])
-
-    def tick(self, keys) -> None:
-        wanted = {str(k) for k in keys}
-        for key, box in self.boxes.items():
-            box.value = key in wanted
-
-    @property
-    def selected(self) -> list[str]:
-        return [k for k in self.row_keys if self.boxes[k].value]

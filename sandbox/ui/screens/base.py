@@ -143,12 +143,16 @@ class Screen(w.VBox):
         if src == dst:
             return
         twin = type(self)(self.desk)
+        self.twin_parts(twin)
         try:
             relabel(self, twin, self._built, src, dst)
         finally:
             close_tree(twin)
         self.lang = dst
         self.relabelled()
+
+    def twin_parts(self, twin: Screen) -> None:
+        """Before a relabel: ``twin`` builds the parts this screen built since (built when first used)."""
 
     def relabelled(self) -> None:
         """After a relabel: what the screen draws from its state, drawn again in its language."""

@@ -11,8 +11,9 @@ import traitlets as tl
 from ....engine import Result
 from ....reports import status_text
 from ...dates import ThaiDateBox
+from ...pick_table import PickTable
 from ...relabel import Banner
-from ...widgets import SHOWN, PickTable, button, done_html, esc, field, t, text_input
+from ...widgets import SHOWN, button, done_html, esc, field, t, text_input
 from ..base import Screen, credentials_html
 from .model import CgdModel, waiting
 

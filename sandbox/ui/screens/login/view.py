@@ -29,7 +29,7 @@ class LoginScreen(Screen):
         self.method.add_class("gf-login-method")
         tl.link((self.method, "value"), (self.model, "method"))
         self.otp = text_input(placeholder="123456", cls="gf-login-otp", width="120px")
-        self.wait_note = w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>", layout=w.Layout())  # shown, hidden
+        self.wait_note = w.HTML(f"<div class='gf-info'>{esc(self.tr('login_wait_phone'))}</div>")  # shown, hidden
         self.method.observe(lambda _ch: self._show_wait_note(), "value")
         self._show_wait_note()
         self.login_btn = button(self.tr("login_button"), "gf-login-submit", "primary")
@@ -57,7 +57,9 @@ class LoginScreen(Screen):
 
     def _show_wait_note(self) -> None:
         """«approve on the phone» only for a Soft Token login."""
-        self.wait_note.layout.display = "" if self.method.value == "soft_token" else "none"
+        display = "" if self.method.value == "soft_token" else "none"
+        if (self.wait_note.layout.display or "") != display:  # the shared layout of its kind (shared_looks.py)
+            self.wait_note.layout = look(display=display)
 
     def _typed_user(self, change: dict) -> None:
         user = change["new"].strip()

@@ -11,10 +11,10 @@ import ipywidgets as w
 
 from ....engine import Result
 from ....reports import status_text
+from ...pick_table import PickTable
 from ...relabel import Banner
 from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import (
-    PickTable,
     button,
     esc,
     field,

@@ -10,8 +10,9 @@ import ipywidgets as w
 
 from ....engine import Result
 from ...dates import ThaiDateBox
-from ...relabel import Banner
+from ...relabel import Banner, snapshot
 from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
+from ...shared_looks import shared
 from ...widgets import (
     ProblemMarks,
     button,
@@ -21,6 +22,7 @@ from ...widgets import (
     problems_html,
     t,
     text_input,
+    widget_tree,
 )
 from ..base import Screen
 from ..province.papers import paper_html
@@ -137,11 +139,29 @@ class ReserveScreen(Screen):
         self._reason_full()
 
     def _build_search(self) -> None:
-        self.search_panel = SearchPanel(self)
-        self.search_panel.on_after("new_doc", lambda _doc: self.new_doc())
-        self.search_panel.on_after("sng_edit_document", self.open_edit)
-        self.search_panel.on_after("cancel_document", self.open_cancel)
-        self.search_panel.on_after("print_report", lambda doc: setattr(self.out, "value", paper_html(self.desk, "sng01", doc=doc)))
+        self.search_built: SearchPanel | None = None  # built when «ค้นหา» is first chosen (``search_panel``)
+
+    @property
+    def search_panel(self) -> SearchPanel:
+        """The search function's body, built the first time it is asked for: a form used only to
+        create a document never sends its 30 widgets (issue 14: each is work for every browser)."""
+        if self.search_built is None:
+            known = {id(x) for x in widget_tree(self)} if hasattr(self, "_built") else set()
+            with shared():
+                panel = self.search_built = SearchPanel(self)
+            panel.on_after("new_doc", lambda _doc: self.new_doc())
+            panel.on_after("sng_edit_document", self.open_edit)
+            panel.on_after("cancel_document", self.open_cancel)
+            panel.on_after("print_report", lambda doc: setattr(self.out, "value", paper_html(self.desk, "sng01", doc=doc)))
+            if known:  # its texts as built, for a language switch (``Screen.relabel``)
+                for key, texts in snapshot(panel).items():
+                    if key not in known:
+                        self._built.setdefault(key, texts)
+        return self.search_built
+
+    def twin_parts(self, twin: Screen) -> None:
+        if self.search_built is not None:
+            twin.search_panel  # noqa: B018 (built, to be paired with ours)
 
     def _build_cancel(self) -> None:
         self.x_doc = text_input(cls="gf-cancel-doc", width="160px")

@@ -7,10 +7,10 @@ import traitlets as tl
 
 from ....engine import Result
 from ....reports import status_text
+from ...pick_table import PickTable
 from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
 from ...widgets import (
     SHOWN,
-    PickTable,
     button,
     done_html,
     esc,
@@ -45,6 +45,7 @@ class RoundScreen(Screen):
         self.table = PickTable([self.tr("doc_no"), self.tr("doc_type"), self.tr("unit"), self.tr("text"), self.tr("col_remaining"), self.tr("ref2")], self.lang, {4})
         self.save_items = button(self.tr("save_items"), "gf-round-save-items", "primary")
         self.confirm_box = w.HBox()
+        self.confirm_note = w.HTML()  # «save N documents?», its text set at each ask
         self.ok_btn = button(self.tr("save"), "gf-round-save", "success")
         self.on(self.save_items, self.ask)
         self.on(self.ok_btn, self.save)
@@ -77,7 +78,8 @@ class RoundScreen(Screen):
         if not self.table.selected:
             self.nothing_selected()
             return
-        self.confirm_box.children = [w.HTML(f"<div class='gf-info'>{esc(self.tr('confirm_save'))} ({len(self.table.selected)})</div>"), self.ok_btn]
+        self.confirm_note.value = f"<div class='gf-info'>{esc(self.tr('confirm_save'))} ({len(self.table.selected)})</div>"
+        self.confirm_box.children = [self.confirm_note, self.ok_btn]
 
     def save(self) -> Result:
         result, action = self.desk.execute(self.action, {"docs": self.table.selected}), self.action

@@ -8,7 +8,8 @@ import ipywidgets as w
 import traitlets as tl
 
 from ....engine import Result
-from ...widgets import PickTable, button, esc, field, message_html, named, t, text_input
+from ...pick_table import PickTable
+from ...widgets import button, esc, field, message_html, named, t, text_input
 from ..base import Screen
 from .model import WithdrawalModel
 
