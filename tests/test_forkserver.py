@@ -216,3 +216,32 @@ def test_a_kernel_shut_down_under_its_running_cell_leaves_no_trace_in_the_log():
     assert not_a_closed_socket(record(zmq.ZMQError(errno.EAGAIN)))
     assert not_a_closed_socket(record(ValueError("a real failure")))
     assert not_a_closed_socket(record(None))
+
+
+def test_a_kernel_asked_for_by_a_server_that_has_stopped_does_not_start(tmp_path):
+    """A pool's kernel asked for just before a shutdown is forked after the server removed its
+    connection file: it exits at once instead of making a connection file of its own (on TCP,
+    for nobody), which the server's log showed as "Kernel is running over TCP"."""
+    import sys
+
+    gone = tmp_path / "kernel-gone.json"
+    pid = ForkServer.fork([sys.executable, "-m", "ipykernel_launcher", "-f", str(gone)], dict(os.environ),
+                          str(tmp_path))
+
+    def running() -> bool:
+        try:  # the fork server reaps its children; until then an ended one is a zombie ("Z")
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 30
+    while running():
+        assert time.monotonic() < deadline, "the kernel of a stopped server kept running"
+        time.sleep(0.05)
+    assert not gone.exists()
+    here = tmp_path / "kernel-here.json"  # the same request with its file in place starts a kernel
+    here.write_text("{}")
+    from sandbox.ui.forkserver import connection_file_gone
+
+    assert connection_file_gone(["-f", str(gone)]) and not connection_file_gone(["-f", str(here)])
+    assert connection_file_gone([f"--IPKernelApp.connection_file={gone}"]) and not connection_file_gone([])

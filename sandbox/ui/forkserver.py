@@ -101,6 +101,9 @@ def become_kernel(argv: list[str], env: dict[str, str], cwd: str | None, answers
         os.environ.clear()
         os.environ.update(env)
         sys.argv = [argv[0], *argv[3:]]
+        if connection_file_gone(argv[3:]):
+            code = 0  # asked for by a server that has stopped since: no kernel for nobody
+            return
         from ipykernel.kernelapp import launch_new_instance
 
         unbounded_iopub()
@@ -119,6 +122,20 @@ def become_kernel(argv: list[str], env: dict[str, str], cwd: str | None, answers
     finally:
         sys.stdout.flush() if sys.stdout else None
         os._exit(code)
+
+
+def connection_file_gone(args: list[str]) -> bool:
+    """Whether the kernel's connection file (``-f PATH``) is gone. ``LocalProvisioner`` writes it
+    before it asks for the kernel, and the server removes it as it stops: a pool's kernel asked
+    for just before a shutdown is forked after it. Without the file ipykernel would make one of
+    its own, on TCP ports, and run for nobody."""
+    path = None
+    for i, arg in enumerate(args):
+        if arg == "-f" and i + 1 < len(args):
+            path = args[i + 1]
+        elif arg.startswith(("--f=", "--IPKernelApp.connection_file=")):
+            path = arg.split("=", 1)[1]
+    return path is not None and not os.path.exists(path)
 
 
 def not_a_closed_socket(record: logging.LogRecord) -> bool:
