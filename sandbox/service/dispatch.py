@@ -108,12 +108,9 @@ class Dispatcher:
         # a deferred batch: a command they would refuse sends the batch back to the usual way,
         # which refuses it.
         runs = set_runs.runs(commands) if deferred else {}
-        if len(commands) > 1:
-            if runs:  # (the set-based runs read their own documents and requests)
-                in_runs = {i for start, end in runs.items() for i in range(start, end)}
-                repo.prefetch(commands, [cmd for i, cmd in enumerate(commands) if i not in in_runs])
-            else:
-                repo.prefetch(commands)
+        if len(commands) > 1:  # (the set-based runs read their own documents and requests)
+            in_runs = {i for start, end in runs.items() for i in range(start, end)}
+            repo.prefetch(commands, [cmd for i, cmd in enumerate(commands) if i not in in_runs])
         i = 0
         while i < len(commands):
             end = runs.get(i)
