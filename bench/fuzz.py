@@ -33,11 +33,11 @@ PASSWORD = "Sandbox#2566"
 LINE = {"budget_code": "12001350001000000002", "fund_source": "6611200", "commitment_item": "5101020000"}
 ACTORS = ["rec1", "appr_c", "cgd1", "trainer", "pto1", "appr1", "pay1", "head1"]
 THAI = re.compile(r"[\u0e00-\u0e7f]")
-# Writes that stand even when the command is refused: failed one-time passwords count up.
-# The attempt counters a refused login, registration or password change writes on purpose (the
-# throttle: 5 wrong codes or passwords in a row lock for 15 minutes). Every other column of every
-# table must be as it was after a refusal.
-ATTEMPT_COUNTERS = {"failed_otps", "locked_until", "failed_passwords", "password_locked_until"}
+# Writes that stand even when the command is refused: the attempt counters a refused login,
+# registration or password change writes on purpose (the throttle: 5 wrong codes or passwords in
+# a row lock for 15 minutes), and the session's last action (a refused action is an action: the
+# session is not idle). Every other column of every table must be as it was after a refusal.
+ATTEMPT_COUNTERS = {"failed_otps", "locked_until", "failed_passwords", "password_locked_until", "last_seen"}
 
 HOSTILE_TEXT = [
     "", " ", "\x00", "a\x00b", "\ud800", "x\udfffy", "\ud83d", "x" * 41, "x" * 201, "x" * 501,

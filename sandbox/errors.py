@@ -78,8 +78,12 @@ def message(refusal: Refusal, lang: str = "th") -> str:
 def source(refusal: Refusal, lang: str = "th") -> str:
     entry = _entry(refusal)
     values = _values(refusal)
-    key = string.Formatter().vformat(str(entry.get("source", "sandbox")), (), values)
-    clause = string.Formatter().vformat(str(entry.get("clause", "")), (), values)
+    if "cite_source" in refusal.params:  # a refusal that cites its own letter and paragraph (``cite_clause``)
+        key = str(refusal.params["cite_source"])
+        clause = str(values.get("cite_clause" if lang == "th" else "cite_clause_en", ""))
+    else:
+        key = string.Formatter().vformat(str(entry.get("source", "sandbox")), (), values)
+        clause = string.Formatter().vformat(str(entry.get("clause", "")), (), values)
     cited = f"[{key}] {source_name(key, lang)}" if key != "sandbox" else source_name(key, lang)
     return f"{cited} {clause}".strip()
 

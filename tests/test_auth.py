@@ -108,6 +108,19 @@ def test_session_ends_after_30_minutes_idle(world):
     assert world.execute("rec1", "reserve.search", {}).error == "not_logged_in"
 
 
+def test_a_refused_action_is_an_action_too_for_the_idle_time(world):
+    """A session ends after 30 minutes without an action (docs/exercises.md): an action the rules
+    refuse is still the person at work, so it keeps the session live."""
+    assert soft_login(world).ok
+    move(world, at(25 * 60))
+    refused = world.execute("rec1", "reserve.cancel", {"doc": "CX99999999", "reason": "x"})
+    assert refused.error == "document_not_found"
+    move(world, at(50 * 60))
+    assert world.execute("rec1", "reserve.search", {}).ok  # 25 minutes after the refused action
+    move(world, at(80 * 60 + 1))
+    assert world.execute("rec1", "reserve.search", {}).error == "not_logged_in"
+
+
 def test_session_ends_12_hours_after_login_even_when_busy(world):
     assert soft_login(world).ok
     for minutes in range(25, 12 * 60, 25):

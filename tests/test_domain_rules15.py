@@ -161,3 +161,21 @@ def test_the_login_screen_shows_the_reminder(tmp_path):
     assert app.model.last_result.ok
     assert "gf-reminder" in screen.out.value and "Soft Token" in screen.out.value
     sb.close()
+
+
+def test_an_early_token_key_return_cites_the_return_paragraph_of_the_groups_letter(sqlite_sandbox):
+    """docs/rules.md §3.5: a Token Key goes back once the Soft Token is active [000 §4, 002 §4], and each
+    refusal of the transition cites its letter: for every disbursing agency, 002 paragraph 4."""
+    sb = sqlite_sandbox
+    sb.load_world("demo", "2025-02-10T09:00:00+07:00")
+    for action, data in (("phone.install", {"apps": ["nexus_smart_id", "paotang"]}), ("paotang.verify", {}),
+                         ("softtoken.register", {"password": "Sandbox#2566"})):
+        assert sb.execute("tk_appr", action, data).ok
+    login(sb, "tk_appr", "token_key")
+    early = sb.execute("tk_appr", "tokenkey.return", {})
+    assert early.error == "soft_token_not_active"
+    assert early.source_en.startswith("[002]") and early.source_en.endswith("paragraph 4 (return of the Token Key)")
+    assert early.source_th.startswith("[002]") and early.source_th.endswith("ข้อ 4 (การส่งคืน GFMIS Token Key)")
+    # logging in without a Soft Token still cites the MoF rules on login
+    refused = sb.execute("pw_rec", "auth.login", {"method": "soft_token", "password": "Sandbox#2566", "otp": "auto"})
+    assert refused.error == "soft_token_not_active" and refused.source_en.startswith("[000]")

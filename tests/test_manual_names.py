@@ -84,6 +84,32 @@ FIELDS = {
     "col_line": "ลำดับเลขที่สัญญา",
 }
 
+# The columns of NFMA60 (chapter 2, 5.1.4 «รายงานแสดงข้อมูลดังนี้») and the contract columns NFMA60CX adds
+# (5.2.3): the column is «ยอดอนุมัติ»; «มูลค่าที่ต้องอนุมัติ (ยกยอด)» is the manual's explanation of it.
+REPORT_COLUMNS = {
+    "col_doc_type": "ประเภทเอกสาร",
+    "col_doc_no": "เลขที่เอกสาร",
+    "col_text": "ข้อความเอกสาร",
+    "col_fund_source": "รหัสแหล่งของเงิน",
+    "col_budget_code": "รหัสงบประมาณ",
+    "col_area": "รหัสพื้นที่",
+    "col_budget_unit": "หน่วยรับงบประมาณ",
+    "col_commitment_item": "รายการผูกพันงบประมาณ",
+    "col_value": "มูลค่าทั้งใบ",
+    "col_approved": "ยอดอนุมัติ",
+    "col_remaining": "มูลค่าคงเหลือ",
+    "col_status": "สถานะ",
+    "col_reason": "เหตุผล",
+    "col_line": "ลำดับเลขที่สัญญา",
+    "col_lao_name": "ชื่อ อปท.",
+    "col_contract_no": "เลขที่สัญญา",
+    "col_lc_no": "เลขที่ L/C",
+    "col_item": "รายการ",
+    "col_creditor": "รายชื่อเจ้าหนี้",
+    "col_signed": "วันที่ลงนาม",
+    "col_due": "วันที่ครบกำหนด",
+}
+
 # The buttons and texts of the forms (chapter 2, 1.1.7–1.1.10, 1.2.4–1.2.5, 1.3.8, 1.4.4–1.4.6 for สง.01).
 BUTTONS = {
     "store_line": "จัดเก็บรายการนี้ลงตาราง",
@@ -113,7 +139,7 @@ BUTTONS = {
 }
 
 
-@pytest.mark.parametrize("key, manual", sorted({**MENU, **FORMS, **FIELDS, **BUTTONS}.items()))
+@pytest.mark.parametrize("key, manual", sorted({**MENU, **FORMS, **FIELDS, **REPORT_COLUMNS, **BUTTONS}.items()))
 def test_label_is_the_manuals(key, manual):
     assert label(key, "th") == manual
 
@@ -132,3 +158,9 @@ def test_the_contract_fields_of_refusals_read_as_the_form_does():
     fields = catalogue()["fields"]
     for key in ("creditor", "signed", "due", "lao_name", "contract_no", "lc_no", "item"):
         assert fields[key]["th"] == FIELDS[key]
+
+
+def test_the_report_columns_are_the_manuals_in_the_manuals_order():
+    from sandbox.reports import CX_COLUMNS
+
+    assert [f"col_{c}" for c in CX_COLUMNS] == list(REPORT_COLUMNS)

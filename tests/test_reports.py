@@ -39,7 +39,7 @@ def test_xlsx_has_title_block_headers_a_known_row_and_totals(played, tmp_path):
     header_at = next(i for i, r in enumerate(values) if r[0] == "ประเภทเอกสาร")
     header = values[header_at]
     assert header[:3] == ("ประเภทเอกสาร", "เลขที่เอกสาร", "ข้อความเอกสาร")
-    assert header[8:11] == ("มูลค่าทั้งใบ", "ยอดอนุมัติ (ยกยอด)", "มูลค่าคงเหลือ")
+    assert header[8:11] == ("มูลค่าทั้งใบ", "ยอดอนุมัติ", "มูลค่าคงเหลือ")
     assert ws.freeze_panes == f"A{header_at + 2}"
     body = values[header_at + 1:-1]
     assert len(body) == 5

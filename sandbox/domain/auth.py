@@ -249,11 +249,14 @@ def check_registration_open(cutover: Cutover, now: dt.datetime) -> None:
                       cutover_source=cutover.source, cutover_clause=cutover.clause)
 
 
-def check_token_key_return(user: User) -> None:
+def check_token_key_return(user: User, cutover: Cutover | None = None) -> None:
     """A Token Key goes back once its holder's Soft Token is active [000 letter 4, 002 §4]:
-    earlier, the user would be left with no way to log in."""
+    earlier, the user would be left with no way to log in. The refusal cites the return
+    paragraph of the letter of the user's group (``cutover``)."""
     if user.soft_token != "active":
-        raise Refusal("soft_token_not_active", "actor", detail=Text(f"rules15_soft_token_{user.soft_token}"))
+        cite = {} if cutover is None else {"cite_source": cutover.source or "000",
+                                           "cite_clause": Text("rules15_token_return_clause")}
+        raise Refusal("soft_token_not_active", "actor", detail=Text(f"rules15_soft_token_{user.soft_token}"), **cite)
 
 
 def token_return_late(cutover: Cutover, now: dt.datetime) -> bool:

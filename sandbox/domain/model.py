@@ -276,7 +276,7 @@ def wrong_status(doc: ReserveDocument, step: str) -> Refusal:
 def list_document(doc: ReserveDocument, round_: str) -> None:
     """สง.02: blank → 21 (September, CX and CK only: a PO carries over without List [004 letter
     1.1, 1.6]); 50, or a carried blank document (a PO, or after a March List cancel) → 22 (March).
-    «ยอดอนุมัติ (ยกยอด)» becomes the remaining the document is Listed with."""
+    «ยอดอนุมัติ» (to be approved, carried forward) becomes the remaining the document is Listed with."""
     doc.require_open()
     if round_ == "september":
         if doc.status != "" or doc.carried:
@@ -315,7 +315,7 @@ def cancel_confirm_document(doc: ReserveDocument) -> None:
 
 
 def approve_document(doc: ReserveDocument) -> None:
-    """CGD approval: 31 → 50, 32 → 40; «ยอดอนุมัติ (ยกยอด)» stays what the document was Listed with."""
+    """CGD approval: 31 → 50, 32 → 40; «ยอดอนุมัติ» stays what the document was Listed with."""
     doc.require_open()
     if doc.status not in BLOCKED:
         raise wrong_status(doc, "approve")

@@ -64,11 +64,13 @@ def handles(cmd_type):
 
 
 def require_session(ctx: Context) -> None:
-    """The actor is logged in and the session is live; it stays live from now."""
+    """The actor is logged in and the session is live; it stays live from now, even when the
+    rules then refuse the action (a refused action is an action: the session is not idle)."""
     session = ctx.repo.session(ctx.actor_id)
     if session is None or not session.live_at(ctx.now):
         raise Refusal("not_logged_in", "session")
     session.last_seen = ctx.now
+    ctx.keep.append(("sessions", {"user_id": ctx.actor_id}, {"last_seen": ctx.now}))
 
 
 def target(ctx: Context, user_id: str) -> User:

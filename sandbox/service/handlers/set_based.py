@@ -24,7 +24,7 @@ Writes = Callable[[str, str], tuple[dict, dict[str, str]]]
 
 
 def listed(before: str, after: str) -> tuple[dict, dict[str, str]]:
-    """สง.02: the remaining becomes «ยอดอนุมัติ (ยกยอด)»."""
+    """สง.02: the remaining becomes «ยอดอนุมัติ»."""
     return {"status": after}, {"approved": "remaining"}
 
 

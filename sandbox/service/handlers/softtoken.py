@@ -96,8 +96,8 @@ def return_token_key(cmd, ctx: Context) -> dict:
     user = ctx.actor
     if not (user.credential == "token_key" and user.token_key_held):
         raise Refusal("not_authorized", "actor", detail=Text("no_token_key"))
-    auth.check_token_key_return(user)
-    user.token_key_held = False
     cut = base.cutover_of(ctx, user)
+    auth.check_token_key_return(user, cut)
+    user.token_key_held = False
     return {"returned": True, "late": auth.token_return_late(cut, ctx.now),
             "return_by": cut.token_return_by.isoformat() if cut.token_return_by else None}
