@@ -199,3 +199,93 @@ def test_a_widget_the_light_frontend_cannot_draw_shows_a_thai_and_english_messag
         assert errors == []
         assert any("gfmis-not-bundled" in line for line in console), console  # the details: the console only
         browser.close()
+
+
+BOXES = {
+    "cells": [{"cell_type": "code", "execution_count": None, "id": "b", "metadata": {}, "outputs": [], "source": [
+        "import ipywidgets as w\n",
+        "a, b = w.HTML('<b class=\"gf-a\">A</b>'), w.HTML('<b class=\"gf-b\">B</b>')\n",
+        "box = w.VBox([a])\n",
+        "box.add_class('gf-box')\n",
+        "def swap(_):\n",
+        "    box.children = [b] if box.children == (a,) else [a]\n",
+        "def both(_):\n",
+        "    box.children = [b, a]\n",
+        "def edit(_):\n",
+        "    a.value = '<b class=\"gf-a\">A2</b>'\n",
+        "def close(_):\n",
+        "    box.children = [b]\n",
+        "    a.close()\n",
+        "buttons = []\n",
+        "for name, act in (('swap', swap), ('both', both), ('edit', edit), ('close', close)):\n",
+        "    button = w.Button(description=name)\n",
+        "    button.add_class('gf-' + name)\n",
+        "    button.on_click(act)\n",
+        "    buttons.append(button)\n",
+        "w.VBox(buttons + [box])",
+    ]}],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+@pytest.mark.browser
+def test_a_box_keeps_the_views_of_children_that_come_back(tmp_path):
+    """A box whose children change keeps the view of each child (src/boxes.js): a child that
+    leaves is detached and follows its model meanwhile; when it comes back the same element is
+    attached again, in the order of ``children``; a closed child's view goes."""
+    from playwright.sync_api import sync_playwright
+
+    from sandbox.ui.serve import NOTEBOOKS
+    from tests.test_browser import ARGS, CHROMIUM, need_chromium, new_page
+
+    need_chromium()
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "boxes.ipynb").write_text(json.dumps(BOXES), "utf-8")
+
+    def command(port):
+        return [str(folder) if arg == str(NOTEBOOKS) else arg for arg in voila_command(port)]
+
+    def shown(page) -> list[str]:
+        return page.eval_on_selector(".gf-box", "(box) => Array.from(box.querySelectorAll('b'), (b) => b.textContent)")
+
+    def kept(page) -> int:  # the views the box keeps (src/boxes.js: gfViews)
+        return page.evaluate("async () => { const manager = window.gfmisLite.manager;"
+                             " const models = await Promise.all(Object.values(manager._models));"
+                             " const box = models.find((m) => (m.get('_dom_classes') || []).includes('gf-box'));"
+                             " const views = await Promise.all(Object.values(box.views));"
+                             " return views[0].gfViews.size; }")
+
+    def wait_shown(page, texts: list[str]) -> None:
+        page.wait_for_function("(want) => JSON.stringify(Array.from(document.querySelectorAll('.gf-box b'),"
+                               " (b) => b.textContent)) === JSON.stringify(want)", arg=texts, timeout=30_000)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = new_page(browser)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        with running_voila(command, voila_env(str(tmp_path / "app.sqlite")), tmp_path,
+                           ready="/voila/static/voila.js") as base:
+            page.goto(base + "/voila/render/boxes.ipynb", timeout=120_000)
+            page.wait_for_selector(".gf-box .gf-a", timeout=120_000)
+            page.eval_on_selector(".gf-box .gf-a", "(b) => { b.closest('.widget-html').dataset.first = 'yes'; }")
+            page.click(".gf-swap")
+            wait_shown(page, ["B"])
+            assert page.locator(".gf-a").count() == 0  # not on the page while away
+            page.click(".gf-edit")  # changed while away: the kept view follows its model
+            page.click(".gf-swap")
+            wait_shown(page, ["A2"])
+            assert page.eval_on_selector(".gf-box .gf-a", "(b) => b.closest('.widget-html').dataset.first") == "yes"
+            page.click(".gf-both")
+            wait_shown(page, ["B", "A2"])
+            assert page.eval_on_selector(".gf-box .gf-a", "(b) => b.closest('.widget-html').dataset.first") == "yes"
+            assert shown(page) == ["B", "A2"]
+            assert kept(page) == 2
+            page.click(".gf-close")
+            wait_shown(page, ["B"])
+            # the box kept one view per child it held (A and B), and let A's go when A was closed
+            assert kept(page) == 1
+        assert errors == []
+        browser.close()

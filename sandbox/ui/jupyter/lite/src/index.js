@@ -16,6 +16,8 @@ import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
 import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
 import { Widget } from '@lumino/widgets';
 
+import { keepingBoxes } from './boxes.js';
+
 import '@lumino/widgets/style/widget.css';
 import '@lumino/widgets/style/tabbar.css';
 import '@jupyter-widgets/base/css/index.css';
@@ -25,7 +27,7 @@ import './lite.css';
 const WIDGET_MIME = 'application/vnd.jupyter.widget-view+json';
 const MODULES = {
   '@jupyter-widgets/base': base,
-  '@jupyter-widgets/controls': controls,
+  '@jupyter-widgets/controls': keepingBoxes(controls), // boxes keep their children's views (boxes.js)
 };
 
 // Shown instead of the page's widgets when something fails; the catalogue cannot reach the
