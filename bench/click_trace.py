@@ -121,6 +121,8 @@ def med(rows: list[dict], *keys) -> float:
 
 
 def report(rows: list[dict], top: int) -> None:
+    if not rows:
+        return
     print(f"== median of {len(rows)} clicks (ms) ==")
     for key in ("wall_ms", "proc_cpu_ms", "main_busy")[:3 if "main_busy" in rows[0] else 2]:
         print(f"  {key:14s} {med(rows, key):8.1f}   (p95 {sorted(r[key] for r in rows)[-1 if len(rows) < 20 else int(0.95 * len(rows))]:.1f})")
