@@ -289,3 +289,76 @@ def test_a_box_keeps_the_views_of_children_that_come_back(tmp_path):
             assert kept(page) == 1
         assert errors == []
         browser.close()
+
+
+STEPS = {
+    "cells": [{"cell_type": "code", "execution_count": None, "id": "s", "metadata": {}, "outputs": [], "source": [
+        "import time\n",
+        "import ipywidgets as w\n",
+        "\n",
+        "out = w.HTML('<b class=\"gf-n\">0</b>')\n",
+        "short = w.Button(description='short', _dom_classes=['gf-short'])\n",
+        "slow = w.Button(description='slow', _dom_classes=['gf-slow'])\n",
+        "\n",
+        "def go_short(_):\n",
+        "    for i in range(1, 6):\n",
+        "        out.value = f'<b class=\"gf-n\">{i}</b>'\n",
+        "        time.sleep(0.02)\n",
+        "\n",
+        "def go_slow(_):\n",
+        "    out.value = '<b class=\"gf-n\">working</b>'\n",
+        "    time.sleep(1.2)\n",
+        "    out.value = '<b class=\"gf-n\">done</b>'\n",
+        "\n",
+        "short.on_click(go_short)\n",
+        "slow.on_click(go_slow)\n",
+        "w.VBox([out, short, slow])",
+    ]}],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+# Each change of the widget's text, with the animation frame it was made in and when.
+SEEN = """() => { window.__frame = 0; const tick = () => { window.__frame++; requestAnimationFrame(tick); }; tick();
+  window.__seen = []; new MutationObserver(() => { const e = document.querySelector('.gf-n');
+    const text = e ? e.textContent : ''; const last = window.__seen[window.__seen.length - 1];
+    if (!last || last[0] !== text) window.__seen.push([text, window.__frame, performance.now()]); })
+  .observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
+
+
+@pytest.mark.browser
+def test_an_executions_changes_are_drawn_together_and_a_long_one_shows_its_progress(tmp_path):
+    """Five changes the kernel sends 20 ms apart in one execution (a click) reach the screen in
+    one animation frame (issue 14: one style, layout and paint instead of one per change); an
+    execution that lasts over a second still shows its first change while it runs."""
+    from playwright.sync_api import sync_playwright
+
+    from sandbox.ui.serve import NOTEBOOKS
+    from tests.test_browser import ARGS, CHROMIUM, need_chromium, new_page
+
+    need_chromium()
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "steps.ipynb").write_text(json.dumps(STEPS), "utf-8")
+
+    def command(port):
+        return [str(folder) if arg == str(NOTEBOOKS) else arg for arg in voila_command(port)]
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = new_page(browser)
+        with running_voila(command, voila_env(str(tmp_path / "app.sqlite")), tmp_path,
+                           ready="/voila/static/voila.js") as base:
+            page.goto(base + "/voila/render/steps.ipynb", timeout=120_000)
+            page.wait_for_selector(".gf-short", timeout=120_000)
+            page.evaluate(SEEN)
+            page.click(".gf-short")
+            page.wait_for_function("() => (document.querySelector('.gf-n') || {}).textContent === '5'", timeout=30_000)
+            seen = page.evaluate("() => window.__seen")
+            assert seen[-1][0] == "5" and len({s[1] for s in seen}) == 1, seen  # all in one frame: 1 to 4 never drawn
+            page.evaluate(SEEN)
+            page.click(".gf-slow")
+            page.wait_for_function("() => (document.querySelector('.gf-n') || {}).textContent === 'done'", timeout=30_000)
+            seen = page.evaluate("() => window.__seen")
+            assert [s[0] for s in seen] == ["working", "done"], seen
+            assert seen[1][2] - seen[0][2] > 800, seen  # «working» showed while the kernel worked
+        browser.close()

@@ -140,6 +140,41 @@ async function renderOutput(manager, output, host) {
   host.appendChild(node);
 }
 
+// The kernel's messages of one execution (a click, the clock's beat) applied together: from its
+// «busy» to its «idle», the handling of what arrives waits, then all of it runs in one task, so the
+// browser restyles, lays out and paints the screen once instead of once for each few messages
+// (issue 14: a click's messages arrive over 100 ms and more, and each frame in between was styled,
+// laid out, painted, rastered and composited). An execution that lasts longer than HOLD_MS is
+// drawn as it goes from then on, as before (a long one still shows its progress).
+const HOLD_MS = 150;
+
+export function batchWhileBusy(kernel, holdMs = HOLD_MS) {
+  let hold = null;
+  const release = () => {
+    if (!hold) return;
+    clearTimeout(hold.timer);
+    hold.open();
+    hold = null;
+  };
+  const handle = kernel._handleMessage.bind(kernel);
+  kernel._handleMessage = async (msg) => {
+    if (hold) await hold.promise;
+    return handle(msg);
+  };
+  kernel.anyMessage.connect((_, { msg, direction }) => {
+    if (direction !== 'recv' || msg.channel !== 'iopub' || msg.header.msg_type !== 'status') return;
+    const state = msg.content.execution_state;
+    if (state === 'busy' && !hold) {
+      let open;
+      const promise = new Promise((resolve) => { open = resolve; });
+      hold = { promise, open, timer: setTimeout(release, holdMs) };
+    } else if (state !== 'busy') {
+      release();
+    }
+  });
+  kernel.connectionStatusChanged.connect(release);
+}
+
 function watch(kernel) {
   let timer = null;
   kernel.connectionStatusChanged.connect((_, status) => {
@@ -163,6 +198,7 @@ export async function start() {
   const serverSettings = ServerConnection.makeSettings({ baseUrl: page.baseUrl || '/' });
   const kernel = new KernelConnection({ model: { id: kernelId, name: 'python3' }, serverSettings, handleComms: true });
   watch(kernel);
+  batchWhileBusy(kernel);
   window.addEventListener('beforeunload', () => {
     const form = new FormData();
     form.append('_xsrf', xsrf());
