@@ -121,7 +121,7 @@ class ClassHooks:
         self.badge.add_class("gf-class-who")
         app.class_hooks = self
         if ref.exercise:
-            app.start_guide(ref.exercise, ref.mode)
+            app.start_guide(ref.exercise, ref.mode, loaded=ref.created)  # a new copy of the exercise's world
             self._attach_guide()
         app.listeners.append(self.on_result)
         self._checked = time.monotonic()
@@ -225,7 +225,7 @@ class ClassHooks:
         app.listeners = [self.on_result]
         app.guide = None
         app.attach_sandbox()
-        app.start_guide(self.ref.exercise, self.ref.mode)
+        app.start_guide(self.ref.exercise, self.ref.mode, loaded=self.ref.created)
         app.listeners.remove(self.on_result)
         app.listeners.append(self.on_result)
         self._attach_guide()
