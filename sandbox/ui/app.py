@@ -36,8 +36,8 @@ class AppModel(tl.HasTraits):
 class App(w.VBox):
     def __init__(self, sandbox: Sandbox, lang: str | None = None, scenario: str | None = None, mode: str | None = None,
                  running: bool = False):
-        super().__init__()
         with shared():  # the app's widgets share one layout and style of each kind (shared_looks.py)
+            super().__init__()
             self._open(sandbox, lang, scenario, mode, running)
 
     def _open(self, sandbox: Sandbox, lang: str | None, scenario: str | None, mode: str | None, running: bool) -> None:
