@@ -246,3 +246,22 @@ def test_a_played_login_of_another_person_is_typed_on_the_login_form_shown(tmp_p
     assert "login" not in app.screen_set.people["rec1"]
     assert not [k for k in sent if k == ("open", "HTMLModel")]  # no new form
     sb.close()
+
+
+def test_a_round_screen_sends_its_second_tab_when_it_is_first_selected(app):
+    from .test_ux_screens import saved_cx, sng01
+
+    first = saved_cx(app, sng01(app))
+    second = saved_cx(app, app.screen("sng01"))
+    app.show("sng02")
+    view = app.screen("sng02")
+    assert not view.built("_build_carry") and view.carry.children == ()
+    view.show_btn.click()
+    assert {first, second} <= set(view.table.row_keys)  # no filter: both
+    view.tabs.selected_index = 1  # «ข้อมูลการกันเงิน»: the document number and type boxes
+    assert view.built("_build_carry") and view.f_doc in view.carry.children[0].children
+    view.f_doc.value = second
+    view.show_btn.click()
+    assert view.table.row_keys == [second]
+    app.set_lang("en")
+    assert view.f_type.options[0][0] == t("group_all", "en") and view.f_doc.value == second
