@@ -171,26 +171,56 @@ def test_a_date_box_and_a_mark_add_no_layout_of_their_own(sent):
     with shared():
         ThaiDateBox("th", "gf-x-date")
         marks = ProblemMarks("th")
-        marks.at("amount", w.HTML("row"))
+        amount, fund = w.HTML("row"), w.HTML("row")
+        form = w.VBox([marks.at("amount", amount), marks.at("fund_source", fund)])
         sent.clear()
         box = ThaiDateBox("th", "gf-y-date")
-        marks.at("fund_source", w.HTML("row"))
+        marks.place(form)
     assert sent[("open", "LayoutModel")] == 0 and not [k for k in sent if k[0] == "update"]
     assert box._dom_classes == ("gf-y-date", "gf-date") and box.hint._dom_classes == ("gf-date-hint",)
-    with shared():
-        marks.show([{"field": "amount", "message_th": "ผิด"}])
-        assert marks.boxes["amount"].layout.display == "" and marks.boxes["fund_source"].layout.display == "none"
-        marks.show([])
+    assert not marks.boxes and form.children == (amount, fund)  # no mark, no widget: built when first needed
+    marks.show([{"field": "amount", "message_th": "ผิด"}])  # (on a click: outside ``shared()``)
+    assert marks.boxes["amount"].layout.display == "" and "fund_source" not in marks.boxes
+    assert form.children[0].children == (amount, marks.boxes["amount"]) and form.children[1] is fund  # after its row
+    assert is_shared(form.children[0].layout) and is_shared(marks.boxes["amount"].style)
+    assert "ผิด" in marks.text("amount") and marks.text("fund_source") == ""
+    sent.clear()
+    marks.show([{"field": "fund_source", "message_th": "ผิด"}])
+    assert sent[("open", "LayoutModel")] == 0 and sent[("open", "HTMLStyleModel")] == 0 and sent[("open", "HTMLModel")] == 1
+    marks.show([])
     assert marks.boxes["amount"].layout.display == "none" and is_shared(marks.boxes["amount"].layout)
+    assert marks.text("amount") == ""
+
+
+def test_sng01_sends_the_contract_tab_when_it_is_first_selected(app, sent):
+    """A document created on the general tab (the guided step's way: its lines typed straight into
+    the form) opens none of the contract tab's 70 widgets; the tab, when selected, shows them."""
+    from .test_ux_screens import general, line_numbers, sng01
+
+    view = sng01(app)
+    general(view)
+    view.enter_line({"item": "ซ่อมหลังคา", "creditor": "บริษัท ก", "due": "  "})
+    assert not view.built("_build_contract") and view.contract.children == ()
+    assert view.model.lines == [{"item": "ซ่อมหลังคา", "creditor": "บริษัท ก"}]
+    view.amount.value = "-1"
+    view.simulate_btn.click()
+    assert not view.built("_build_contract") and "⚠" in view.marks.text("amount") and "amount" in view.marks.boxes
+    sent.clear()
+    view.tabs.selected_index = 1  # the trainee opens the tab: its boxes, the lines stored, the marks of the check
+    assert view.built("_build_contract") and view.c_fields["item"] in view.contract.children[4].children
+    assert line_numbers(view) == ["<span class='gf-line-no'>1</span>"] and sent[("open", "TextModel")] >= 6
+    assert view.c_fields["due"].placeholder == view.doc_date.placeholder  # the clock's today, as in the other tab
+    view.enter_line({"item": "ทาสี"})  # now typed into the boxes and stored with the button
+    assert [ln["item"] for ln in view.model.lines] == ["ซ่อมหลังคา", "ทาสี"] and len(line_numbers(view)) == 2
 
 
 def test_the_search_of_sng01_is_built_when_first_chosen(app):
     app.show("sng01")
     view = app.screen("sng01")
-    assert view.search_built is None  # a form used to create a document never sends the search's widgets
+    assert not view.built("_build_search")  # a form used to create a document never sends the search's widgets
     view.fn_buttons["search"].click()
     panel = view.search_panel
-    assert view.search_built is panel and view.body.children == (panel,) and panel.comm is not None
+    assert view.built("_build_search") and view.body.children == (panel,) and panel.comm is not None
     assert view.search_panel is panel  # built once
     app.set_lang("en")
     assert panel.start.description == t("sng_search_start", "en")  # relabelled with the screen
@@ -216,3 +246,22 @@ def test_a_played_login_of_another_person_is_typed_on_the_login_form_shown(tmp_p
     assert "login" not in app.screen_set.people["rec1"]
     assert not [k for k in sent if k == ("open", "HTMLModel")]  # no new form
     sb.close()
+
+
+def test_a_round_screen_sends_its_second_tab_when_it_is_first_selected(app):
+    from .test_ux_screens import saved_cx, sng01
+
+    first = saved_cx(app, sng01(app))
+    second = saved_cx(app, app.screen("sng01"))
+    app.show("sng02")
+    view = app.screen("sng02")
+    assert not view.built("_build_carry") and view.carry.children == ()
+    view.show_btn.click()
+    assert {first, second} <= set(view.table.row_keys)  # no filter: both
+    view.tabs.selected_index = 1  # «ข้อมูลการกันเงิน»: the document number and type boxes
+    assert view.built("_build_carry") and view.f_doc in view.carry.children[0].children
+    view.f_doc.value = second
+    view.show_btn.click()
+    assert view.table.row_keys == [second]
+    app.set_lang("en")
+    assert view.f_type.options[0][0] == t("group_all", "en") and view.f_doc.value == second

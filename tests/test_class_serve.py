@@ -173,6 +173,32 @@ def test_class_mode_opens_each_trainees_own_sandbox_and_records_steps(klass):
     assert not isinstance(open_class_app(App, {"t": token["GR03"], "scenario": "no-such-exercise"}), App)
 
 
+def test_an_exercise_sandbox_just_made_is_not_loaded_again(klass, monkeypatch):
+    """The new sandbox is a copy of the exercise's prepared world (same world, start, holidays and
+    policy): the guided panel starts on it without loading the world a second time (issue 14: an
+    arrival's CPU); a sandbox reopened with no run saved in it is loaded as before."""
+    from sandbox.calendar import parse_datetime
+    from sandbox.ui.classmode import open_class_app
+
+    room, info = klass
+    room.factory.prepare(room._spec(room.get_class("c1"), EXERCISE))  # (the class's first page builds it)
+    loads = []
+    real = Sandbox.load_world
+    monkeypatch.setattr(Sandbox, "load_world", lambda self, *a, **k: (loads.append(self.url), real(self, *a, **k))[1])
+    token = info.trainees[0]["token"]
+    app = open_class_app(App, {"t": token, "scenario": EXERCISE, "mode": "practice"})
+    assert loads == [] and app.class_hooks.ref.created and app.guide.player.position == 0
+    assert app.sandbox.now == parse_datetime(app.guide.scenario.start)  # the exercise's start
+    app.guide.play_step()
+    app.guide.play_step()
+    assert len(app.sandbox.documents()) == 1  # the exercise plays on the copied world
+    app.guide.restart()  # «start again»: a new copy, not loaded either
+    assert loads == [] and app.class_hooks.ref.attempt == 2 and app.sandbox.documents() == []
+    app.sandbox.set_state(app.guide._key, "null")  # a reopened sandbox with no run saved: loaded as before
+    again = open_class_app(App, {"t": token, "scenario": EXERCISE, "mode": "practice"})
+    assert not again.class_hooks.ref.created and loads == [again.sandbox.url]
+
+
 def test_free_play_hides_clock_and_reset_from_a_trainee(klass):
     from sandbox.ui.classmode import open_class_app
 

@@ -53,6 +53,11 @@ def test_every_code_period_has_its_own_bytes():
     # a browser does not replay a finished animation of the same bytes
     assert countdown_images(30, 1000, True) != countdown_images(30, 1001, True)
     assert countdown_images(30, 1000, True) == countdown_images(30, 1000, True)
+    # encoded once per kernel, the period written into the comment of a copy: still a whole GIF
+    one, other = _open(countdown_images(30, 1000, True)[0]), _open(countdown_images(30, 1001, True)[0])
+    assert one.info["comment"].endswith(b"2001") and other.info["comment"].endswith(b"2003")
+    assert one.n_frames == other.n_frames == 31
+    assert all(ImageChops.difference(a, b).getbbox() is None for a, b in zip(_frames(one), _frames(other), strict=True))
 
 
 def test_the_phone_counts_down_from_the_seconds_left_when_the_clock_runs_and_stands_when_it_does_not(tmp_path):

@@ -36,8 +36,8 @@ class AppModel(tl.HasTraits):
 class App(w.VBox):
     def __init__(self, sandbox: Sandbox, lang: str | None = None, scenario: str | None = None, mode: str | None = None,
                  running: bool = False):
-        super().__init__()
         with shared():  # the app's widgets share one layout and style of each kind (shared_looks.py)
+            super().__init__()
             self._open(sandbox, lang, scenario, mode, running)
 
     def _open(self, sandbox: Sandbox, lang: str | None, scenario: str | None, mode: str | None, running: bool) -> None:
@@ -78,12 +78,13 @@ class App(w.VBox):
             self.start_guide(scenario, mode)
         self.show(self.model.screen)
 
-    def start_guide(self, scenario: str, mode: str | None = None) -> None:
-        """The guided-exercise panel for a scenario file (``?scenario=<id>``)."""
+    def start_guide(self, scenario: str, mode: str | None = None, *, loaded: bool = False) -> None:
+        """The guided-exercise panel for a scenario file (``?scenario=<id>``); ``loaded``: the
+        sandbox was just made holding the exercise's world at its start (class mode)."""
         from .guided import GuidedPanel
 
         with shared():
-            self.guide = GuidedPanel(self, scenario, mode)  # no mode asked: the saved run's, else practice
+            self.guide = GuidedPanel(self, scenario, mode, loaded=loaded)  # no mode asked: the saved run's, else practice
             self.side.children = [self.guide, self.phone]
             self.reload_people()
 

@@ -19,13 +19,16 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
+from .shared_looks import layout, shared
 from .widgets import esc, t
 
 
 def hidden() -> w.Layout:
-    """A fresh hidden layout. Never one widget at module level: a module is imported once in the
-    fork server (no kernel there), and every kernel forked from it would share that dead widget."""
-    return w.Layout(display="none")
+    """The kernel's shared hidden layout (``shared_looks``: made in this process, never at module
+    level — a module is imported once in the fork server, and every kernel forked from it would
+    share that dead widget)."""
+    with shared():
+        return layout(display="none")
 RESET_CHECK_SECONDS = 10.0
 
 
@@ -101,7 +104,8 @@ def open_class_app(app_class, params: dict, screen: str | None = None) -> w.Widg
     except ClassError:
         return refusal(key="cls_exercise_unknown")
     app = app_class(sb, running=True)
-    ClassHooks(app, room, who, ref, params)
+    with shared():  # its badge and history share the app's layout and style of each kind
+        ClassHooks(app, room, who, ref, params)
     if screen:
         app.show(screen)
     return app
@@ -121,7 +125,7 @@ class ClassHooks:
         self.badge.add_class("gf-class-who")
         app.class_hooks = self
         if ref.exercise:
-            app.start_guide(ref.exercise, ref.mode)
+            app.start_guide(ref.exercise, ref.mode, loaded=ref.created)  # a new copy of the exercise's world
             self._attach_guide()
         app.listeners.append(self.on_result)
         self._checked = time.monotonic()
@@ -225,7 +229,7 @@ class ClassHooks:
         app.listeners = [self.on_result]
         app.guide = None
         app.attach_sandbox()
-        app.start_guide(self.ref.exercise, self.ref.mode)
+        app.start_guide(self.ref.exercise, self.ref.mode, loaded=self.ref.created)
         app.listeners.remove(self.on_result)
         app.listeners.append(self.on_result)
         self._attach_guide()

@@ -68,21 +68,47 @@ def _bar_frame(n: int) -> Image.Image:
     return frame
 
 
-def _gif(frames: list[Image.Image], tag: int) -> str:
+TAG = b"gfmis countdown %020d"  # the comment: one width for every period (its bytes are replaced)
+
+
+def _encode(kind: str, left: int, running: bool, comment: bytes) -> bytes:
+    frame = _secs_frame if kind == "secs" else _bar_frame
+    frames = [frame(n) for n in (range(left, -1, -1) if running else [left])]
     out = io.BytesIO()
     # no loop count: the GIF plays once and stays on its last frame (0)
-    frames[0].save(out, "GIF", save_all=len(frames) > 1, append_images=frames[1:], duration=1000,
-                   comment=f"gfmis countdown {tag}".encode())
-    return "data:image/gif;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+    frames[0].save(out, "GIF", save_all=len(frames) > 1, append_images=frames[1:], duration=1000, comment=comment)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=4 * (TOTP_STEP + 1))
+def _encoded(kind: str, left: int, running: bool) -> bytes:
+    """The GIF of ``kind`` from ``left`` down with period 0 in its comment, encoded once per
+    kernel (else ~8 ms of CPU each time the phone's code changes, for every open page)."""
+    return _encode(kind, left, running, TAG % 0)
+
+
+def encode_all() -> None:
+    """Every running countdown encoded now (a process that kernels are forked from: 0.3 s once)."""
+    for left in range(TOTP_STEP + 1):
+        for kind in ("secs", "bar"):
+            _encoded(kind, left, True)
+
+
+def _gif(kind: str, left: int, running: bool, tag: int) -> str:
+    data, blank = _encoded(kind, left, running), TAG % 0
+    if data.count(blank) == 1:  # (always: the frames' compressed bytes never spell the comment)
+        data = data.replace(blank, TAG % tag)
+    else:
+        data = _encode(kind, left, running, TAG % tag)
+    return "data:image/gif;base64," + base64.b64encode(data).decode("ascii")
 
 
 def countdown_images(left: int, period: int, running: bool) -> tuple[str, str]:
     """Data URIs of the seconds and the bar, from ``left`` seconds down to 0 (one frame a
     second) when the clock runs, or standing at ``left`` when it does not."""
     left = max(0, min(TOTP_STEP, left))
-    counts = list(range(left, -1, -1)) if running else [left]
     tag = period * 2 + int(running)
-    return (_gif([_secs_frame(n) for n in counts], tag), _gif([_bar_frame(n) for n in counts], tag))
+    return _gif("secs", left, running, tag), _gif("bar", left, running, tag)
 
 
 def spinner_gif() -> bytes:

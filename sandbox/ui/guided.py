@@ -65,7 +65,7 @@ def menu_label(screen: str, lang: str) -> str:
 
 
 class GuidedPanel(w.VBox):
-    def __init__(self, app: Host, scenario_id: str, mode: str | None = "practice"):
+    def __init__(self, app: Host, scenario_id: str, mode: str | None = "practice", *, loaded: bool = False):
         super().__init__()
         self.app = app
         self.add_class("gf-guide")
@@ -79,7 +79,9 @@ class GuidedPanel(w.VBox):
             saved = None
         self.asked = asked if saved is None else saved.get("asked", asked)
         self.mode = (saved.get("mode") if saved and saved.get("mode") in MODES else None) or asked or "practice"
-        self.player = ScenarioPlayer(self.scenario, app.sandbox, fresh=saved is None)
+        # a new run loads the exercise's world, unless the sandbox was just copied from it (class
+        # mode: the same world, start, holidays and policy; issue 14: 55 ms of an arrival's CPU)
+        self.player = ScenarioPlayer(self.scenario, app.sandbox, fresh=saved is None and not loaded)
         self.results: list[bool] = []
         self.missed = False  # the current step went wrong once already (Practice): no first-try point
         if saved:

@@ -62,7 +62,7 @@ def _ours(x: Any) -> bool:
 
 
 def _pairs(old: Any, new: Any, shot: dict[int, Any]):
-    """(old, twin) pairs: the same attribute, or the same child of a box both still hold as built."""
+    """(old, twin) pairs: the same attribute, or the same child of a box both hold where it was built."""
     seen: set[int] = set()
     todo = [(old, new)]
     while todo:
@@ -72,8 +72,9 @@ def _pairs(old: Any, new: Any, shot: dict[int, Any]):
         seen.add(id(a))
         yield a, b
         built = shot.get(id(a), {}).get("children")
-        if isinstance(a, w.Box) and built == tuple(id(c) for c in a.children) and len(a.children) == len(b.children):
-            todo.extend(zip(a.children, b.children, strict=False))
+        if isinstance(a, w.Box) and built is not None and len(built) == len(b.children):
+            # each child still where it was built (a form's mark may have taken a row's place since)
+            todo.extend((x, y) for x, y, was in zip(a.children, b.children, built, strict=False) if id(x) == was)
         mine, theirs = vars(a), vars(b)
         held = [(value, theirs.get(key)) for key, value in mine.items() if not key.startswith("_")]
         while held:  # attributes, and what dictionaries and lists of them hold (rows of a form)

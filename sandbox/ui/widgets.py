@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..i18n import field_name, label, name, value_name
-from .shared_looks import layout
+from .shared_looks import layout, shared
 
 if TYPE_CHECKING:  # a type only: the policy page, which has no engine, does not pay for importing it
     from ..engine import Result
@@ -220,31 +220,70 @@ def problems_html(result: Result, lang: str = "th") -> str:
 
 
 class ProblemMarks:
-    """The marks beside a form's fields: ``at(field, row)`` puts a (hidden) mark after the row,
-    ``show(problems)`` writes each problem's message at its field and clears the others."""
+    """The marks beside a form's fields: ``at(field, row)`` names the row a field's problem is
+    written after, ``place(box)`` the box that holds such rows, ``show(problems)`` writes each
+    problem's message at its field and clears the others.
+
+    A mark, and the box that puts it beside its row, is built the first time its field has a
+    problem, and stays (hidden when empty): a form that is never refused sends none of them
+    (issue 14: สง.01's 15 hidden marks and their boxes were 30 widgets in every browser)."""
 
     def __init__(self, lang: str = "th"):
         self.lang = lang
-        self.boxes: dict[str, w.HTML] = {}
+        self.rows: dict[str, w.Widget] = {}
+        self.parents: dict[str, w.Box] = {}  # the box holding each row (``place``)
+        self.boxes: dict[str, w.HTML] = {}  # the marks built so far
+        self.problems: list[dict] = []
 
     def at(self, name: str, row: w.Widget) -> w.Widget:
-        if name not in self.boxes:  # hidden: the shared layout of every hidden mark (shared_looks.py)
-            self.boxes[name] = w.HTML(layout=layout(display="none"), _dom_classes=(f"gf-mark-{name}",))
-        box = self.boxes[name]
-        return w.HBox([row, box], layout=layout(align_items="center", flex_flow="row wrap"))
+        self.rows.setdefault(name, row)
+        return row
+
+    def place(self, root: w.Box) -> None:
+        """The rows under ``root`` can take their marks (and do at once, if the last check found any)."""
+        names = {id(row): key for key, row in self.rows.items()}
+        todo = [root]
+        while todo:
+            box = todo.pop()
+            for child in box.children:
+                if id(child) in names:
+                    self.parents[names[id(child)]] = box
+                elif isinstance(child, w.Box):
+                    todo.append(child)
+        self._draw()
 
     def show(self, problems: list[dict]) -> None:
-        texts: dict[str, list[str]] = {}
-        for p in problems:
-            texts.setdefault(p.get("field") or "", []).append(p["message_" + self.lang])
-        for key, box in self.boxes.items():
-            box.value = "".join(f"<span class='gf-mark'>⚠ {esc(m)}</span>" for m in texts.get(key, []))
-            display = "" if box.value else "none"  # an empty mark takes no room
-            if (box.layout.display or "") != display:  # another shared layout, not a new one
-                box.layout = layout(display=display)
+        self.problems = list(problems)
+        self._draw()
+
+    def relabel_from(self, _twin: ProblemMarks) -> None:
+        self._draw()  # the marks in the new language (``relabel`` set ``lang``)
+
+    def _draw(self) -> None:
+        with shared():  # (on a click, maybe outside the app's: the shared layouts and styles all the same)
+            for key in self.rows:
+                box, value = self.boxes.get(key), self.text(key)
+                if box is None:
+                    if not value or key not in self.parents:
+                        continue
+                    box = self._mark(key)
+                box.value = value
+                display = "" if value else "none"  # an empty mark takes no room
+                if (box.layout.display or "") != display:  # another shared layout, not a new one
+                    box.layout = layout(display=display)
+
+    def _mark(self, key: str) -> w.HTML:
+        """The mark of field ``key``, put after its row: the box of both takes the row's place."""
+        row, parent = self.rows[key], self.parents[key]
+        box = self.boxes[key] = w.HTML(layout=layout(display="none"), _dom_classes=(f"gf-mark-{key}",))
+        pair = w.HBox([row, box], layout=layout(align_items="center", flex_flow="row wrap"))
+        parent.children = tuple(pair if c is row else c for c in parent.children)
+        return box
 
     def text(self, name: str) -> str:
-        return self.boxes[name].value if name in self.boxes else ""
+        """The mark at field ``name`` (one not built yet: as its row will show it)."""
+        return "".join(f"<span class='gf-mark'>⚠ {esc(p['message_' + self.lang])}</span>" for p in self.problems
+                       if (p.get("field") or "") == name)
 
 
 def safe(callback: Callable, report: Callable[[str], None] | None = None) -> Callable:

@@ -15,7 +15,8 @@ import ipywidgets as w
 
 from ...engine import Result
 from ..relabel import Banner, close_tree, relabel, snapshot, translated
-from ..widgets import esc, message_html, safe, t
+from ..shared_looks import shared
+from ..widgets import esc, message_html, safe, t, widget_tree
 
 
 class Desk:
@@ -113,9 +114,14 @@ class Screen(w.VBox):
     key = ""
     title_key = ""
     crumb_keys: tuple[str, ...] = ()
+    # Parts built the first time one of their attributes is asked for (``part``): attribute -> the
+    # method that builds it. A screen sends only the widgets it shows (issue 14: every widget is
+    # work for each browser of a class).
+    parts: dict[str, str] = {}
 
     def __init__(self, desk: Desk, model: Any = None):
         super().__init__(_dom_classes=("gf-screen", f"gf-screen-{self.key}"))  # in its comm_open, not a message after
+        self.parts_built: list[str] = []
         self.desk = desk
         self.model = model
         self.lang = desk.lang
@@ -125,6 +131,36 @@ class Screen(w.VBox):
 
     def tr(self, key: str) -> str:
         return t(key, self.lang)
+
+    def __getattr__(self, name: str) -> Any:
+        maker = type(self).parts.get(name)
+        if maker is None or maker in self.__dict__.get("parts_built", (maker,)):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.part(maker)
+        return self.__dict__[name]
+
+    def built(self, maker: str) -> bool:
+        return maker in self.parts_built
+
+    def part(self, maker: str) -> None:
+        """Build the part ``maker`` builds, once. Built after the screen, its texts join those it
+        was built with (a language switch relabels them; ``twin_parts`` builds it in the twin)."""
+        if maker in self.parts_built:
+            return
+        self.parts_built.append(maker)
+        shot = self.__dict__.get("_built")
+        known = {id(x): x for x in widget_tree(self)} if shot is not None else {}
+        held = {key: tuple(x.children) for key, x in known.items() if isinstance(x, w.Box)}
+        with shared():
+            getattr(self, maker)()
+        if shot is None:
+            return
+        for key, texts in snapshot(self).items():
+            if key not in known:
+                shot.setdefault(key, texts)
+            elif key in held and held[key] != known[key].children and shot.get(key, {}).get("children") == tuple(
+                    id(c) for c in held[key]):
+                shot[key]["children"] = texts["children"]  # a box the part filled: its children as built
 
     def header(self) -> list[w.Widget]:
         crumb = " > ".join(self.tr(k) for k in self.crumb_keys)
@@ -153,6 +189,8 @@ class Screen(w.VBox):
 
     def twin_parts(self, twin: Screen) -> None:
         """Before a relabel: ``twin`` builds the parts this screen built since (built when first used)."""
+        for maker in self.parts_built:
+            twin.part(maker)
 
     def relabelled(self) -> None:
         """After a relabel: what the screen draws from its state, drawn again in its language."""

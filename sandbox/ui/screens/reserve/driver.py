@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ....engine import Result
 from ..base import Driver, as_text_date
-from .view import FORM_TEXTS, ReserveScreen
+from .view import CONTRACT_FIELDS, FORM_TEXTS, ReserveScreen
 
 
 class ReserveDriver(Driver):
@@ -49,9 +49,8 @@ class ReserveDriver(Driver):
         for key in ("doc_date", "posting_date"):
             getattr(view, key).value = "" if inputs.get(key) is None else as_text_date(inputs[key])
         for line in inputs.get("contracts") or []:
-            for k, box in view.c_fields.items():
-                box.value = "" if line.get(k) is None else as_text_date(line[k]) if k in ("signed", "due") else str(line[k])
-            view.store_btn.click()
+            view.enter_line({k: "" if line.get(k) is None else as_text_date(line[k]) if k in ("signed", "due") else str(line[k])
+                             for k in CONTRACT_FIELDS})
         view.simulate_btn.click()
         if action == "reserve.simulate" or view.model.state != "CHECKED":
             return self.desk.last_result

@@ -10,9 +10,8 @@ import ipywidgets as w
 
 from ....engine import Result
 from ...dates import ThaiDateBox
-from ...relabel import Banner, snapshot
+from ...relabel import Banner
 from ...shared_looks import layout as look  # one frozen layout per setting (shared_looks.py)
-from ...shared_looks import shared
 from ...widgets import (
     ProblemMarks,
     button,
@@ -20,24 +19,34 @@ from ...widgets import (
     field,
     message_html,
     problems_html,
+    safe,
     t,
     text_input,
-    widget_tree,
 )
 from ..base import Screen
 from ..province.papers import paper_html
-from .checks import checked, doc_html, refused
+from .change import ChangeParts
+from .checks import checked, doc_html
 from .lines import LinesTable
-from .model import FUNCTIONS, ReserveModel, change_refusal, reasons
+from .model import FUNCTIONS, ReserveModel, reasons
 from .search import SearchPanel
 
 FORM_TEXTS = ("budget_code", "text", "reason_detail", "fund_source", "commitment_item")
 CONTRACT_FIELDS = ("lao_name", "contract_no", "lc_no", "item", "creditor", "signed", "due")
 
 
-class ReserveScreen(Screen):
+class ReserveScreen(ChangeParts, Screen):
     key, title_key = "sng01", "sng01_title"
     crumb_keys = ("menu_record", "menu_budget", "menu_reserve")
+    # built when first shown or used (``Screen.part``): the contract tab's content when the tab is
+    # first selected, «ค้นหา», «แก้ไข», «ยกเลิก» and what follows a saved document when first chosen
+    parts = {**dict.fromkeys(("c_fields", "c_line", "store_btn", "lines_table", "line_note", "lines_view"), "_build_contract"),
+             "search_panel": "_build_search", **dict.fromkeys(("edit_doc", "edit_show", "simulate_edit_btn"), "_build_edit"),
+             **dict.fromkeys(("x_doc", "x_reason", "x_show", "x_sim", "x_save", "x_view"), "_build_cancel"),
+             **dict.fromkeys(("after_buttons", "convert_contract", "convert_signed", "convert_btn"), "_build_after")}
+    row_parts = {"edit_doc": "_build_edit", "edit_actions": "_build_edit", "cancel_doc": "_build_cancel",
+                 "cancel_reason": "_build_cancel", "cancel_actions": "_build_cancel", "after": "_build_after",
+                 "convert_head": "_build_after", "convert": "_build_after"}
 
     def build(self) -> None:
         self.model = self.model or ReserveModel()
@@ -49,10 +58,8 @@ class ReserveScreen(Screen):
         self.fn_bar.add_class("gf-fn")
         self.body = w.VBox()
         self.model.observe(lambda _c: self.render(), names=["function", "state"])
+        self.rows: dict[str, w.Widget] = {}
         self._build_create()
-        self._build_search()
-        self._build_cancel()
-        self._build_rows()
         self.children = self.header() + [self.fn_bar, self.body, self.out]
         self.render()
 
@@ -89,6 +96,24 @@ class ReserveScreen(Screen):
             mark("amount", field(self.tr("amount"), self.amount)), mark("fund_source", field(self.tr("fund_source"), self.fund_source)),
             mark("commitment_item", field(self.tr("commitment_item"), self.commitment_item)),
         ])
+        self.marks.place(general)
+        self.contract = w.VBox()  # the contract tab: its content built when the tab is first selected
+        self.tabs = w.Tab(children=[general, self.contract])
+        self.tabs.set_title(0, self.tr("tab_general"))
+        self.tabs.set_title(1, self.tr("tab_contract"))
+        self.tabs.observe(safe(lambda c: self.part("_build_contract") if c["new"] == 1 else None), "selected_index")
+        self.simulate_btn = button(self.tr("simulate"), "gf-simulate", "info")
+        self.save_btn = button(self.tr("save"), "gf-save", "success")
+        self.back_btn = button(self.tr("back_to_edit"), "gf-back")
+        self.on(self.simulate_btn, self.simulate)
+        self.on(self.save_btn, self.save)
+        self.on(self.back_btn, self.back)
+        self.check_panel = Banner(self.lang)  # the check's answer, redrawn after a language switch
+        self.rows.update({"create_actions": w.HBox([self.simulate_btn]), "checked_actions": w.HBox([self.save_btn, self.back_btn]),
+                          "failed_actions": w.HBox([self.back_btn])})
+
+    def _build_contract(self) -> None:
+        mark = self.marks.at
         self.c_fields = {k: ThaiDateBox(self.lang, f"gf-c-{k}") if k in ("signed", "due") else text_input(cls=f"gf-c-{k}", width="260px")
                          for k in CONTRACT_FIELDS}
         self.c_line = text_input(cls="gf-c-line", width="60px", placeholder="-")
@@ -97,22 +122,16 @@ class ReserveScreen(Screen):
         self.lines_view = w.HTML()  # a saved document's lines (edit)
         self.lines_table = LinesTable(self, CONTRACT_FIELDS, self.edit_line, self.remove_line)
         self.line_note = w.HTML()
-        contract = w.VBox(
+        self.contract.children = (
             [field(self.tr("line_no"), self.c_line)] + [mark(k, field(self.tr(k), box)) for k, box in self.c_fields.items()]
             + [self.line_note, self.store_btn, mark("contracts", w.HTML(f"<b>{esc(self.tr('contract_lines'))}</b>")),
                self.lines_table, self.lines_view])
-        self.tabs = w.Tab(children=[general, contract])
-        self.tabs.set_title(0, self.tr("tab_general"))
-        self.tabs.set_title(1, self.tr("tab_contract"))
-        self.simulate_btn = button(self.tr("simulate"), "gf-simulate", "info")
-        self.simulate_edit_btn = button(self.tr("sng_simulate_edit"), "gf-simulate-edit", "info")
-        self.on(self.simulate_edit_btn, self.simulate_edit)
-        self.save_btn = button(self.tr("save"), "gf-save", "success")
-        self.back_btn = button(self.tr("back_to_edit"), "gf-back")
-        self.on(self.simulate_btn, self.simulate)
-        self.on(self.save_btn, self.save)
-        self.on(self.back_btn, self.back)
-        self.check_panel = Banner(self.lang)  # the check's answer, redrawn after a language switch
+        self.marks.place(self.contract)
+        for k in ("signed", "due"):
+            self.c_fields[k].today(self.desk.now)
+        self._show_lines()
+
+    def _build_after(self) -> None:
         self.after_buttons = {k: button(self.tr(k), f"gf-after-{k}") for k in ("show_doc", "new_doc", "find_doc", "print_report")}
         self.on(self.after_buttons["show_doc"], self.show_doc)
         self.on(self.after_buttons["new_doc"], self.new_doc)
@@ -120,11 +139,15 @@ class ReserveScreen(Screen):
         self.on(self.after_buttons["print_report"], lambda: setattr(self.out, "value", paper_html(self.desk, "sng01", doc=self.model.doc_no)))
         self.convert_contract = text_input(cls="gf-convert-contract", width="200px")
         self.convert_signed = ThaiDateBox(self.lang, "gf-convert-signed")
+        self.convert_signed.today(self.desk.now)
         self.convert_btn = button(self.tr("convert_po"), "gf-convert")
         self.on(self.convert_btn, self.convert)
-        self.edit_doc = text_input(cls="gf-edit-doc", width="160px")
-        self.edit_show = button(self.tr("sng_find_doc_no"), "gf-edit-show")
-        self.on(self.edit_show, self.load_for_edit)
+        self.rows.update({
+            "after": w.HBox(list(self.after_buttons.values())),
+            "convert_head": w.HTML(f"<hr><b>{esc(self.tr('convert_po'))}</b>"),
+            "convert": w.HBox([field(self.tr("contract_no"), self.convert_contract, "110px"),
+                               field(self.tr("signed"), self.convert_signed, "110px"), self.convert_btn]),
+        })
 
     def _reasons(self) -> None:
         self.reason.options = [("-", "")] + [(self.tr(f"reason_{c}"), c) for c in reasons(self.doc_type.value)]
@@ -139,40 +162,12 @@ class ReserveScreen(Screen):
         self._reason_full()
 
     def _build_search(self) -> None:
-        self.search_built: SearchPanel | None = None  # built when «ค้นหา» is first chosen (``search_panel``)
-
-    @property
-    def search_panel(self) -> SearchPanel:
-        """The search function's body, built the first time it is asked for: a form used only to
-        create a document never sends its 30 widgets (issue 14: each is work for every browser)."""
-        if self.search_built is None:
-            known = {id(x) for x in widget_tree(self)} if hasattr(self, "_built") else set()
-            with shared():
-                panel = self.search_built = SearchPanel(self)
-            panel.on_after("new_doc", lambda _doc: self.new_doc())
-            panel.on_after("sng_edit_document", self.open_edit)
-            panel.on_after("cancel_document", self.open_cancel)
-            panel.on_after("print_report", lambda doc: setattr(self.out, "value", paper_html(self.desk, "sng01", doc=doc)))
-            if known:  # its texts as built, for a language switch (``Screen.relabel``)
-                for key, texts in snapshot(panel).items():
-                    if key not in known:
-                        self._built.setdefault(key, texts)
-        return self.search_built
-
-    def twin_parts(self, twin: Screen) -> None:
-        if self.search_built is not None:
-            twin.search_panel  # noqa: B018 (built, to be paired with ours)
-
-    def _build_cancel(self) -> None:
-        self.x_doc = text_input(cls="gf-cancel-doc", width="160px")
-        self.x_reason = text_input(cls="gf-cancel-reason", width="360px")
-        self.x_show = button(self.tr("show_document"), "gf-cancel-show")
-        self.x_sim = button(self.tr("simulate_cancel"), "gf-cancel-simulate", "info")
-        self.x_save = button(self.tr("save"), "gf-cancel-save", "danger")
-        self.x_view = Banner(self.lang)
-        self.on(self.x_show, lambda: self.show_in(self.x_view, self.x_doc.value.strip()))
-        self.on(self.x_sim, self.simulate_cancel)
-        self.on(self.x_save, lambda: self.run("reserve.cancel", {"doc": self.x_doc.value.strip(), "reason": self.x_reason.value}))
+        """The search function's body (a form used only to create a document never sends its 30 widgets)."""
+        panel = self.search_panel = SearchPanel(self)
+        panel.on_after("new_doc", lambda _doc: self.new_doc())
+        panel.on_after("sng_edit_document", self.open_edit)
+        panel.on_after("cancel_document", self.open_cancel)
+        panel.on_after("print_report", lambda doc: setattr(self.out, "value", paper_html(self.desk, "sng01", doc=doc)))
 
     # -- rendering
     def choose_function(self, function: str) -> None:
@@ -192,35 +187,26 @@ class ReserveScreen(Screen):
         for f, b in self.fn_buttons.items():
             b.button_style = "danger" if f == self.model.function else ""
         f, state = self.model.function, self.model.state
-        rows = self.rows  # built once (a render builds no widgets: a language switch relabels them)
+        rows = self.row  # each built once, when first shown (a language switch relabels them)
         if f in ("create", "edit"):
-            top = [rows["edit_doc"]] if f == "edit" else []
+            top = [rows("edit_doc")] if f == "edit" else []
             if state == "INIT":
-                self.body.children = top + [self.tabs, rows[f"{f}_actions"], self.check_panel]
+                self.body.children = top + [self.tabs, rows(f"{f}_actions"), self.check_panel]
             elif state == "CHECKED":
-                self.body.children = top + [self.tabs, self.check_panel, rows["checked_actions"]]
+                self.body.children = top + [self.tabs, self.check_panel, rows("checked_actions")]
             elif state == "FAILED":
-                self.body.children = top + [self.tabs, self.check_panel, rows["failed_actions"]]
+                self.body.children = top + [self.tabs, self.check_panel, rows("failed_actions")]
             else:  # SAVED
-                self.body.children = [self.check_panel, rows["after"], rows["convert_head"], rows["convert"]]
+                self.body.children = [self.check_panel, rows("after"), rows("convert_head"), rows("convert")]
         elif f == "search":
             self.body.children = [self.search_panel]
         else:
-            self.body.children = [rows["cancel_doc"], self.x_view, rows["cancel_reason"], rows["cancel_actions"]]
+            self.body.children = [rows("cancel_doc"), self.x_view, rows("cancel_reason"), rows("cancel_actions")]
 
-    def _build_rows(self) -> None:
-        self.rows = {
-            "edit_doc": field(self.tr("doc_no"), w.HBox([self.edit_doc, self.edit_show])),
-            "create_actions": w.HBox([self.simulate_btn]), "edit_actions": w.HBox([self.simulate_edit_btn]),
-            "checked_actions": w.HBox([self.save_btn, self.back_btn]), "failed_actions": w.HBox([self.back_btn]),
-            "after": w.HBox(list(self.after_buttons.values())),
-            "convert_head": w.HTML(f"<hr><b>{esc(self.tr('convert_po'))}</b>"),
-            "convert": w.HBox([field(self.tr("contract_no"), self.convert_contract, "110px"),
-                               field(self.tr("signed"), self.convert_signed, "110px"), self.convert_btn]),
-            "cancel_doc": field(self.tr("doc_no"), w.HBox([self.x_doc, self.x_show])),
-            "cancel_reason": field(self.tr("cancel_reason"), self.x_reason),
-            "cancel_actions": w.HBox([self.x_sim, self.x_save]),
-        }
+    def row(self, key: str) -> w.Widget:
+        if key not in self.rows:
+            self.part(self.row_parts[key])
+        return self.rows[key]
 
     def refresh(self) -> None:
         state = self.desk.user_state()
@@ -229,12 +215,18 @@ class ReserveScreen(Screen):
             self.unit_info.value = (f"<div class='gf-crumb'>{esc(self.tr('agency'))}: {esc(unit['agency'])} · "
                                     f"{esc(self.tr('unit'))}: {esc(state['unit'])} {esc(unit['unit_name'])} · "
                                     f"{esc(self.tr('area'))}: {esc(unit['area'])}</div>")
-        for box in (self.doc_date, self.posting_date, self.convert_signed, self.c_fields["signed"], self.c_fields["due"]):
+        boxes = [self.doc_date, self.posting_date]
+        if self.built("_build_after"):
+            boxes.append(self.convert_signed)
+        if self.built("_build_contract"):
+            boxes += [self.c_fields["signed"], self.c_fields["due"]]
+        for box in boxes:
             box.today(self.desk.now)  # the simulated clock's date, in the Buddhist era
 
     # -- the data
     def _show_lines(self) -> None:
-        self.lines_table.show(list(self.model.lines), self.model.removable)
+        if self.built("_build_contract"):  # (else drawn when the tab is first selected)
+            self.lines_table.show(list(self.model.lines), self.model.removable)
 
     def store_line(self) -> None:
         """«จัดเก็บรายการนี้ลงตาราง»: a numbered line (the «ลำดับ» box, or the line being edited)
@@ -245,7 +237,21 @@ class ReserveScreen(Screen):
         self._clear_line_boxes()
         self._show_lines()
 
+    def enter_line(self, line: dict) -> None:
+        """A contract line as a trainee types it (``line``: the boxes' texts): into the boxes and
+        «จัดเก็บรายการนี้ลงตาราง» when the contract tab is built; else the same line straight into the
+        form's lines, which the tab shows when first selected (its 70 widgets are sent then)."""
+        if self.built("_build_contract"):
+            for k, box in self.c_fields.items():
+                box.value = line.get(k, "")
+            self.store_btn.click()
+        else:
+            self.model.store_line({k: v.strip() for k, v in line.items() if k in CONTRACT_FIELDS and v.strip()}, None,
+                                  new=self.model.function == "edit")
+
     def _clear_line_boxes(self) -> None:
+        if not self.built("_build_contract"):
+            return
         for box in self.c_fields.values():
             box.value = ""
         self.c_line.value = ""
@@ -327,7 +333,8 @@ class ReserveScreen(Screen):
         self.model.lines = []
         self._clear_line_boxes()
         self._show_lines()
-        self.lines_view.value = ""
+        if self.built("_build_contract"):
+            self.lines_view.value = ""
         self.check_panel.value = ""
         self.out.value = ""
         self.marks.show([])
@@ -345,47 +352,6 @@ class ReserveScreen(Screen):
 
     def show_doc(self) -> None:
         self.show_in(self.check_panel, self.model.doc_no)
-
-    def load_for_edit(self) -> None:
-        doc = self.desk.document(self.edit_doc.value.strip())
-        self.model.lines = [] if doc is None else [
-            {k: (v if k not in ("signed", "due") or v is None else v.isoformat()) for k, v in c.items() if k != "doc_no" and v not in ("", None)}
-            for c in doc["contracts"]]
-        self.lines_view.value = self.doc_html(self.edit_doc.value.strip(), doc=doc)
-        self._show_lines()
-
-    def simulate_cancel(self) -> None:
-        """«จำลองการยกเลิก»: the document, then the check — what the cancel would refuse, in the
-        words of the rule it breaks (``change_refusal``, the engine's checks), or «no errors».
-        Nothing is stored and nothing goes to the engine."""
-        doc_no = self.x_doc.value.strip()
-        doc = self.desk.document(doc_no) if doc_no else None
-        refusal = change_refusal(doc_no, doc, self.desk.user_state())
-        self.show_in(self.x_view, doc_no, checked if refusal is None else lambda lang: refused(refusal, lang), doc)
-
-    def simulate_edit(self) -> None:
-        """«จำลองการแก้ไข» [004 ch. 2, 1.3.8]: the document's check before «บันทึกข้อมูล»."""
-        doc_no = self.edit_doc.value.strip()
-        doc = self.desk.document(doc_no) if doc_no else None
-        refusal = change_refusal(doc_no, doc, self.desk.user_state(), "reserve.edit")
-        if refusal is None:
-            self.check_panel.say(checked)
-            self.model.state = "CHECKED"
-        else:
-            self.check_panel.say(lambda lang: refused(refusal, lang))
-            self.model.state = "FAILED"
-
-    def open_edit(self, doc_no: str) -> None:
-        """«แก้ไขเอกสาร» after «เลือก»: the edit function on the chosen document."""
-        self.set_function("edit")
-        self.edit_doc.value = doc_no
-        self.load_for_edit()
-
-    def open_cancel(self, doc_no: str) -> None:
-        """«ยกเลิกเอกสาร» after «เลือก»: the cancel function on the chosen document, shown."""
-        self.set_function("cancel")
-        self.x_doc.value = doc_no
-        self.show_in(self.x_view, doc_no)
 
     def convert(self) -> Result:
         return self.run("reserve.convert_to_po", {"doc": self.model.doc_no, "contract_no": self.convert_contract.value,

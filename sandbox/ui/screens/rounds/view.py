@@ -18,6 +18,7 @@ from ...widgets import (
     fiscal_year_input,
     message_html,
     round_dropdown,
+    safe,
     t,
     text_input,
 )
@@ -31,6 +32,7 @@ DONE = {"round.list": "uxs_listed", "round.list_cancel": "uxs_list_cancelled", "
 class RoundScreen(Screen):
     crumb_keys = ("menu_record", "menu_budget", "menu_carry")
     action = ""
+    parts = dict.fromkeys(("f_doc", "f_type"), "_build_carry")  # the second tab's boxes: when it is first selected
 
     def build(self) -> None:
         self.model = self.model or RoundModel(action=self.action)
@@ -38,8 +40,6 @@ class RoundScreen(Screen):
         self.round = round_dropdown(self.lang, "gf-round-round")
         tl.link((self.fy, "value"), (self.model, "fiscal_year"))
         tl.link((self.round, "value"), (self.model, "round"))
-        self.f_doc = text_input(cls="gf-round-doc", width="160px")
-        self.f_type = w.Dropdown(options=[(self.tr("group_all"), "")] + [(k, k) for k in ("CX", "CK", "PO")], layout=look(width="120px"))
         self.show_btn = button(self.tr("show_list"), "gf-round-show", "info")
         self.on(self.show_btn, self.show_list)
         self.table = PickTable([self.tr("doc_no"), self.tr("doc_type"), self.tr("unit"), self.tr("text"), self.tr("col_remaining"), self.tr("ref2")], self.lang, {4})
@@ -50,11 +50,17 @@ class RoundScreen(Screen):
         self.on(self.save_items, self.ask)
         self.on(self.ok_btn, self.save)
         conditions = w.VBox([field(self.tr("fiscal_year"), self.fy), field(self.tr("round"), self.round)])
-        carry = w.VBox([field(self.tr("doc_no"), self.f_doc), field(self.tr("doc_type"), self.f_type)])
-        self.tabs = w.Tab(children=[conditions, carry])
+        self.carry = w.VBox()
+        self.tabs = w.Tab(children=[conditions, self.carry])
         self.tabs.set_title(0, self.tr("tab_conditions"))
         self.tabs.set_title(1, self.tr("tab_carry"))
+        self.tabs.observe(safe(lambda c: self.part("_build_carry") if c["new"] == 1 else None), "selected_index")
         self.children = self.header() + [self.tabs, self.show_btn, self.table, self.save_items, self.confirm_box, self.out]
+
+    def _build_carry(self) -> None:
+        self.f_doc = text_input(cls="gf-round-doc", width="160px")
+        self.f_type = w.Dropdown(options=[(self.tr("group_all"), "")] + [(k, k) for k in ("CX", "CK", "PO")], layout=look(width="120px"))
+        self.carry.children = [field(self.tr("doc_no"), self.f_doc), field(self.tr("doc_type"), self.f_type)]
 
     def refresh(self) -> None:
         """«Fiscal year» and «round» from today, as the round policy says (the open round, or the
@@ -68,7 +74,8 @@ class RoundScreen(Screen):
         state = self.desk.user_state()
         if state is None:
             return
-        cond = self.model.conditions(self.scope(state), self.f_doc.value.strip(), self.f_type.value)
+        doc, kind = (self.f_doc.value.strip(), self.f_type.value) if self.built("_build_carry") else ("", "")
+        cond = self.model.conditions(self.scope(state), doc, kind)
         docs = [d for d in self.desk.documents(**cond) if self.model.eligible(d)]
         self.table.show([(d["doc_no"], [d["doc_no"], d["doc_type"], d["unit"], d["text"], f"{d['remaining']:,.2f}",
                                         status_text(d["status"], "", self.lang)]) for d in docs])
