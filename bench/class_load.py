@@ -40,6 +40,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from .page_timing import ARM_ACTION
+
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE = "sept-round-cx-basic"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -54,41 +56,6 @@ TIMEOUT_MS = 120_000
 # every animation frame, which keeps a waiting page drawing 60 frames a second: measured, 1.65 s of
 # browser CPU per 20 s of waiting against 0.28 s (a class's worth of waiting pages starves the server).
 POLL_MS = 50
-
-
-# An action's time, measured in the page as a trainee sees it: from the click (the input event's
-# own time stamp) to the first frame painted after the guided panel shows the next step (a
-# MutationObserver, then the frame: requestAnimationFrame and the task after it). Armed before the
-# click; ``window.__gfAction`` resolves to {changed, painted} in ms. Playwright's own share — its
-# checks before a click (visible, stable over two frames, hit target) and the round trips to
-# ask — is not the app's: it is reported apart, as the client's time (``action_client_*``).
-ARM_ACTION = r"""(before) => {
-  const shown = () => {
-    const guide = document.querySelector('.gf-guide');
-    if (!guide) return false;
-    const m = guide.innerText.match(/ขั้นตอน (\d+)\//);  // "step 4/14", not a note's "step 3:"
-    return !m || Number(m[1]) > before;
-  };
-  window.__gfAction = new Promise((resolve, reject) => {
-    let clicked = null;
-    const onClick = (event) => {
-      if (clicked === null && event.target.closest && event.target.closest('button.gf-guide-play')) clicked = event.timeStamp;
-    };
-    const done = () => { observer.disconnect(); document.removeEventListener('click', onClick, true); };
-    const timer = setTimeout(() => { done(); reject(new Error('the next step did not show within 30 s')); }, 30000);
-    const observer = new MutationObserver(() => {
-      if (clicked === null || !shown()) return;
-      done();
-      const changed = performance.now() - clicked;
-      requestAnimationFrame(() => setTimeout(() => {
-        clearTimeout(timer);
-        resolve({ changed, painted: performance.now() - clicked });
-      }, 0));
-    });
-    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-    document.addEventListener('click', onClick, true);
-  });
-}"""
 
 
 async def appear(page, selector: str, timeout: float = TIMEOUT_MS) -> None:
