@@ -35,7 +35,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from .trace_analysis import duration_spans, profile, self_times
+from .trace_analysis import duration_spans, med, profile, self_times
 
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "v8.execute", "blink",
               "loading", "toplevel", "disabled-by-default-v8.cpu_profiler", "blink.user_timing", "cc", "gpu",
@@ -108,16 +108,6 @@ def analyse(events: list[dict], windows: list[tuple[float, float]]) -> list[dict
                          if any(s[2]["name"] == n for s in spans[k])}
         rows.append(row)
     return rows
-
-
-def med(rows: list[dict], *keys) -> float:
-    values = []
-    for r in rows:
-        v = r
-        for k in keys:
-            v = v.get(k, 0) if isinstance(v, dict) else 0
-        values.append(v or 0)
-    return statistics.median(values) if values else 0.0
 
 
 def report(rows: list[dict], top: int) -> None:

@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ import time
 from pathlib import Path
 
 from .pages import ARGS, CHROMIUM, PAGES, ROOT, TIMEOUT_MS, free_port, served
-from .trace_analysis import duration_spans, main_thread, profile, self_times, thread_cpu
+from .trace_analysis import duration_spans, main_thread, med, profile, self_times, thread_cpu
 
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "v8.execute", "blink",
               "loading", "toplevel", "disabled-by-default-v8.cpu_profiler", "blink.user_timing"]
@@ -235,18 +234,6 @@ def one_load(browser, base: str, name: str, folder: Path, i: int, servers: list[
     if not os.environ.get("KEEP_TRACE"):
         trace.unlink()
     return out
-
-
-def med(rows, *keys) -> float:
-    values = []
-    for r in rows:
-        v = r
-        for k in keys:
-            v = v.get(k, 0) if isinstance(v, dict) else 0
-        values.append(v or 0)
-    if not values:
-        return 0.0
-    return statistics.median(values)
 
 
 def table(label: str, rows: list[dict], top: int) -> None:

@@ -4,6 +4,7 @@ and by script file, its CPU time, and the sampling profiler's self time by file 
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 
 KINDS = {
@@ -151,3 +152,16 @@ def profile(events: list[dict], pid: int, tid: int, t0: float, t1: float) -> tup
         by_file[file] += (nxt - ts) / 1000
         by_fn[f"{fn} {file}:{frame.get('lineNumber', 0)}"] += (nxt - ts) / 1000
     return dict(by_file), dict(by_fn)
+
+
+def med(rows, *keys) -> float:
+    """The median over ``rows`` of the value at ``keys`` (a missing one counts as 0)."""
+    values = []
+    for r in rows:
+        v = r
+        for k in keys:
+            v = v.get(k, 0) if isinstance(v, dict) else 0
+        values.append(v or 0)
+    if not values:
+        return 0.0
+    return statistics.median(values)
